@@ -1,0 +1,31 @@
+"""Sessions: tests, lint and typing run by default; bench and browser on request."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typing"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite against the installed package (not the checkout)."""
+    session.install(".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: style, imports, docstrings, common bugs."""
+    session.install("ruff")
+    session.run("ruff", "check", "validator", "tests", "bench", "noxfile.py")
+    session.run("ruff", "format", "--check", "validator", "tests", "bench", "noxfile.py")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """mypy --strict over the package."""
+    session.install(".", "mypy", "types-PyYAML", "types-jsonschema")
+    session.run("mypy")

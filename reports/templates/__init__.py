@@ -1,0 +1,1 @@
+"""The report templates bundled with tiercheck, installed as the package validator.templates."""

@@ -1,0 +1,1 @@
+"""The JSON Schemas bundled with tiercheck, installed as the package validator.schemas."""

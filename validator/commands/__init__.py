@@ -1,0 +1,1 @@
+"""One module per subcommand, each a plain function returning an exit status."""

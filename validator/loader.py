@@ -1,0 +1,268 @@
+"""Read firm and policy files safely: a fast parse for clean files, an exact one that locates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml_rs
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+
+Path_ = tuple[str | int, ...]
+
+
+class LoadError(Exception):
+    """A file that cannot be read as data, with where the reading stopped."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text, read once, with its digest."""
+
+    path: str
+    text: str
+    sha256: str
+
+    @property
+    def is_json(self) -> bool:
+        return self.path.lower().endswith(".json")
+
+
+@dataclass
+class Located:
+    """Data with the 1-based line and column of every mapping key and list entry."""
+
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            mark = self.marks.get(path[:end])
+            if mark is not None:
+                return mark
+        return (1, 1)
+
+
+def read_source(path: str | Path) -> Source:
+    """Read a file as UTF-8 text (a BOM is dropped), refusing oversized and non-UTF-8 files."""
+    p = Path(path)
+    with p.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to read it")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded", line, col) from None
+    return Source(str(path), text, hashlib.sha256(raw).hexdigest())
+
+
+_ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
+
+
+def parse_fast(source: Source) -> Any:
+    """Parse without positions; raise on anything the exact parser must look at.
+
+    Files holding a tag (any `!`) go to the exact parser, which refuses tags.
+    """
+    if source.is_json:
+        return json.loads(source.text, object_pairs_hook=_unique_pairs)
+    if "!" in source.text:
+        raise ValueError("may hold a tag")
+    return yaml_rs.loads(
+        source.text,
+        parse_datetime=False,
+        alias_limits=_ALIAS_LIMITS,
+        duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+    )
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
+
+
+# YAML 1.2 core schema: what a plain scalar means. `NO`, `on`, `yes` stay strings.
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+
+
+def _plain(value: str) -> Any:
+    if _NULL.fullmatch(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.fullmatch(value):
+        return int(value)
+    if _OCT.fullmatch(value):
+        return int(value[2:], 8)
+    if _HEX.fullmatch(value):
+        return int(value[2:], 16)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if _INF.fullmatch(value):
+        return float(value.replace(".", "").lower())
+    if _NAN.fullmatch(value):
+        return float("nan")
+    return value
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "path", "seen")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path_, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.key: str | None = None
+        self.seen: dict[str, int] = {}
+
+
+def parse_located(source: Source) -> Located:
+    """Parse YAML or JSON into plain data plus the position of every key and entry.
+
+    Refuses what a firm file must never hold: tags, duplicate keys, a second
+    document, nesting deeper than MAX_DEPTH and alias expansion past MAX_NODES.
+    """
+    text = source.text.replace("\t", " ") if source.is_json else source.text
+    located = Located(None)
+    marks = located.marks
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    sizes: list[int] = []  # nodes under each open container, for anchors
+    nodes = 0
+    documents = 0
+    loader = yaml.CSafeLoader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                break
+            start = event.start_mark
+            mark = (start.line + 1, start.column + 1) if start is not None else (1, 1)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise LoadError("a second YAML document: a file holds exactly one", *mark)
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                size = sizes.pop()
+                if sizes:
+                    sizes[-1] += size
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.container, size)
+                if not stack:
+                    located.data = frame.container
+                continue
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise LoadError(f"YAML tags are not allowed (found {tag!r}); write plain data", *mark)
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise LoadError(f"alias *{event.anchor} refers to no anchor", *mark)
+                value, size = anchors[event.anchor]
+                nodes += size
+                if nodes > MAX_NODES:
+                    raise LoadError(f"aliases expand to more than {MAX_NODES} nodes", *mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                nodes += 1
+                value = _plain(event.value) if event.implicit[0] else event.value
+                size = 1
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            else:  # a mapping or sequence starts
+                nodes += 1
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
+                container: dict[str, Any] | list[Any] = (
+                    {} if isinstance(event, yaml.MappingStartEvent) else []
+                )
+                path = _child_path(stack, mark, marks)
+                if stack:
+                    _attach(stack[-1], container)
+                assert isinstance(event, yaml.CollectionStartEvent)
+                stack.append(_Frame(container, path, event.anchor))
+                sizes.append(1)
+                continue
+            if nodes > MAX_NODES:
+                raise LoadError(f"more than {MAX_NODES} nodes", *mark)
+            if not stack:
+                located.data = value
+                continue
+            top = stack[-1]
+            if isinstance(top.container, dict) and top.key is None:
+                if not isinstance(value, str):
+                    value = event.value if isinstance(event, yaml.ScalarEvent) else None
+                    if value is None:
+                        raise LoadError("a mapping key must be a plain string", *mark)
+                if value in top.seen:
+                    raise LoadError(f"duplicate key {value!r} (first on line {top.seen[value]})", *mark)
+                top.seen[value] = mark[0]
+                top.key = value
+                marks[(*top.path, value)] = mark
+                sizes[-1] += 1
+                continue
+            _child_path(stack, mark, marks)
+            _attach(top, value)
+            sizes[-1] += size
+    except yaml.MarkedYAMLError as exc:
+        pm = exc.problem_mark
+        line, col = (pm.line + 1, pm.column + 1) if pm is not None else (1, 1)
+        raise LoadError(
+            f"{'YAML' if not source.is_json else 'JSON'} syntax: {exc.problem}", line, col
+        ) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"cannot parse: {exc}") from None
+    finally:
+        loader.dispose()
+    if documents == 0:
+        raise LoadError("the file is empty")
+    return located
+
+
+def _child_path(stack: list[_Frame], mark: tuple[int, int], marks: dict[Path_, tuple[int, int]]) -> Path_:
+    """The path of the node about to be attached to the top of the stack; record list entries."""
+    if not stack:
+        marks[()] = mark
+        return ()
+    top = stack[-1]
+    if isinstance(top.container, list):
+        path = (*top.path, len(top.container))
+        marks[path] = mark
+        return path
+    return (*top.path, top.key) if top.key is not None else top.path
+
+
+def _attach(frame: _Frame, value: Any) -> None:
+    if isinstance(frame.container, list):
+        frame.container.append(value)
+    else:
+        assert frame.key is not None
+        frame.container[frame.key] = value
+        frame.key = None

@@ -1,0 +1,27 @@
+"""One problem found in an input file, located at its line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .loader import Path_
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A problem at FILE:LINE:COL, with the data path it concerns and a kind code."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+    path: str = "$"
+    code: str = "schema"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+def json_path(path: Path_) -> str:
+    """Render a data path as a JSONPath: ('people', 3, 'email') -> $.people[3].email."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)

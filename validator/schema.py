@@ -1,0 +1,90 @@
+"""Validate data against a JSON Schema: a fast yes/no, and exact located messages."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from .loader import Located, Path_
+from .problem import Problem, json_path
+from .resources import schema
+
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing",
+}
+
+
+@cache
+def fast_validator(name: str) -> Any:
+    """A compiled jsonschema-rs validator for a bundled schema (formats checked)."""
+    return jsonschema_rs.validator_for(schema(name), validate_formats=True)
+
+
+@cache
+def _exact_validator(name: str) -> Any:
+    import jsonschema  # imported only when a file has problems: it costs ~100 ms
+
+    cls = jsonschema.validators.validator_for(schema(name))
+    return cls(schema(name), format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_problems(name: str, file: str, located: Located) -> list[Problem]:
+    """Every schema problem in the data, one per location, the most relevant message first."""
+    from jsonschema.exceptions import relevance
+
+    groups: dict[Path_, dict[str, Any]] = {}
+    for error in _exact_validator(name).iter_errors(located.data):
+        for path, message in _explain(error):
+            groups.setdefault(path, {}).setdefault(message, error)
+    problems = []
+    for path, by_message in groups.items():
+        message = max(by_message, key=lambda m: relevance(by_message[m]))
+        if len(by_message) > 1:
+            more = len(by_message) - 1
+            message += f" (and {more} more problem{'s' if more > 1 else ''} here)"
+        line, col = located.where(path)
+        problems.append(Problem(file, line, col, message, json_path(path)))
+    return problems
+
+
+def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
+    """Where an error points and what to say; an unknown key points at the key itself."""
+    path: Path_ = tuple(error.absolute_path)
+    inst, sch, kind = error.instance, error.schema, error.validator
+    if kind == "additionalProperties" and isinstance(inst, dict):
+        allowed = sorted(sch.get("properties", {}))
+        for key in sorted(set(inst) - set(allowed)):
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            also = f"did you mean {hint[0]!r}? " if hint else ""
+            yield (*path, key), f"unknown key {key!r}: {also}allowed here: {', '.join(allowed)}"
+        return
+    if kind == "required":
+        missing = error.validator_value
+        yield path, "missing required key " + ", ".join(repr(k) for k in missing if k not in inst)
+        return
+    if kind in ("format", "pattern"):
+        what = (sch.get("title") or "value").lower()
+        yield path, f"{inst!r} is not a valid {what}: {sch.get('description', error.message)}"
+        return
+    if kind == "type":
+        want = sch["type"]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([want] if isinstance(want, str) else want))
+        yield path, f"expected {words}, found {inst!r}"
+        return
+    if kind == "enum":
+        yield path, f"{inst!r} is not one of: {', '.join(map(str, sch['enum']))}"
+        return
+    if kind == "minLength" and inst == "":
+        yield path, "must not be empty"
+        return
+    yield path, error.message
