@@ -6,9 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .inputs import UsageError
+from .policies import NoPolicyInEffect
+
+if TYPE_CHECKING:
+    from .policies import PolicySet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +36,65 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (FILE:LINE:COL: message), json, or github workflow annotations",
     )
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="the tier each firm is eligible for as of a date, and why",
+        description="Evaluate firm files under the policy in effect on the as-of date.",
+    )
+    evaluate.add_argument("paths", nargs="+", metavar="PATH")
+    _as_of(evaluate, required=False)
+    _policy(evaluate)
+    evaluate.add_argument(
+        "--format",
+        choices=["text", "json", "jsonl"],
+        default="text",
+        help="text (default), json (one object, or a list for several files), jsonl (one object a line)",
+    )
+
+    policy = sub.add_parser("policy", help="work with policy files").add_subparsers(
+        dest="policy_command", required=True, metavar="COMMAND"
+    )
+    check = policy.add_parser(
+        "check",
+        help="check policy files against the policy meta-schema",
+        description="Check a policy file or folder (default: the bundled policy).",
+    )
+    check.add_argument("path", nargs="?", metavar="PATH")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date (YYYY-MM-DD)") from None
+
+
+def _as_of(parser: argparse.ArgumentParser, required: bool) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=_iso_date,
+        required=required,
+        metavar="YYYY-MM-DD",
+        help="the date to evaluate on" + ("" if required else " (default: today)"),
+    )
+
+
+def _policy(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", metavar="PATH", help="a policy file or folder of versions (default: the bundled policy)"
+    )
+
+
+def _load_policies(path: str | None) -> PolicySet:
+    from .policies import PolicyError, load_policies
+
+    try:
+        return load_policies(path)
+    except PolicyError as exc:
+        lines = "\n".join(str(p) for p in exc.problems)
+        raise UsageError(f"the policy is invalid:\n{lines}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
         from .commands.validate import validate
 
         return validate(args.paths, args.format, sys.stdout)
+    if args.command == "evaluate":
+        from .commands.evaluate import evaluate
+
+        as_of = args.as_of or date.today()
+        return evaluate(args.paths, as_of, _load_policies(args.policy), args.format, sys.stdout)
+    if args.command == "policy":
+        from .commands.policy import check
+
+        return check(args.path, sys.stdout)
     raise AssertionError(args.command)
 
 
@@ -46,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except UsageError as exc:
+    except (UsageError, NoPolicyInEffect) as exc:
         print(f"tiercheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,1 @@
+"""Renderers: each turns the one evaluation result into a format and computes nothing."""

@@ -1,0 +1,48 @@
+"""The human-readable summary of an evaluation, for a terminal or a CI log."""
+
+from __future__ import annotations
+
+from ..result import Evaluation
+
+
+def render_text(e: Evaluation) -> str:
+    """Tier, the numbers against the next tier, what to fix first, what did not count, what is at risk."""
+    tier = e.tier(e.eligible_tier)
+    lines = [
+        f"{e.file}: {e.firm.get('name')} ({e.firm.get('id')})",
+        f"  as of {e.as_of} under policy {e.policy.id} {e.policy.version} "
+        f"(in effect from {e.policy.effective_from})",
+        f"  eligible tier: {tier.label if tier else 'none (not yet joined on this date)'}",
+    ]
+    nxt = e.next_tier
+    width = max(len(m.label) for m in e.metrics.values())
+    needs = {r.metric: r for r in nxt.requirements} if nxt else {}
+    for m in e.metrics.values():
+        req = needs.get(m.id)
+        against = ""
+        if req:
+            against = f"   {nxt.label if nxt else ''} needs {req.threshold}" + (
+                f", {req.shortfall} short" if req.shortfall else ", met"
+            )
+        lines.append(f"    {m.label:<{width}} {m.value:>6}{against}")
+    if nxt:
+        short = sorted((r for r in nxt.requirements if not r.met), key=lambda r: r.shortfall / r.threshold)
+        if short:
+            lines.append(f"  to reach {nxt.label}, fix first:")
+            lines.extend(
+                f"    - {r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})" for r in short
+            )
+    excluded = [o for m in e.metrics.values() for o in m.excluded]
+    if excluded:
+        lines.append(f"  did not count ({len(excluded)}):")
+        lines.extend(
+            f"    - {e.metrics[o.metric].label.lower()}: {o.label} [{o.id}] {o.message}" for o in excluded
+        )
+    if e.at_risk:
+        lines.append(f"  at risk ({len(e.at_risk)}), still counting but dropping out:")
+        lines.extend(
+            f"    - {o.drops_out_on}  {e.metrics[o.metric].label.lower()}: {o.label} [{o.id}]"
+            for o in e.at_risk
+        )
+    lines.extend(f"  warning: {w}" for w in e.warnings)
+    return "\n".join(lines) + "\n"

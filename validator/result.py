@@ -1,0 +1,169 @@
+"""The one result of evaluating a firm as of a date, and its plain-JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Whether one record counted for a metric, and if not, why; if so, until when."""
+
+    metric: str
+    id: str
+    label: str
+    counted: bool
+    record: dict[str, Any]
+    reason: str | None = None
+    message: str | None = None
+    drops_out_on: date | None = None
+    via: dict[str, Any] | None = None
+    linked: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class MetricResult:
+    """A metric's value with the records that counted and those that did not."""
+
+    id: str
+    label: str
+    value: int
+    counted: list[Outcome]
+    excluded: list[Outcome]
+    derived_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One requirement of a tier against the firm's value."""
+
+    metric: str
+    label: str
+    value: int
+    threshold: int
+
+    @property
+    def met(self) -> bool:
+        return self.value >= self.threshold
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.threshold - self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class TierCheck:
+    """A tier of the ladder and how the firm stands against each of its requirements."""
+
+    id: str
+    label: str
+    partner: bool
+    requirements: tuple[Requirement, ...]
+    benefits: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return all(r.met for r in self.requirements)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    """Which policy version decided, and its digest."""
+
+    id: str
+    version: str
+    effective_from: date
+    sha256: str
+    path: str
+
+
+@dataclass
+class Evaluation:
+    """Everything the renderers show about one firm as of one date; they compute nothing more."""
+
+    file: str
+    file_sha256: str
+    firm: dict[str, Any]
+    as_of: date
+    policy: PolicyRef
+    eligible_tier: str | None
+    metrics: dict[str, MetricResult]
+    tiers: list[TierCheck]
+    windows: dict[str, dict[str, str]]
+    at_risk: list[Outcome]
+    warnings: list[str] = field(default_factory=list)
+
+    def tier(self, tier_id: str | None) -> TierCheck | None:
+        return next((t for t in self.tiers if t.id == tier_id), None)
+
+    @property
+    def next_tier(self) -> TierCheck | None:
+        ids = [t.id for t in self.tiers]
+        if self.eligible_tier is None:
+            return self.tiers[0] if self.tiers else None
+        i = ids.index(self.eligible_tier)
+        return self.tiers[i + 1] if i + 1 < len(self.tiers) else None
+
+    @property
+    def benefits(self) -> list[str]:
+        """The benefits of the eligible tier and every tier below it (the ladder is cumulative)."""
+        out: list[str] = []
+        for tier in self.tiers:
+            out.extend(tier.benefits)
+            if tier.id == self.eligible_tier:
+                return out
+        return []
+
+
+def outcome_json(o: Outcome) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": o.id, "label": o.label}
+    if o.counted:
+        out["drops_out_on"] = o.drops_out_on.isoformat() if o.drops_out_on else None
+    else:
+        out["reason"], out["message"] = o.reason, o.message
+    return out
+
+
+def requirement_json(r: Requirement) -> dict[str, Any]:
+    return {
+        "metric": r.metric,
+        "value": r.value,
+        "threshold": r.threshold,
+        "met": r.met,
+        "shortfall": r.shortfall,
+    }
+
+
+def evaluation_json(e: Evaluation) -> dict[str, Any]:
+    """The machine-readable form of `tiercheck evaluate --format json` (see docs/cli.md)."""
+    nxt = e.next_tier
+    return {
+        "file": e.file,
+        "file_sha256": e.file_sha256,
+        "firm": {"id": e.firm.get("id"), "name": e.firm.get("name"), "joined_on": e.firm.get("joined_on")},
+        "as_of": e.as_of.isoformat(),
+        "policy": {
+            "id": e.policy.id,
+            "version": e.policy.version,
+            "effective_from": e.policy.effective_from.isoformat(),
+            "sha256": e.policy.sha256,
+        },
+        "eligible_tier": e.eligible_tier,
+        "metrics": {
+            m.id: {
+                "label": m.label,
+                "value": m.value,
+                "counted": [outcome_json(o) for o in m.counted],
+                "excluded": [outcome_json(o) for o in m.excluded],
+            }
+            for m in e.metrics.values()
+        },
+        "next_tier": None
+        if nxt is None
+        else {"id": nxt.id, "requirements": [requirement_json(r) for r in nxt.requirements]},
+        "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
+        "windows": e.windows,
+        "warnings": e.warnings,
+    }
