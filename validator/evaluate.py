@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from .policies import Metric, Policy
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
-from .rules import Context, Failed, run_rules
+from .rules import Context, Failed, Via, run_rules
+
+Getter = Callable[[dict[str, Any]], Any]
 
 
 def evaluate(
@@ -16,29 +19,22 @@ def evaluate(
     """The firm's metrics, tier and at-risk records as of `as_of` under `policy`."""
     doc = policy.doc
     ctx = Context.build(as_of, doc)
-    firm = data.get("firm", {})
-    indexes = {name: {r["id"]: r for r in data.get(name, ())} for name in set(doc.get("links", {}).values())}
-    links: dict[str, str] = doc.get("links", {})
+    links, indexes = _links(doc, data)
     metrics: dict[str, MetricResult] = {}
     horizon = as_of + timedelta(days=doc.get("at_risk_days", 0))
     at_risk: list[Outcome] = []
     for metric in policy.metrics:
         if metric.derived_from is not None:
-            source = metrics[metric.derived_from]
-            metrics[metric.id] = MetricResult(
-                metric.id,
-                metric.label,
-                _value(metric, source.counted, links, indexes),
-                [],
-                [],
-                metric.derived_from,
-            )
+            counted = metrics[metric.derived_from].counted
+            value = _value(metric, [o.record for o in counted], links, indexes)
+            metrics[metric.id] = MetricResult(metric.id, metric.label, value, [], [], metric.derived_from)
             continue
         counted, excluded = _outcomes(metric, _records(data, metric.records), ctx, links, indexes)
-        metrics[metric.id] = MetricResult(
-            metric.id, metric.label, _value(metric, counted, links, indexes), counted, excluded
-        )
-        at_risk.extend(_at_risk(metric, counted, horizon, links, indexes))
+        records = [o.record for o in counted]
+        value = _value(metric, records, links, indexes)
+        metrics[metric.id] = MetricResult(metric.id, metric.label, value, counted, excluded)
+        keys = [_getter(metric.key, links, indexes)(r) for r in records] if metric.key else None
+        at_risk.extend(_at_risk(counted, keys, horizon))
     tiers = [
         TierCheck(
             t["id"],
@@ -54,20 +50,14 @@ def evaluate(
         )
         for t in doc["tiers"]
     ]
-    eligible = None
-    if firm.get("joined_on", "9999-12-31") <= ctx.iso:
-        for tier in tiers:
-            if not tier.met:
-                break
-            eligible = tier.id
     at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
     return Evaluation(
         file=file,
         file_sha256=sha256,
-        firm=firm,
+        firm=data.get("firm", {}),
         as_of=as_of,
         policy=PolicyRef(policy.id, policy.version, policy.effective_from, policy.sha256, policy.path),
-        eligible_tier=eligible,
+        eligible_tier=_eligible(doc, data, ctx, {m.id: m.value for m in metrics.values()}),
         metrics=metrics,
         tiers=tiers,
         windows={
@@ -77,6 +67,44 @@ def evaluate(
         at_risk=at_risk,
         warnings=_warnings(data, doc),
     )
+
+
+def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
+    """Only the tier the firm is eligible for as of `as_of`: counts, without per-record outcomes."""
+    doc = policy.doc
+    ctx = Context.build(as_of, doc)
+    links, indexes = _links(doc, data)
+    passing: dict[str, list[dict[str, Any]]] = {}
+    values: dict[str, int] = {}
+    for metric in policy.metrics:
+        if metric.derived_from is not None:
+            records = passing[metric.derived_from]
+        else:
+            tests = list(metric.tests)
+            records = [
+                r for r in _records(data, metric.records) if not isinstance(run_rules(tests, r, ctx), Failed)
+            ]
+        passing[metric.id] = records
+        values[metric.id] = _value(metric, records, links, indexes)
+    return _eligible(doc, data, ctx, values)
+
+
+def _eligible(doc: dict[str, Any], data: dict[str, Any], ctx: Context, values: dict[str, int]) -> str | None:
+    """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
+    if data.get("firm", {}).get("joined_on", "9999-12-31") > ctx.iso:
+        return None
+    eligible = None
+    for tier in doc["tiers"]:
+        if any(values[r["metric"]] < r["at_least"] for r in tier["requires"]):
+            break
+        eligible = tier["id"]
+    return eligible
+
+
+def _links(doc: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """The policy's link fields, and an index by id of every list they point into."""
+    links: dict[str, str] = doc.get("links", {})
+    return links, {name: {r["id"]: r for r in data.get(name, ())} for name in set(links.values())}
 
 
 def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
@@ -109,66 +137,54 @@ def _outcomes(
         ident, label = _label(record, i, metric, linked)
         verdict = run_rules(tests, record, ctx)
         if isinstance(verdict, Failed):
-            excluded.append(
-                Outcome(
-                    metric.id, ident, label, False, record, verdict.reason, verdict.message, linked=linked
-                )
+            excluded.append(Outcome(metric.id, ident, label, False, record, verdict, linked=linked))
+        elif isinstance(verdict, Via):
+            counted.append(
+                Outcome(metric.id, ident, label, True, record, None, verdict.drop, verdict.item, linked)
             )
         else:
-            counted.append(
-                Outcome(
-                    metric.id,
-                    ident,
-                    label,
-                    True,
-                    record,
-                    drops_out_on=verdict.drop,
-                    via=verdict.via,
-                    linked=linked,
-                )
-            )
+            counted.append(Outcome(metric.id, ident, label, True, record, None, verdict, None, linked))
     return counted, excluded
 
 
-def _key(
-    record: dict[str, Any], path: str | None, links: dict[str, str], indexes: dict[str, dict[str, Any]]
-) -> Any:
-    """Follow a dotted key through links: `customer.region` is the region of the linked customer."""
-    value: Any = record
+def _getter(path: str | None, links: dict[str, str], indexes: dict[str, dict[str, Any]]) -> Getter:
+    """Read a dotted key through links: `customer.region` is the region of the linked customer."""
     parts = (path or "id").split(".")
-    for i, part in enumerate(parts):
-        if isinstance(value, str) and parts[i - 1] in links:
-            value = indexes[links[parts[i - 1]]].get(value)
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+    if len(parts) == 1:
+        return lambda record: record.get(parts[0])
+
+    def get(record: dict[str, Any]) -> Any:
+        value: Any = record
+        for i, part in enumerate(parts):
+            if isinstance(value, str) and parts[i - 1] in links:
+                value = indexes[links[parts[i - 1]]].get(value)
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    return get
 
 
 def _value(
-    metric: Metric, counted: list[Outcome], links: dict[str, str], indexes: dict[str, dict[str, Any]]
+    metric: Metric, records: list[dict[str, Any]], links: dict[str, str], indexes: dict[str, dict[str, Any]]
 ) -> int:
+    """Distinct keys over the counted records (or their number); with group_by, the largest group's."""
     if metric.key is None and metric.group_by is None:
-        return len(counted)
+        return len(records)
+    key = _getter(metric.key, links, indexes)
     if metric.group_by is None:
-        return len({_key(o.record, metric.key, links, indexes) for o in counted} - {None})
+        return len({key(r) for r in records} - {None})
+    group = _getter(metric.group_by, links, indexes)
     groups: dict[Any, set[Any]] = {}
-    for o in counted:
-        groups.setdefault(_key(o.record, metric.group_by, links, indexes), set()).add(
-            _key(o.record, metric.key, links, indexes)
-        )
+    for r in records:
+        groups.setdefault(group(r), set()).add(key(r))
     return max((len(keys) for keys in groups.values()), default=0)
 
 
-def _at_risk(
-    metric: Metric,
-    counted: list[Outcome],
-    horizon: date,
-    links: dict[str, str],
-    indexes: dict[str, dict[str, Any]],
-) -> list[Outcome]:
+def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[Outcome]:
     """Counted records whose key stops counting by `horizon`: the last of each key's records to drop."""
     last: dict[Any, Outcome] = {}
-    for o in counted:
-        k = _key(o.record, metric.key, links, indexes) if metric.key else id(o)
+    for i, o in enumerate(counted):
+        k = keys[i] if keys is not None else i
         held = last.get(k)
         if held is None or (
             held.drops_out_on is not None and (o.drops_out_on is None or o.drops_out_on > held.drops_out_on)

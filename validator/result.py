@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .rules import Failed
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Outcome:
     """Whether one record counted for a metric, and if not, why; if so, until when."""
 
@@ -16,11 +18,18 @@ class Outcome:
     label: str
     counted: bool
     record: dict[str, Any]
-    reason: str | None = None
-    message: str | None = None
+    failed: Failed | None = None
     drops_out_on: date | None = None
     via: dict[str, Any] | None = None
     linked: dict[str, Any] | None = None
+
+    @property
+    def reason(self) -> str | None:
+        return self.failed.reason if self.failed else None
+
+    @property
+    def message(self) -> str | None:
+        return self.failed.message if self.failed else None
 
 
 @dataclass(slots=True)

@@ -5,9 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .dates import add_term, leaves_window, window_first
+
+# Firm files repeat the same few dozen dates: parse and step each once.
+_day = lru_cache(maxsize=16384)(date.fromisoformat)
+
+
+@lru_cache(maxsize=16384)
+def _term_end(start: str, days: int, months: int) -> date:
+    return add_term(_day(start), {"days": days} if days else {"months": months})
+
+
+@lru_cache(maxsize=16384)
+def _leaves(day: str, days: int, months: int) -> date:
+    return leaves_window(_day(day), {"days": days} if days else {"months": months})
+
+
+def _term_key(term: dict[str, Any]) -> tuple[int, int]:
+    return term.get("days", 0), term.get("months", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +37,13 @@ class Window:
     spec: dict[str, Any]
     first: date
     last: date
+    first_iso: str
+    term: tuple[int, int]
 
-    @property
-    def first_iso(self) -> str:
-        return self.first.isoformat()
+    @classmethod
+    def build(cls, name: str, spec: dict[str, Any], as_of: date) -> Window:
+        first = window_first(as_of, spec)
+        return cls(name, spec.get("label", name), spec, first, as_of, first.isoformat(), _term_key(spec))
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,42 +53,48 @@ class Context:
     as_of: date
     iso: str
     windows: dict[str, Window]
-    accepted: tuple[dict[str, Any], ...]
-    default_term: dict[str, Any]
+    accepted: dict[tuple[str, str], str | None]  # (name, level) counting on as_of -> until
+    default_term: tuple[int, int]  # (days, months)
 
     @classmethod
     def build(cls, as_of: date, policy: dict[str, Any]) -> Context:
-        windows = {
-            name: Window(name, spec.get("label", name), spec, window_first(as_of, spec), as_of)
-            for name, spec in policy["windows"].items()
-        }
+        windows = {name: Window.build(name, spec, as_of) for name, spec in policy["windows"].items()}
         creds = policy.get("credentials", {})
-        return cls(
-            as_of,
-            as_of.isoformat(),
-            windows,
-            tuple(creds.get("accepted", ())),
-            creds.get("default_term", {"months": 12}),
-        )
+        iso = as_of.isoformat()
+        accepted = {
+            (c["name"], c["level"]): c.get("until")
+            for c in creds.get("accepted", ())
+            if c["from"] <= iso and ("until" not in c or iso < c["until"])
+        }
+        return cls(as_of, iso, windows, accepted, _term_key(creds.get("default_term", {"months": 12})))
 
 
-class Passed(NamedTuple):
-    """The record passes; it drops out on `drop` (None: not known to), thanks to `via` (an item of a list)."""
+class Via(NamedTuple):
+    """A pass thanks to an item of a list (a credential), dropping out on `drop` (None: not known to)."""
 
-    drop: date | None = None
-    via: dict[str, Any] | None = None
+    drop: date | None
+    item: dict[str, Any]
 
 
 class Failed(NamedTuple):
-    """The record fails this rule: a reason code, a sentence, and how many rules it passed first."""
+    """The record fails this rule: a reason code, how many rules it passed first, and (lazily) a sentence."""
 
     reason: str
-    message: str
+    template: str
+    record: dict[str, Any]
+    values: dict[str, Any]
     passed: int = 0
 
+    @property
+    def message(self) -> str:
+        fields = {k: v for k, v in self.record.items() if isinstance(v, str)}
+        values = {k: v.message if isinstance(v, Failed) else v for k, v in self.values.items()}
+        return self.template.format_map({**fields, **values})
 
-PASS = Passed()
-Test = Callable[[dict[str, Any], Context], Passed | Failed]
+
+# A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
+Verdict = date | Via | Failed | None
+Test = Callable[[dict[str, Any], Context], Verdict]
 
 
 def getter(field: str) -> Callable[[dict[str, Any]], Any]:
@@ -88,18 +115,17 @@ def getter(field: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _fail(rule: dict[str, Any], record: dict[str, Any], ctx: Context, **values: Any) -> Failed:
-    fields = {k: v for k, v in record.items() if isinstance(v, str)}
-    message = rule.get("message", "does not pass " + rule["test"])
-    return Failed(rule["reason"], message.format_map({**fields, "as_of": ctx.iso, **values}))
+    values["as_of"] = ctx.iso
+    return Failed(rule["reason"], rule.get("message", "does not pass " + rule["test"]), record, values)
 
 
 def _on_or_before(rule: dict[str, Any]) -> Test:
     get = getter(rule["field"])
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         value = get(record)
         if value is not None and value <= ctx.iso:
-            return PASS
+            return None
         return _fail(rule, record, ctx, value=value or f"(no {rule['field']})")
 
     return test
@@ -108,12 +134,12 @@ def _on_or_before(rule: dict[str, Any]) -> Test:
 def _absent_or_after(rule: dict[str, Any]) -> Test:
     get = getter(rule["field"])
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         value = get(record)
         if value is None:
-            return PASS
+            return None
         if value > ctx.iso:
-            return Passed(date.fromisoformat(value))
+            return _day(value)
         return _fail(rule, record, ctx, value=value)
 
     return test
@@ -122,8 +148,9 @@ def _absent_or_after(rule: dict[str, Any]) -> Test:
 def _in_window(rule: dict[str, Any]) -> Test:
     fields, name = rule["fields"], rule["window"]
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         window = ctx.windows[name]
+        days, months = window.term
         latest = ""
         for field in fields:
             value = record.get(field)
@@ -131,7 +158,7 @@ def _in_window(rule: dict[str, Any]) -> Test:
                 if day is not None and latest < day <= ctx.iso:
                     latest = day
         if latest >= window.first_iso:
-            return Passed(leaves_window(date.fromisoformat(latest), window.spec))
+            return _leaves(latest, days, months)
         if not latest:
             return _fail(
                 rule,
@@ -153,13 +180,13 @@ def _in_window(rule: dict[str, Any]) -> Test:
 def _not_before_window(rule: dict[str, Any]) -> Test:
     get, name = getter(rule["field"]), rule["window"]
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         value = get(record)
         if value is None:
-            return PASS
+            return None
         window = ctx.windows[name]
         if value >= window.first_iso:
-            return Passed(leaves_window(date.fromisoformat(value), window.spec))
+            return _leaves(value, *window.term)
         return _fail(rule, record, ctx, value=value, first=window.first_iso, window=window.label)
 
     return test
@@ -167,31 +194,24 @@ def _not_before_window(rule: dict[str, Any]) -> Test:
 
 def _within_term(rule: dict[str, Any]) -> Test:
     start, end = getter(rule["start"]), getter(rule["end"])
+    own_term = _term_key(rule["default_term"]) if "default_term" in rule else None
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         ends = end(record)
-        if ends is None:
-            ends = add_term(date.fromisoformat(start(record)), rule.get("default_term", ctx.default_term))
-        else:
-            ends = date.fromisoformat(ends)
+        ends = _term_end(start(record), *(own_term or ctx.default_term)) if ends is None else _day(ends)
         if ctx.as_of < ends:
-            return Passed(ends)
+            return ends
         return _fail(rule, record, ctx, end=ends.isoformat())
 
     return test
 
 
 def _accepted_credential(rule: dict[str, Any]) -> Test:
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
-        name, level = record.get("name"), record.get("level")
-        for entry in ctx.accepted:
-            if (
-                entry["name"] == name
-                and entry["level"] == level
-                and entry["from"] <= ctx.iso
-                and ("until" not in entry or ctx.iso < entry["until"])
-            ):
-                return Passed(date.fromisoformat(entry["until"])) if "until" in entry else PASS
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
+        key = (record.get("name"), record.get("level"))
+        if key in ctx.accepted:
+            until = ctx.accepted[key]
+            return None if until is None else _day(until)
         return _fail(rule, record, ctx)
 
     return test
@@ -200,9 +220,9 @@ def _accepted_credential(rule: dict[str, Any]) -> Test:
 def _equals(rule: dict[str, Any]) -> Test:
     get, wanted = getter(rule["field"]), rule["value"]
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         value = get(record)
-        return PASS if value == wanted else _fail(rule, record, ctx, value=value)
+        return None if value == wanted else _fail(rule, record, ctx, value=value)
 
     return test
 
@@ -210,8 +230,8 @@ def _equals(rule: dict[str, Any]) -> Test:
 def _is_true(rule: dict[str, Any]) -> Test:
     get = getter(rule["field"])
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
-        return PASS if get(record) is True else _fail(rule, record, ctx)
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
+        return None if get(record) is True else _fail(rule, record, ctx)
 
     return test
 
@@ -219,13 +239,13 @@ def _is_true(rule: dict[str, Any]) -> Test:
 def _present(rule: dict[str, Any]) -> Test:
     get = getter(rule["field"])
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
         value = get(record)
         if value is None or value == "" or value == {} or value == []:
             return _fail(rule, record, ctx)
         if isinstance(value, str) and not value.strip():
             return _fail(rule, record, ctx)
-        return PASS
+        return None
 
     return test
 
@@ -234,8 +254,8 @@ def _any(rule: dict[str, Any]) -> Test:
     of = rule["of"]
     tests = [compile_rule(r) for r in rule["rules"]]
 
-    def test(record: dict[str, Any], ctx: Context) -> Passed | Failed:
-        best: Passed | None = None
+    def test(record: dict[str, Any], ctx: Context) -> Verdict:
+        best: Via | None = None
         closest: Failed | None = None
         items = record.get(of)
         for item in items if isinstance(items, list) else ():
@@ -243,12 +263,13 @@ def _any(rule: dict[str, Any]) -> Test:
             if isinstance(verdict, Failed):
                 if closest is None or verdict.passed > closest.passed:
                     closest = verdict
-            elif best is None or _later(verdict.drop, best.drop):
-                best = Passed(verdict.drop, item)
+                continue
+            drop = verdict.drop if isinstance(verdict, Via) else verdict
+            if best is None or _later(drop, best.drop):
+                best = Via(drop, item)
         if best is not None:
             return best
-        detail = closest.message if closest else f"no {of} listed"
-        return _fail(rule, record, ctx, detail=detail)
+        return _fail(rule, record, ctx, detail=closest or f"no {of} listed")
 
     return test
 
@@ -258,19 +279,24 @@ def _later(a: date | None, b: date | None) -> bool:
     return b is not None and (a is None or a > b)
 
 
-def run_rules(tests: list[Test], record: dict[str, Any], ctx: Context) -> Passed | Failed:
+def run_rules(tests: list[Test], record: dict[str, Any], ctx: Context) -> Verdict:
     """All tests in order; the first failure decides. A pass carries the earliest drop date."""
     drop: date | None = None
     via = None
     for passed, test in enumerate(tests):
         verdict = test(record, ctx)
-        if isinstance(verdict, Failed):
+        if verdict is None:
+            continue
+        if verdict.__class__ is Failed:
             return verdict._replace(passed=passed)
-        if verdict.drop is not None and (drop is None or verdict.drop < drop):
-            drop = verdict.drop
-        if verdict.via is not None:
-            via = verdict.via
-    return Passed(drop, via) if drop is not None or via is not None else PASS
+        if verdict.__class__ is Via:
+            via = verdict.item
+            verdict = verdict.drop
+            if verdict is None:
+                continue
+        if drop is None or verdict < drop:  # type: ignore[operator]
+            drop = verdict  # type: ignore[assignment]
+    return drop if via is None else Via(drop, via)
 
 
 PRIMITIVES: dict[str, Callable[[dict[str, Any]], Test]] = {
