@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .rules import Failed
+
+if TYPE_CHECKING:
+    from .standing import Standing
 
 
 @dataclass(slots=True)
@@ -103,6 +106,7 @@ class Evaluation:
     windows: dict[str, dict[str, str]]
     at_risk: list[Outcome]
     warnings: list[str] = field(default_factory=list)
+    standing: Standing | None = None
 
     def tier(self, tier_id: str | None) -> TierCheck | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -175,4 +179,43 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
         "windows": e.windows,
         "warnings": e.warnings,
+        **standing_json(e.standing),
+    }
+
+
+def standing_json(s: Standing | None) -> dict[str, Any]:
+    """The awarded tier, its history, a pending demotion and the next review, as plain JSON."""
+    if s is None:
+        return {"standing": None, "history": [], "pending_demotion": None, "next_review": None}
+    pending, nxt = s.pending_demotion, s.next_review
+    return {
+        "standing": {"tier": s.tier, "since": s.since.isoformat()},
+        "history": [
+            {
+                "on": c.on.isoformat(),
+                "kind": c.kind,
+                "review": c.label,
+                "from": c.from_tier,
+                "to": c.to_tier,
+                "why": c.why,
+            }
+            for c in s.history
+        ],
+        "pending_demotion": None
+        if pending is None
+        else {
+            "given_on": pending.given_on.isoformat(),
+            "effective_on": pending.effective_on.isoformat(),
+            "to": pending.to_tier,
+        },
+        "next_review": None
+        if nxt is None
+        else {
+            "on": nxt.on.isoformat(),
+            "kind": nxt.kind,
+            "review": nxt.label,
+            "eligible_tier": nxt.eligible_tier,
+            "tier_after": nxt.tier_after,
+            "outcome": nxt.outcome,
+        },
     }

@@ -12,6 +12,7 @@ from ..policies import PolicySet
 from ..progress import Progress
 from ..render.text import render_text
 from ..result import evaluation_json
+from ..standing import compute_standing
 from ..validate import check_file
 
 
@@ -39,6 +40,7 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
                 out.write("".join(f"{p}\n" for p in checked.problems))
         else:
             result = evaluate_firm(policy, checked.data, as_of, file=file, sha256=checked.sha256)
+            result.standing = compute_standing(policies, checked.data, as_of)
             if fmt == "text":
                 out.write(render_text(result))
                 continue

@@ -14,6 +14,7 @@ def render_text(e: Evaluation) -> str:
         f"(in effect from {e.policy.effective_from})",
         f"  eligible tier: {tier.label if tier else 'none (not yet joined on this date)'}",
     ]
+    lines.extend(_standing_lines(e))
     nxt = e.next_tier
     width = max(len(m.label) for m in e.metrics.values())
     needs = {r.metric: r for r in nxt.requirements} if nxt else {}
@@ -46,3 +47,24 @@ def render_text(e: Evaluation) -> str:
         )
     lines.extend(f"  warning: {w}" for w in e.warnings)
     return "\n".join(lines) + "\n"
+
+
+def _standing_lines(e: Evaluation) -> list[str]:
+    s = e.standing
+    if s is None:
+        return []
+    lines = [
+        f"  standing: {s.tier} since {s.since}" + (f" ({s.history[-1].label.lower()})" if s.history else "")
+    ]
+    if s.pending_demotion:
+        p = s.pending_demotion
+        lines.append(f"  pending demotion: to {p.to_tier} on {p.effective_on} (notice given {p.given_on})")
+    if s.next_review:
+        n = s.next_review
+        lines.append(f"  next review: {n.on} {n.label.lower()}: {n.outcome} if the data stays as it is")
+    return lines
+
+
+def _tier(e: Evaluation, tier_id: str) -> str:
+    tier = e.tier(tier_id)
+    return tier.label if tier else tier_id

@@ -1,0 +1,252 @@
+"""The tier a firm holds: walk the review calendar from the day it joined to the as-of date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .evaluate import eligible_tier
+from .policies import NoPolicyInEffect, Policy, PolicySet
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A day on which standing may move: a promotion review, a demotion look, or a demotion taking effect."""
+
+    on: date
+    kind: str  # "promotion" | "demotion-look" | "demotion"
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the history: what a review did to the standing, and why."""
+
+    on: date
+    kind: str
+    label: str
+    from_tier: str
+    to_tier: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A pending demotion: given at a look, taking effect on a later day."""
+
+    given_on: date
+    effective_on: date
+    to_tier: str
+
+
+@dataclass(frozen=True, slots=True)
+class NextReview:
+    """The next review after the as-of date, and what it would do if the data stayed as it is."""
+
+    on: date
+    kind: str
+    label: str
+    eligible_tier: str | None
+    tier_after: str
+    outcome: str
+
+
+@dataclass
+class Standing:
+    """The awarded tier as of a date, since when, how it got there, and what comes next."""
+
+    tier: str
+    since: date
+    history: list[Change] = field(default_factory=list)
+    pending_demotion: Notice | None = None
+    next_review: NextReview | None = None
+
+
+def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
+    reviews = policy.doc["reviews"]
+    for md in reviews.get("promotion", ()):
+        day = _month_day(year, md)
+        if day is not None:
+            yield Review(day, "promotion", "Promotion review")
+    for one in reviews.get("one_off", ()):
+        day = date.fromisoformat(one["on"])
+        cohort = one.get("joined_on_or_before")
+        if day.year == year and (cohort is None or joined_on <= date.fromisoformat(cohort)):
+            yield Review(day, "promotion", one.get("label", "One-off review"))
+    day = _month_day(year, reviews["demotion_look"]["on"])
+    if day is not None:
+        yield Review(day, "demotion-look", "Demotion look")
+
+
+def _month_day(year: int, md: str) -> date | None:
+    try:
+        return date(year, int(md[:2]), int(md[3:]))
+    except ValueError:  # 02-29 in a common year
+        return None
+
+
+def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date) -> list[Review]:
+    """Every review from `first` to `last` inclusive, each as declared by the policy in effect on its day."""
+    out: dict[tuple[date, str], Review] = {}
+    for year in range(first.year, last.year + 1):
+        for policy in policies.versions:
+            for review in _calendar(policy, year, joined_on):
+                if first <= review.on <= last and _in_effect(policies, review.on) is policy:
+                    out.setdefault((review.on, review.kind), review)
+    return sorted(out.values(), key=lambda r: (r.on, r.kind != "promotion"))
+
+
+def _in_effect(policies: PolicySet, day: date) -> Policy | None:
+    try:
+        return policies.in_effect(day)
+    except NoPolicyInEffect:
+        return None
+
+
+def _rank(policy: Policy, tier: str | None) -> int:
+    ids = [t["id"] for t in policy.doc["tiers"]]
+    return ids.index(tier) if tier in ids else -1
+
+
+def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> Standing | None:
+    """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined."""
+    firm = data["firm"]
+    joined = date.fromisoformat(firm["joined_on"])
+    if as_of < joined:
+        return None
+    stated = firm.get("standing")
+    if stated:
+        standing = Standing(stated["tier"], date.fromisoformat(stated["since"]))
+        start = standing.since + timedelta(days=1)
+    else:
+        first_policy = _in_effect(policies, joined) or policies.versions[0]
+        standing = Standing(first_policy.doc["tiers"][0]["id"], joined)
+        start = joined
+    horizon = as_of + timedelta(days=400)
+    for review in _events(policies, standing, start, horizon, joined):
+        if review.on > as_of:
+            standing.next_review = _preview(policies, data, standing, review)
+            break
+        _apply(policies, data, standing, review)
+    return standing
+
+
+def _events(
+    policies: PolicySet, standing: Standing, start: date, end: date, joined: date
+) -> Iterator[Review]:
+    """Calendar reviews in order, with a pending demotion's effective day slotted in as it arises."""
+    for review in reviews_between(policies, start, end, joined):
+        notice = standing.pending_demotion
+        if notice is not None and notice.effective_on <= review.on:
+            yield Review(notice.effective_on, "demotion", "Demotion takes effect")
+        yield review
+    notice = standing.pending_demotion
+    if notice is not None:
+        yield Review(notice.effective_on, "demotion", "Demotion takes effect")
+
+
+def _eligible(policies: PolicySet, data: dict[str, Any], day: date) -> tuple[Policy, str | None]:
+    policy = policies.in_effect(day)
+    return policy, eligible_tier(policy, data, day)
+
+
+def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> None:
+    policy, eligible = _eligible(policies, data, review.on)
+    rules = policy.doc["reviews"]
+    label = eligible or "none"
+    if review.kind == "promotion" and _rank(policy, eligible) > _rank(policy, s.tier):
+        why = f"eligible for {label} on {review.on}"
+        if s.pending_demotion is not None and rules.get("promotion_replaces_notice", True):
+            why += "; the pending demotion notice is withdrawn"
+            s.pending_demotion = None
+        s.history.append(Change(review.on, review.kind, review.label, s.tier, label, why))
+        s.tier, s.since = label, review.on
+    elif (
+        review.kind == "demotion-look"
+        and s.pending_demotion is None
+        and _rank(policy, eligible) < _rank(policy, s.tier)
+    ):
+        look = rules["demotion_look"]
+        effective = review.on + timedelta(days=look["notice_days"])
+        s.pending_demotion = Notice(review.on, effective, label)
+        s.history.append(
+            Change(
+                review.on,
+                "notice",
+                review.label,
+                s.tier,
+                s.tier,
+                f"eligible only for {label} on {review.on}; demotion to {label} takes effect on {effective}",
+            )
+        )
+    elif review.kind == "demotion" and s.pending_demotion is not None:
+        notice = s.pending_demotion
+        s.pending_demotion = None
+        cured = rules["demotion_look"].get("cure", False) and _cured(policies, data, s.tier, notice)
+        if cured:
+            s.history.append(
+                Change(
+                    review.on,
+                    "cure",
+                    review.label,
+                    s.tier,
+                    s.tier,
+                    f"eligible for {s.tier} again before {notice.effective_on}; the notice is cured",
+                )
+            )
+            return
+        s.history.append(
+            Change(
+                review.on,
+                review.kind,
+                review.label,
+                s.tier,
+                notice.to_tier,
+                f"notice given on {notice.given_on}",
+            )
+        )
+        s.tier, s.since = notice.to_tier, review.on
+
+
+def _cured(policies: PolicySet, data: dict[str, Any], tier: str, notice: Notice) -> bool:
+    """Whether the firm was eligible for its standing again on some day inside the notice period."""
+    day = notice.given_on + timedelta(days=1)
+    while day < notice.effective_on:
+        policy, eligible = _eligible(policies, data, day)
+        if _rank(policy, eligible) >= _rank(policy, tier):
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> NextReview:
+    """What `review` would do if the data stayed as it is (expiries and stale activity included)."""
+    policy, eligible = _eligible(policies, data, review.on)
+    label = eligible or "none"
+    if review.kind == "promotion":
+        up = _rank(policy, eligible) > _rank(policy, s.tier)
+        return NextReview(
+            review.on,
+            review.kind,
+            review.label,
+            eligible,
+            label if up else s.tier,
+            f"promotion to {label}" if up else f"stays {s.tier}",
+        )
+    if review.kind == "demotion-look":
+        if s.pending_demotion is None and _rank(policy, eligible) < _rank(policy, s.tier):
+            effective = review.on + timedelta(days=policy.doc["reviews"]["demotion_look"]["notice_days"])
+            return NextReview(
+                review.on,
+                review.kind,
+                review.label,
+                eligible,
+                s.tier,
+                f"notice of demotion to {label}, taking effect on {effective}",
+            )
+        return NextReview(review.on, review.kind, review.label, eligible, s.tier, f"stays {s.tier}")
+    notice = s.pending_demotion
+    to = notice.to_tier if notice else s.tier
+    return NextReview(review.on, review.kind, review.label, eligible, to, f"demotion to {to}")
