@@ -54,11 +54,14 @@ def _standing_lines(e: Evaluation) -> list[str]:
     if s is None:
         return []
     lines = [
-        f"  standing: {s.tier} since {s.since}" + (f" ({s.history[-1].label.lower()})" if s.history else "")
+        f"  standing: {_tier(e, s.tier)} since {s.since}"
+        + (f" ({s.history[-1].label.lower()})" if s.history else "")
     ]
     if s.pending_demotion:
         p = s.pending_demotion
-        lines.append(f"  pending demotion: to {p.to_tier} on {p.effective_on} (notice given {p.given_on})")
+        lines.append(
+            f"  pending demotion: to {_tier(e, p.to_tier)} on {p.effective_on} (notice given {p.given_on})"
+        )
     if s.next_review:
         n = s.next_review
         lines.append(f"  next review: {n.on} {n.label.lower()}: {n.outcome} if the data stays as it is")
