@@ -61,6 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a policy file or folder (default: the bundled policy).",
     )
     check.add_argument("path", nargs="?", metavar="PATH")
+    diff = policy.add_parser(
+        "diff",
+        help="what changed between two policy versions, and which firms it moves",
+        description="Compare two policy files (or folders: the version in effect on --as-of).",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--firms",
+        nargs="+",
+        metavar="PATH",
+        default=[],
+        help="firm files or folders: report whose eligible tier moves",
+    )
+    _as_of(diff, required=False)
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     return parser
 
 
@@ -107,10 +123,14 @@ def run(args: argparse.Namespace) -> int:
 
         as_of = args.as_of or date.today()
         return evaluate(args.paths, as_of, _load_policies(args.policy), args.format, sys.stdout)
-    if args.command == "policy":
+    if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
         return check(args.path, sys.stdout)
+    if args.command == "policy":
+        from .commands.policy import diff
+
+        return diff(args.old, args.new, args.firms, args.as_of or date.today(), args.format, sys.stdout)
     raise AssertionError(args.command)
 
 

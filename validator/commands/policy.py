@@ -1,12 +1,17 @@
-"""`tiercheck policy check`: validate policy files against the policy meta-schema and each other."""
+"""`tiercheck policy check` and `policy diff`: check policy files; compare two versions and their impact."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..inputs import UsageError
-from ..policies import PolicyError, load_policies
+from ..inputs import UsageError, find_inputs
+from ..policies import Policy, PolicyError, load_policies
+from ..policy_diff import Impact, describe_changes, firm_move
+from ..progress import Progress
+from ..render.policy_diff import RENDER
+from ..validate import check_file
 
 
 def check(path: str | None, out: TextIO) -> int:
@@ -22,3 +27,38 @@ def check(path: str | None, out: TextIO) -> int:
     for p in policies.versions:
         out.write(f"{p.path}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
     return 0
+
+
+def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, out: TextIO) -> int:
+    """Say what changed; with firms, which move and how many per move. 1 when a firm file is invalid."""
+    old, new = _version(old_path, as_of), _version(new_path, as_of)
+    impact = Impact(as_of) if firms else None
+    if impact is not None:
+        files = find_inputs(firms)
+        progress = Progress(len(files), "comparing")
+        for file in files:
+            checked = check_file(file)
+            progress.advance()
+            if not checked.valid:
+                impact.invalid.append((file, str(checked.problems[0])))
+                continue
+            impact.firms += 1
+            move = firm_move(old, new, file, checked.data, as_of)
+            if move is not None:
+                impact.moves.append(move)
+        progress.close()
+    changes = describe_changes(old.doc, new.doc)
+    out.write(RENDER[fmt](old, new, changes, impact))
+    return 1 if impact is not None and impact.invalid else 0
+
+
+def _version(path: str, as_of: date) -> Policy:
+    """A policy file, or the version in effect on `as_of` in a folder of versions."""
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file or directory")
+    try:
+        versions = load_policies(path)
+    except PolicyError as exc:
+        lines = "\n".join(str(p) for p in exc.problems)
+        raise UsageError(f"the policy is invalid:\n{lines}") from None
+    return versions.versions[0] if len(versions.versions) == 1 else versions.in_effect(as_of)
