@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="text (default), json (one object, or a list for several files), jsonl (one object a line)",
     )
 
+    summary = sub.add_parser(
+        "summary",
+        help="every firm at once: tiers, firms within reach, firms facing demotion",
+        description="Evaluate thousands of firm files on every core and summarise them.",
+    )
+    summary.add_argument("paths", nargs="+", metavar="PATH")
+    _as_of(summary, required=False)
+    _policy(summary)
+    summary.add_argument("--format", choices=["text", "json", "html"], default="text")
+    summary.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
+
     policy = sub.add_parser("policy", help="work with policy files").add_subparsers(
         dest="policy_command", required=True, metavar="COMMAND"
     )
@@ -123,6 +134,12 @@ def run(args: argparse.Namespace) -> int:
 
         as_of = args.as_of or date.today()
         return evaluate(args.paths, as_of, _load_policies(args.policy), args.format, sys.stdout)
+    if args.command == "summary":
+        from .commands.summary import summary
+
+        as_of = args.as_of or date.today()
+        policies = _load_policies(args.policy)
+        return summary(args.paths, as_of, policies, args.policy, args.format, args.jobs, sys.stdout)
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 

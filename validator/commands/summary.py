@@ -1,0 +1,67 @@
+"""`tiercheck summary`: every firm at once, on every core, with totals and shortlists."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from multiprocessing import Pool
+from typing import TextIO
+
+from ..inputs import find_inputs
+from ..policies import PolicySet, load_policies
+from ..progress import Progress
+from ..render.summary import RENDER
+from ..summary import FirmLine, Summary, firm_line
+from ..validate import check_file
+
+_policies: PolicySet | None = None  # one per worker process, loaded once
+_as_of: date | None = None
+
+
+def _init(policy_path: str | None, as_of: date) -> None:
+    global _policies, _as_of
+    _policies, _as_of = load_policies(policy_path), as_of
+
+
+def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
+    order, file = task
+    assert _policies is not None and _as_of is not None
+    checked = check_file(file)
+    if not checked.valid:
+        return order, FirmLine(file, error=str(checked.problems[0]))
+    return order, firm_line(_policies, file, checked.data, _as_of)
+
+
+def _lines(
+    files: list[str], policy_path: str | None, as_of: date, jobs: int
+) -> Iterator[tuple[int, FirmLine]]:
+    tasks = list(enumerate(files))
+    if jobs <= 1 or len(files) < 64:
+        _init(policy_path, as_of)
+        yield from map(_line, tasks)
+        return
+    with Pool(jobs, initializer=_init, initargs=(policy_path, as_of)) as pool:
+        yield from pool.imap_unordered(_line, tasks, chunksize=32)
+
+
+def summary(
+    paths: list[str],
+    as_of: date,
+    policies: PolicySet,
+    policy_path: str | None,
+    fmt: str,
+    jobs: int,
+    out: TextIO,
+) -> int:
+    """Fold every firm into one Summary and render it; 1 when any file is invalid."""
+    files = find_inputs(paths)
+    policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
+    total = Summary(as_of, [t["id"] for t in policies.in_effect(as_of).doc["tiers"]])
+    progress = Progress(len(files), "summarising")
+    for order, line in _lines(files, policy_path, as_of, jobs or os.cpu_count() or 1):
+        total.add(line, order)
+        progress.advance()
+    progress.close()
+    out.write(RENDER[fmt](total, policies.in_effect(as_of)))
+    return 1 if total.invalid_count else 0

@@ -1,0 +1,107 @@
+"""Render the program-wide summary as text, JSON or a self-contained HTML overview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..policies import Policy
+from ..summary import FirmLine, Summary
+
+
+def _gap(line: FirmLine) -> str:
+    return ", ".join(
+        f"{s.threshold - s.value} more {s.label.lower()} ({s.value}/{s.threshold})" for s in line.shortfalls
+    )
+
+
+def context(s: Summary, policy: Policy) -> dict[str, Any]:
+    """Plain named values for every format: the templates and the JSON compute nothing more."""
+    labels = {t["id"]: t.get("label", t["id"]) for t in policy.doc["tiers"]}
+    labels["none"] = "Not yet joined"
+    tiers = [*s.tier_ids, "none"]
+    valid = s.files - s.invalid_count
+    return {
+        "as_of": s.as_of.isoformat(),
+        "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
+        "files": s.files,
+        "valid": valid,
+        "invalid_count": s.invalid_count,
+        "distribution": [
+            {
+                "tier": t,
+                "label": labels[t],
+                "eligible": s.eligible[t],
+                "standing": s.standing[t],
+                "percent": round(100 * s.eligible[t] / valid, 1) if valid else 0.0,
+            }
+            for t in tiers
+            if t != "none" or s.eligible[t] or s.standing[t]
+        ],
+        "within_reach": [
+            {
+                "file": f.file,
+                "firm": f.firm,
+                "name": f.name,
+                "eligible": labels.get(f.eligible or "none"),
+                "next": labels.get(f.next_tier or "", f.next_tier),
+                "gap": _gap(f),
+                "shortfalls": [
+                    {"metric": x.metric, "value": x.value, "threshold": x.threshold} for x in f.shortfalls
+                ],
+            }
+            for f in s.within_reach
+        ],
+        "facing_demotion_count": s.facing_demotion_count,
+        "facing_demotion": [
+            {
+                "file": f.file,
+                "firm": f.firm,
+                "name": f.name,
+                "standing": labels.get(f.standing or "none"),
+                "to": labels.get(f.demotion_to or "none"),
+                "on": f.demotion_on.isoformat() if f.demotion_on else None,
+            }
+            for f in s.facing_demotion
+        ],
+        "invalid": [{"file": f.file, "problem": f.error} for f in s.invalid],
+        "keep": s.keep,
+    }
+
+
+def as_json(s: Summary, policy: Policy) -> str:
+    return json.dumps(context(s, policy), indent=2) + "\n"
+
+
+def as_text(s: Summary, policy: Policy) -> str:
+    c = context(s, policy)
+    lines = [
+        f"{c['files']} firm files as of {c['as_of']} under {policy.id} {policy.version}: "
+        f"{c['valid']} evaluated, {c['invalid_count']} invalid",
+        "",
+        f"  {'tier':<16}{'eligible':>10}{'standing':>10}",
+    ]
+    lines += [f"  {d['label']:<16}{d['eligible']:>10}{d['standing']:>10}" for d in c["distribution"]]
+    if c["within_reach"]:
+        lines += ["", "within reach of the next tier (closest first):"]
+        lines += [f"  {r['firm']} -> {r['next']}: {r['gap']}  [{r['file']}]" for r in c["within_reach"]]
+    if c["facing_demotion"]:
+        lines += ["", f"facing demotion ({c['facing_demotion_count']}):"]
+        lines += [
+            f"  {r['firm']}: {r['standing']} -> {r['to']} on {r['on']}  [{r['file']}]"
+            for r in c["facing_demotion"]
+        ]
+    if c["invalid"]:
+        lines += ["", f"invalid files ({c['invalid_count']}), first problem of each:"]
+        lines += [f"  {r['problem']}" for r in c["invalid"]]
+    return "\n".join(lines) + "\n"
+
+
+def as_html(s: Summary, policy: Policy) -> str:
+    from .templates import environment
+
+    return environment(None).get_template("summary.html.j2").render(**context(s, policy))
+
+
+RENDER: dict[str, Callable[[Summary, Policy], str]] = {"text": as_text, "json": as_json, "html": as_html}

@@ -1,0 +1,150 @@
+"""The program-wide view: one small line per firm, folded into bounded totals and shortlists."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .evaluate import eligible_tier, evaluate
+from .policies import PolicySet
+from .standing import compute_standing, reviews_between
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """How far a firm is from a tier's requirement."""
+
+    metric: str
+    label: str
+    value: int
+    threshold: int
+
+
+@dataclass(frozen=True)
+class FirmLine:
+    """What the summary keeps of one firm file: its tiers, its distance to the next, its demotion risk."""
+
+    file: str
+    firm: str = ""
+    name: str = ""
+    eligible: str | None = None
+    standing: str | None = None
+    next_tier: str | None = None
+    shortfalls: tuple[Shortfall, ...] = ()
+    demotion_on: date | None = None  # the day a demotion would take effect
+    demotion_to: str | None = None
+    error: str | None = None  # the first problem of an invalid file
+
+    @property
+    def distance(self) -> tuple[int, float]:
+        """Unmet requirements, then the sum of their relative shortfalls: smaller is closer."""
+        return len(self.shortfalls), sum((s.threshold - s.value) / s.threshold for s in self.shortfalls)
+
+
+def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date) -> FirmLine:
+    """Evaluate one valid firm for the summary: tier, standing, next-tier shortfalls, demotion at the look."""
+    result = evaluate(policies.in_effect(as_of), data, as_of, file=file)
+    standing = compute_standing(policies, data, as_of)
+    nxt = result.next_tier
+    shortfalls = tuple(
+        Shortfall(r.metric, r.label, r.value, r.threshold)
+        for r in (nxt.requirements if nxt else ())
+        if not r.met
+    )
+    demotion_on, demotion_to = None, None
+    if standing is not None and standing.pending_demotion is not None:
+        demotion_on, demotion_to = standing.pending_demotion.effective_on, standing.pending_demotion.to_tier
+    elif standing is not None:
+        demotion_on, demotion_to = _at_next_look(policies, data, as_of, standing.tier)
+    firm = data["firm"]
+    return FirmLine(
+        file,
+        firm["id"],
+        firm["name"],
+        result.eligible_tier,
+        standing.tier if standing else None,
+        nxt.id if nxt else None,
+        shortfalls,
+        demotion_on,
+        demotion_to,
+    )
+
+
+def _at_next_look(
+    policies: PolicySet, data: dict[str, Any], as_of: date, tier: str
+) -> tuple[date | None, str | None]:
+    """When the next demotion look would demote the firm with its data as it is: (effective day, tier)."""
+    joined = date.fromisoformat(data["firm"]["joined_on"])
+    ahead = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined)
+    look = next((r for r in ahead if r.kind == "demotion-look"), None)
+    if look is None:
+        return None, None
+    policy = policies.in_effect(look.on)
+    eligible = eligible_tier(policy, data, look.on)
+    ids = [t["id"] for t in policy.doc["tiers"]]
+    if tier not in ids or (eligible in ids and ids.index(eligible) >= ids.index(tier)):
+        return None, None
+    return look.on + timedelta(days=policy.doc["reviews"]["demotion_look"]["notice_days"]), eligible
+
+
+@dataclass
+class Summary:
+    """Totals over every firm, with shortlists capped at `keep` entries so memory stays flat."""
+
+    as_of: date
+    tier_ids: list[str]
+    keep: int = 50
+    files: int = 0
+    eligible: Counter[str] = field(default_factory=Counter)
+    standing: Counter[str] = field(default_factory=Counter)
+    invalid_count: int = 0
+    facing_demotion_count: int = 0
+    _reach: list[tuple[tuple[int, float], int, FirmLine]] = field(default_factory=list)
+    _demotion: list[tuple[int, int, FirmLine]] = field(default_factory=list)
+    _invalid: list[tuple[int, str, FirmLine]] = field(default_factory=list)
+
+    def add(self, line: FirmLine, order: int) -> None:
+        """Fold in one firm; `order` (its place in the input) breaks ties, so runs are reproducible."""
+        self.files += 1
+        if line.error is not None:
+            self.invalid_count += 1
+            self._push(self._invalid, (-order, line.file, line))
+            return
+        self.eligible[line.eligible or "none"] += 1
+        self.standing[line.standing or "none"] += 1
+        if line.next_tier is not None:
+            self._push(self._reach, (_negate(line.distance), -order, line))
+        if line.demotion_on is not None:
+            self.facing_demotion_count += 1
+            self._push(self._demotion, (_negate_day(line.demotion_on), -order, line))
+
+    def _push(self, heap: list[Any], item: Any) -> None:
+        """Keep the `keep` smallest by key (stored negated in a min-heap of the largest)."""
+        if len(heap) < self.keep:
+            heapq.heappush(heap, item)
+        else:
+            heapq.heappushpop(heap, item)
+
+    @property
+    def within_reach(self) -> list[FirmLine]:
+        return [line for _, _, line in sorted(self._reach, key=lambda x: (_negate(x[0]), -x[1]))]
+
+    @property
+    def invalid(self) -> list[FirmLine]:
+        """The first `keep` invalid files in input order."""
+        return [line for _, _, line in sorted(self._invalid, key=lambda x: -x[0])]
+
+    @property
+    def facing_demotion(self) -> list[FirmLine]:
+        return [line for _, _, line in sorted(self._demotion, key=lambda x: (-x[0], -x[1]))]
+
+
+def _negate(distance: tuple[int, float]) -> tuple[int, float]:
+    return (-distance[0], -distance[1])
+
+
+def _negate_day(day: date) -> int:
+    return -day.toordinal()
