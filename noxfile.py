@@ -29,3 +29,10 @@ def typing(session: nox.Session) -> None:
     """mypy --strict over the package."""
     session.install(".", "mypy", "types-PyYAML", "types-jsonschema")
     session.run("mypy")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Time validate, evaluate and summary against CSafeLoader and check-jsonschema on generated files."""
+    session.install(".", "check-jsonschema")
+    session.run("python", "bench/run.py", *session.posargs)

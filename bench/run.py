@@ -1,0 +1,131 @@
+"""Measure tiercheck against its baselines on the same generated files, in one run.
+
+Every figure is wall time of a real command (a fresh process, as a firm's CI
+would run it) or of an in-process loop, measured here and now; the ratios are
+what the issues set targets for. Peak memory is each child's max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SCHEMA = ROOT / "schemas" / "firm.schema.json"
+AS_OF = "2026-11-25"
+
+
+def run(cmd: list[str]) -> tuple[float, int, int]:
+    """Run a command in a fresh child of a fresh wrapper: (seconds, peak RSS in MiB, exit status)."""
+    wrapper = (
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
+        "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+        "t = time.perf_counter() - t;"
+        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=True)
+    seconds, rss_kib, rc = out.stdout.split()
+    return float(seconds), int(rss_kib) // 1024, int(rc)
+
+
+def best_of(n: int, cmd: list[str]) -> tuple[float, int, int]:
+    """The fastest of n runs (the least disturbed by the machine), with its memory and status."""
+    return min((run(cmd) for _ in range(n)), key=lambda r: r[0])
+
+
+def csafe_parse(files: list[Path]) -> float:
+    """Read and parse every file with PyYAML's CSafeLoader, nothing else: the floor for a YAML tool."""
+    start = time.perf_counter()
+    for f in files:
+        yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=3000, help="firm files to generate (default 3000)")
+    ap.add_argument("--cjs-count", type=int, default=150, help="files for check-jsonschema (it is slow)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench-out", help="where results.json goes")
+    args = ap.parse_args(argv)
+    tiercheck = shutil.which("tiercheck") or sys.exit("tiercheck is not installed here")
+    cjs = shutil.which("check-jsonschema")
+    work = Path(tempfile.mkdtemp(prefix="tiercheck-bench-"))
+    try:
+        many, few = work / "many", work / "few"
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(many), "--count", str(args.count)], check=True)
+        files = sorted(many.glob("*.yaml"))
+        few.mkdir()
+        for f in files[: args.cjs_count]:
+            shutil.copy(f, few / f.name)
+        size = statistics.mean(f.stat().st_size for f in files)
+        print(f"{len(files)} files, {size / 1024:.1f} KB each on average", flush=True)
+        r: dict[str, float] = {}
+
+        r["csafe_parse_s"] = min(csafe_parse(files) for _ in range(2))
+        r["validate_s"], r["validate_rss_mib"], rc = best_of(2, [tiercheck, "validate", str(many)])
+        assert rc == 0, "generated files must validate"
+        _, r["validate_few_rss_mib"], _ = best_of(1, [tiercheck, "validate", str(few)])
+        r["evaluate_s"], r["evaluate_rss_mib"], _ = best_of(
+            2, [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl"]
+        )
+        r["summary_1core_s"], _, _ = best_of(1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"])
+        r["summary_allcores_s"], r["summary_rss_mib"], _ = best_of(
+            1, [tiercheck, "summary", str(many), "--as-of", AS_OF]
+        )
+        one = str(files[0])
+        r["cold_one_file_s"], _, _ = best_of(5, [tiercheck, "validate", one])
+        if cjs:
+            r["cjs_s"], _, _ = best_of(1, [cjs, "--schemafile", str(SCHEMA), *map(str, sorted(few.iterdir()))])
+            r["cjs_per_file_ms"] = 1000 * r["cjs_s"] / args.cjs_count
+            r["cjs_cold_one_file_s"], _, _ = best_of(3, [cjs, "--schemafile", str(SCHEMA), one])
+        report(r, len(files), args.cjs_count, os.cpu_count() or 1)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps({"files": len(files), **r}, indent=2) + "\n")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
+    per = {k: 1000 * r[k] / n for k in ("csafe_parse_s", "validate_s", "evaluate_s")}
+    rows = [
+        ("CSafeLoader parse only", f"{r['csafe_parse_s']:.2f} s", f"{per['csafe_parse_s']:.2f} ms/file", ""),
+        ("tiercheck validate", f"{r['validate_s']:.2f} s", f"{per['validate_s']:.2f} ms/file",
+         f"{r['validate_s'] / r['csafe_parse_s']:.2f}x CSafeLoader (target <= 1.0)"),
+        ("tiercheck evaluate (jsonl)", f"{r['evaluate_s']:.2f} s", f"{per['evaluate_s']:.2f} ms/file",
+         f"{r['evaluate_s'] / r['validate_s']:.2f}x validate (target <= 1.2)"),
+        ("summary, 1 core", f"{r['summary_1core_s']:.2f} s", f"{n / r['summary_1core_s']:.0f} files/s", ""),
+        (f"summary, {cores} cores", f"{r['summary_allcores_s']:.2f} s", f"{n / r['summary_allcores_s']:.0f} files/s",
+         f"{r['summary_1core_s'] / r['summary_allcores_s']:.2f}x speed-up"),
+        ("validate, 1 file, cold", f"{r['cold_one_file_s']:.3f} s", "", ""),
+    ]
+    if "cjs_s" in r:
+        rows += [
+            (f"check-jsonschema ({cjs_n} files)", f"{r['cjs_s']:.2f} s", f"{r['cjs_per_file_ms']:.1f} ms/file",
+             f"tiercheck is {r['cjs_per_file_ms'] / per['validate_s']:.0f}x faster (target >= 10)"),
+            ("check-jsonschema, 1 file, cold", f"{r['cjs_cold_one_file_s']:.3f} s", "",
+             f"tiercheck takes {r['cold_one_file_s'] / r['cjs_cold_one_file_s']:.2f}x (target < 0.25)"),
+        ]
+    rows.append(("peak RSS validate", f"{r['validate_few_rss_mib']} MiB ({cjs_n} files)",
+                 f"{r['validate_rss_mib']} MiB ({n} files)", "flat in the number of files"))
+    rows.append(("peak RSS evaluate / summary", f"{r['evaluate_rss_mib']} MiB", f"{r['summary_rss_mib']} MiB", ""))
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from builders import SHIPPED_POLICY, firm, policy_variant, write_firm
+
+
+def tiercheck(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_policy_diff_reports_which_firms_move_and_how_many_per_move(tmp_path) -> None:
+    new = policy_variant(
+        tmp_path / "new.yaml",
+        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),
+    )
+    firms = tmp_path / "firms"
+    firms.mkdir()
+    write_firm(firms / "ten.yaml", firm(firm_id="ten", people=10))
+    write_firm(firms / "ten-too.yaml", firm(firm_id="ten-too", people=10))
+    write_firm(firms / "twenty.yaml", firm(firm_id="twenty", people=20))
+    r = tiercheck(
+        "policy",
+        "diff",
+        str(SHIPPED_POLICY),
+        str(new),
+        "--firms",
+        str(firms),
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["changes"] == ["tier 'select': certified_people at least 10 -> 12"]
+    impact = doc["impact"]
+    assert (impact["firms"], impact["moved"], impact["up"], impact["down"]) == (3, 2, 0, 2)
+    assert impact["counts"] == [{"from": "select", "to": "registered", "firms": 2}]
+    assert sorted(m["firm"] for m in impact["moves"]) == ["ten", "ten-too"]
+
+
+def test_policy_diff_markdown_has_a_table_of_moves(tmp_path) -> None:
+    new = policy_variant(
+        tmp_path / "new.yaml",
+        ("{metric: public_stories, at_least: 1}", "{metric: public_stories, at_least: 2}"),
+    )
+    write_firm(tmp_path / "one.yaml", firm(firm_id="one-story"))
+    r = tiercheck(
+        "policy",
+        "diff",
+        str(SHIPPED_POLICY),
+        str(new),
+        "--firms",
+        str(tmp_path / "one.yaml"),
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "markdown",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "| select | registered | 1 |" in r.stdout
+    assert "| one-story |" in r.stdout
+
+
+def test_policy_diff_lists_invalid_firm_files_and_exits_1(tmp_path) -> None:
+    (tmp_path / "broken.yaml").write_text("schema_version: 1\nfirm: {id: x}\n")
+    r = tiercheck(
+        "policy", "diff", str(SHIPPED_POLICY), str(SHIPPED_POLICY), "--firms", str(tmp_path / "broken.yaml")
+    )
+    assert r.returncode == 1
+    assert "broken.yaml:2:" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_policy_diff_of_a_missing_file_is_a_usage_error(tmp_path) -> None:
+    r = tiercheck("policy", "diff", str(SHIPPED_POLICY), str(tmp_path / "nope.yaml"))
+    assert r.returncode == 2
+    assert "no such file" in r.stderr

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from builders import firm, write_firm
+
+
+def tiercheck(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def firms(tmp_path_factory) -> object:
+    """80 firms with a known distribution as of 2026-11-25 (enough to use the process pool)."""
+    root = tmp_path_factory.mktemp("firms")
+    recent = {"active_on": "2026-11-20"}
+    for i in range(40):  # Select: everything counts
+        write_firm(root / f"select-{i:02}.yaml", firm(firm_id=f"select-{i:02}", **recent))
+    for i in range(30):  # Registered, one person short of Select
+        write_firm(root / f"short-{i:02}.yaml", firm(firm_id=f"short-{i:02}", people=9, **recent))
+    for i in range(9):  # Registered, far from Select
+        write_firm(
+            root / f"far-{i:02}.yaml", firm(firm_id=f"far-{i:02}", people=1, customers=0, stories=0, **recent)
+        )
+    # Select standing since the cohort review, but stale by the December look: facing demotion.
+    write_firm(root / "stale.yaml", firm(firm_id="stale", joined_on="2026-06-10", active_on="2026-09-15"))
+    return root
+
+
+def test_summary_counts_every_tier_and_ranks_the_closest_firms_first(firms) -> None:
+    r = tiercheck("summary", str(firms), "--as-of", "2026-11-25", "--format", "json", "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    eligible = {d["tier"]: d["eligible"] for d in doc["distribution"]}
+    assert eligible == {"registered": 39, "select": 41, "preferred": 0, "global-premier": 0}
+    assert (doc["files"], doc["valid"], doc["invalid_count"]) == (80, 80, 0)
+    reach = doc["within_reach"]
+    assert [r["firm"] for r in reach[:30]] == [f"short-{i:02}" for i in range(30)]
+    assert reach[0]["gap"] == "1 more certified people (9/10)"
+    assert len(reach) == 50  # capped, whatever the number of firms
+
+
+def test_summary_names_firms_facing_demotion_at_the_next_look(firms) -> None:
+    r = tiercheck("summary", str(firms), "--as-of", "2026-11-25", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["facing_demotion_count"] == 1
+    assert doc["facing_demotion"][0] | {"file": None} == {
+        "file": None,
+        "firm": "stale",
+        "name": "Acme Consulting",
+        "standing": "Select",
+        "to": "Registered",
+        "on": "2027-03-31",
+    }
+
+
+def test_summary_gives_the_same_answer_on_one_core_and_on_all(firms) -> None:
+    one = tiercheck("summary", str(firms), "--as-of", "2026-11-25", "--format", "json", "--jobs", "1")
+    many = tiercheck("summary", str(firms), "--as-of", "2026-11-25", "--format", "json", "--jobs", "2")
+    assert one.stdout == many.stdout
+
+
+def test_summary_lists_invalid_files_with_their_first_problem_and_exits_1(tmp_path) -> None:
+    write_firm(tmp_path / "good.yaml", firm())
+    (tmp_path / "bad.yaml").write_text(
+        "schema_version: 1\nfirm:\n  id: Bad Id\n  name: x\n  joined_on: 2026-01-01\n"
+    )
+    r = tiercheck("summary", str(tmp_path), "--as-of", "2026-11-25")
+    assert r.returncode == 1
+    assert "bad.yaml:3:3: 'Bad Id' is not a valid slug" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_summary_html_is_self_contained_and_escapes_firm_names(tmp_path) -> None:
+    hostile = '<script>alert("x")</script> & Co'
+    write_firm(tmp_path / "hostile.yaml", firm(name=hostile, people=9))
+    r = tiercheck("summary", str(tmp_path), "--as-of", "2026-11-25", "--format", "html")
+    assert r.returncode == 0, r.stderr
+    page = _Text()
+    page.feed(r.stdout)
+    assert "script" not in page.tags
+    assert hostile in "".join(page.text)
+    assert "http" not in r.stdout.replace("https://", "")  # no external resource of any kind
+    assert {"table", "caption", "th", "h1", "h2"} <= set(page.tags)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from builders import SHIPPED_POLICY, policy_variant
+
+from validator.policies import load_policies
+from validator.policy_diff import describe_changes
+
+
+def _changes(tmp_path, *replacements: tuple[str, str]) -> list[str]:
+    old = load_policies(SHIPPED_POLICY).versions[0].doc
+    new = load_policies(policy_variant(tmp_path / "new.yaml", *replacements)).versions[0].doc
+    return describe_changes(old, new)
+
+
+def test_identical_policies_have_no_changes(tmp_path) -> None:
+    assert _changes(tmp_path) == []
+
+
+def test_a_raised_threshold_is_named_with_its_tier_metric_and_both_values(tmp_path) -> None:
+    changes = _changes(
+        tmp_path, ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}")
+    )
+    assert changes == ["tier 'select': certified_people at least 10 -> 12"]
+
+
+def test_a_longer_window_is_described_in_days(tmp_path) -> None:
+    changes = _changes(tmp_path, ("activity: {days: 90, label: the last 90 days}", "activity: {days: 180}"))
+    assert changes == ["window 'activity': 90 days -> 180 days"]
+
+
+def test_a_newly_accepted_credential_and_a_retired_level_are_named(tmp_path) -> None:
+    changes = _changes(
+        tmp_path,
+        ("level: foundations, from: 2026-03-01,", "level: foundations, from: 2026-03-01, until: 2027-01-01,"),
+        (
+            "  accepted:                     # choice: both levels count\n",
+            "  accepted:\n    - {name: claude-certified-developer, level: associate, from: 2027-01-01}\n",
+        ),
+    )
+    assert "credential claude-certified-developer (associate) now accepted: counts from 2027-01-01" in changes
+    assert (
+        "credential claude-certified-architect (foundations): counts from 2026-03-01 -> "
+        "counts from 2026-03-01 until 2027-01-01" in changes
+    )
+
+
+def test_a_new_tier_is_placed_on_the_ladder_with_its_requirements(tmp_path) -> None:
+    changes = _changes(
+        tmp_path,
+        (
+            "  - id: preferred\n",
+            "  - id: advanced\n    requires:\n      - {metric: certified_people, at_least: 50}\n"
+            "  - id: preferred\n",
+        ),
+    )
+    assert changes == ["tier 'advanced' added above 'select', requiring certified_people >= 50"]
+
+
+def test_calendar_changes_are_described(tmp_path) -> None:
+    changes = _changes(tmp_path, ("notice_days: 90", "notice_days: 60"), ("cure: false", "cure: true"))
+    assert changes == ["notice period (days): 90 -> 60", "cure: False -> True"]

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from builders import firm, policy_variant
+
+from validator.policies import PolicySet, load_policies
+from validator.standing import compute_standing
+
+D = date.fromisoformat
+
+
+@pytest.fixture(scope="module")
+def shipped() -> PolicySet:
+    return load_policies()
+
+
+def test_a_promotion_waits_for_the_next_january_or_july_review(shipped: PolicySet) -> None:
+    data = firm(
+        joined_on="2027-02-01",
+        active_on="2027-06-01",
+        issued_on="2027-02-15",
+        live_on="2027-02-20",
+        published_on="2027-02-25",
+    )
+    before = compute_standing(shipped, data, D("2027-06-30"))
+    after = compute_standing(shipped, data, D("2027-07-01"))
+    assert before is not None and after is not None
+    assert (before.tier, before.since) == ("registered", D("2027-02-01"))
+    assert (after.tier, after.since) == ("select", D("2027-07-01"))
+    assert [(c.on, c.kind, c.from_tier, c.to_tier) for c in after.history] == [
+        (D("2027-07-01"), "promotion", "registered", "select")
+    ]
+
+
+def test_the_launch_cohort_review_promotes_firms_joined_by_30_september(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-09-30", active_on="2026-09-15")
+    s = compute_standing(shipped, data, D("2026-10-01"))
+    assert s is not None and (s.tier, s.since) == ("select", D("2026-10-01"))
+    assert s.history[0].label == "Launch cohort review"
+
+
+def test_the_launch_cohort_review_skips_firms_joined_after_30_september(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-10-01", active_on="2026-12-15", activity=("2026-09-15",))
+    s = compute_standing(shipped, data, D("2026-12-31"))
+    assert s is not None and s.tier == "registered"
+    assert s.history == []
+    promoted = compute_standing(shipped, data, D("2027-01-01"))
+    assert promoted is not None and (promoted.tier, promoted.since) == ("select", D("2027-01-01"))
+
+
+def test_a_firm_joining_on_a_review_day_is_reviewed_that_day(shipped: PolicySet) -> None:
+    data = firm(
+        joined_on="2027-07-01",
+        active_on="2027-06-20",
+        issued_on="2027-06-01",
+        live_on="2027-06-01",
+        published_on="2027-06-10",
+    )
+    s = compute_standing(shipped, data, D("2027-07-01"))
+    assert s is not None and (s.tier, s.since) == ("select", D("2027-07-01"))
+
+
+def test_a_december_look_below_standing_gives_notice_and_demotes_90_days_later(shipped: PolicySet) -> None:
+    # Select since the cohort review; everyone last used Claude on 2026-09-15,
+    # so on 2026-12-31 (107 days later) nobody counts.
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    at_look = compute_standing(shipped, data, D("2026-12-31"))
+    assert at_look is not None and at_look.tier == "select"
+    assert at_look.pending_demotion is not None
+    assert at_look.pending_demotion.given_on == D("2026-12-31")
+    assert at_look.pending_demotion.effective_on == D("2027-03-31")
+    day_before = compute_standing(shipped, data, D("2027-03-30"))
+    assert day_before is not None and day_before.tier == "select"
+    demoted = compute_standing(shipped, data, D("2027-03-31"))
+    assert demoted is not None and (demoted.tier, demoted.since) == ("registered", D("2027-03-31"))
+    assert demoted.pending_demotion is None
+    assert [c.kind for c in demoted.history] == ["promotion", "notice", "demotion"]
+
+
+def test_no_cure_inside_the_notice_period_unless_the_policy_allows_one(tmp_path, shipped: PolicySet) -> None:
+    # Inactive at the look, active again in February: the default policy demotes anyway.
+    data = firm(joined_on="2026-06-10", active_on="2027-02-01", activity=("2026-09-15",))
+    demoted = compute_standing(shipped, data, D("2027-04-01"))
+    assert demoted is not None and demoted.tier == "registered"
+    with_cure = load_policies(policy_variant(tmp_path / "cure.yaml", ("cure: false", "cure: true")))
+    cured = compute_standing(with_cure, data, D("2027-04-01"))
+    assert cured is not None and cured.tier == "select"
+    assert [c.kind for c in cured.history] == ["promotion", "notice", "cure"]
+
+
+def test_a_promotion_inside_the_notice_period_replaces_the_pending_notice(shipped: PolicySet) -> None:
+    # Select at the cohort review with 10 active people; all stale at the December look (notice);
+    # on 1 January 100 people have used Claude: eligible for Preferred.
+    data = firm(joined_on="2026-06-10", people=100, customers=15, stories=3, active_on="2027-01-01")
+    for person in data["people"][:10]:
+        person["activity"] = ["2026-09-15"]
+    notice = compute_standing(shipped, data, D("2026-12-31"))
+    assert notice is not None and notice.tier == "select" and notice.pending_demotion is not None
+    s = compute_standing(shipped, data, D("2027-01-01"))
+    assert s is not None and (s.tier, s.since) == ("preferred", D("2027-01-01"))
+    assert s.pending_demotion is None
+    assert "withdrawn" in s.history[-1].why
+
+
+def test_a_review_day_uses_the_policy_version_in_effect_that_day(tmp_path) -> None:
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    policy_variant(folder / "v1.yaml")
+    policy_variant(
+        folder / "v2.yaml",
+        ('version: "2026.1"', 'version: "2027.1"'),
+        ("effective_from: 2026-03-01", "effective_from: 2027-01-01"),
+        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),
+    )
+    versions = load_policies(folder)
+    eleven: dict[str, Any] = {"people": 11, "active_on": "2026-12-20", "activity": ("2026-09-20",)}
+    cohort = compute_standing(versions, firm(joined_on="2026-06-10", **eleven), D("2027-01-01"))
+    later = compute_standing(versions, firm(joined_on="2026-11-01", **eleven), D("2027-01-01"))
+    assert cohort is not None and cohort.tier == "select"  # promoted on 2026-10-01 under v1
+    assert later is not None and later.tier == "registered"  # 1 January 2027 is judged under v2
+
+
+def test_a_stated_standing_is_kept_and_reviews_start_the_day_after_since(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-03-01", people=0, standing={"tier": "select", "since": "2026-07-01"})
+    s = compute_standing(shipped, data, D("2026-12-30"))
+    assert s is not None and (s.tier, s.since) == ("select", D("2026-07-01")) and s.history == []
+    assert s.next_review is not None and s.next_review.on == D("2026-12-31")
+    assert "notice of demotion to registered" in s.next_review.outcome
+
+
+def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicySet) -> None:
+    # Eligible today (2026-11-25), but the people's last use (2026-09-15) is 107 days old by the look.
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    s = compute_standing(shipped, data, D("2026-11-25"))
+    assert s is not None and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2026-12-31"), "demotion-look")
+    assert s.next_review.eligible_tier == "registered"
+    assert s.next_review.outcome.startswith("notice of demotion to registered")
+
+
+def test_no_standing_before_the_firm_joined(shipped: PolicySet) -> None:
+    assert compute_standing(shipped, firm(joined_on="2026-06-10"), D("2026-06-09")) is None
