@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .inputs import UsageError
-from .policies import NoPolicyInEffect
 
 if TYPE_CHECKING:
     from .policies import PolicySet
@@ -156,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except (UsageError, NoPolicyInEffect) as exc:
+    except UsageError as exc:
         print(f"tiercheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .inputs import UsageError
 from .loader import LoadError, Located, Path_, parse_located, read_source
 from .problem import Problem, json_path
 from .resources import bundled
 from .rules import Test, compile_rule
-from .schema import schema_problems
+from .schema import fast_validator, schema_problems
 
 
 class PolicyError(Exception):
@@ -58,8 +59,8 @@ class Policy:
         return date.fromisoformat(self.doc["effective_from"])
 
 
-class NoPolicyInEffect(Exception):
-    """No policy version had taken effect by the date asked for."""
+class NoPolicyInEffect(UsageError):
+    """No policy version had taken effect by the date asked for: the tool cannot do its job (exit 2)."""
 
 
 @dataclass
@@ -118,7 +119,9 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
         return None, [Problem(file, exc.line, exc.col, exc.message, code="policy")]
     except OSError as exc:
         return None, [Problem(file, 1, 1, f"cannot read: {exc.strerror or exc}", code="policy")]
-    problems = schema_problems("policy", file, located)
+    # jsonschema-rs says yes fast; only a policy it refuses pays for the located messages
+    valid = fast_validator("policy").is_valid(located.data)
+    problems = [] if valid else schema_problems("policy", file, located)
     if not problems:
         problems = _meaning_problems(file, located)
     if problems:

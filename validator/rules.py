@@ -288,7 +288,7 @@ def run_rules(tests: list[Test], record: dict[str, Any], ctx: Context) -> Verdic
         if verdict is None:
             continue
         if verdict.__class__ is Failed:
-            return verdict._replace(passed=passed)
+            return verdict if not passed else Failed(*verdict[:4], passed)
         if verdict.__class__ is Via:
             via = verdict.item
             verdict = verdict.drop
