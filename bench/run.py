@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -65,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="tiercheck-bench-"))
     try:
         many, few = work / "many", work / "few"
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(many), "--count", str(args.count)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(many), "--count", str(args.count)], check=True
+        )
         files = sorted(many.glob("*.yaml"))
         few.mkdir()
         for f in files[: args.cjs_count]:
@@ -81,14 +82,18 @@ def main(argv: list[str] | None = None) -> int:
         r["evaluate_s"], r["evaluate_rss_mib"], _ = best_of(
             2, [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl"]
         )
-        r["summary_1core_s"], _, _ = best_of(1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"])
+        r["summary_1core_s"], _, _ = best_of(
+            1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"]
+        )
         r["summary_allcores_s"], r["summary_rss_mib"], _ = best_of(
             1, [tiercheck, "summary", str(many), "--as-of", AS_OF]
         )
         one = str(files[0])
         r["cold_one_file_s"], _, _ = best_of(5, [tiercheck, "validate", one])
         if cjs:
-            r["cjs_s"], _, _ = best_of(1, [cjs, "--schemafile", str(SCHEMA), *map(str, sorted(few.iterdir()))])
+            r["cjs_s"], _, _ = best_of(
+                1, [cjs, "--schemafile", str(SCHEMA), *map(str, sorted(few.iterdir()))]
+            )
             r["cjs_per_file_ms"] = 1000 * r["cjs_s"] / args.cjs_count
             r["cjs_cold_one_file_s"], _, _ = best_of(3, [cjs, "--schemafile", str(SCHEMA), one])
         report(r, len(files), args.cjs_count, os.cpu_count() or 1)
@@ -103,25 +108,53 @@ def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
     per = {k: 1000 * r[k] / n for k in ("csafe_parse_s", "validate_s", "evaluate_s")}
     rows = [
         ("CSafeLoader parse only", f"{r['csafe_parse_s']:.2f} s", f"{per['csafe_parse_s']:.2f} ms/file", ""),
-        ("tiercheck validate", f"{r['validate_s']:.2f} s", f"{per['validate_s']:.2f} ms/file",
-         f"{r['validate_s'] / r['csafe_parse_s']:.2f}x CSafeLoader (target <= 1.0)"),
-        ("tiercheck evaluate (jsonl)", f"{r['evaluate_s']:.2f} s", f"{per['evaluate_s']:.2f} ms/file",
-         f"{r['evaluate_s'] / r['validate_s']:.2f}x validate (target <= 1.2)"),
+        (
+            "tiercheck validate",
+            f"{r['validate_s']:.2f} s",
+            f"{per['validate_s']:.2f} ms/file",
+            f"{r['validate_s'] / r['csafe_parse_s']:.2f}x CSafeLoader (target <= 1.0)",
+        ),
+        (
+            "tiercheck evaluate (jsonl)",
+            f"{r['evaluate_s']:.2f} s",
+            f"{per['evaluate_s']:.2f} ms/file",
+            f"{r['evaluate_s'] / r['validate_s']:.2f}x validate (target <= 1.2)",
+        ),
         ("summary, 1 core", f"{r['summary_1core_s']:.2f} s", f"{n / r['summary_1core_s']:.0f} files/s", ""),
-        (f"summary, {cores} cores", f"{r['summary_allcores_s']:.2f} s", f"{n / r['summary_allcores_s']:.0f} files/s",
-         f"{r['summary_1core_s'] / r['summary_allcores_s']:.2f}x speed-up"),
+        (
+            f"summary, {cores} cores",
+            f"{r['summary_allcores_s']:.2f} s",
+            f"{n / r['summary_allcores_s']:.0f} files/s",
+            f"{r['summary_1core_s'] / r['summary_allcores_s']:.2f}x speed-up",
+        ),
         ("validate, 1 file, cold", f"{r['cold_one_file_s']:.3f} s", "", ""),
     ]
     if "cjs_s" in r:
         rows += [
-            (f"check-jsonschema ({cjs_n} files)", f"{r['cjs_s']:.2f} s", f"{r['cjs_per_file_ms']:.1f} ms/file",
-             f"tiercheck is {r['cjs_per_file_ms'] / per['validate_s']:.0f}x faster (target >= 10)"),
-            ("check-jsonschema, 1 file, cold", f"{r['cjs_cold_one_file_s']:.3f} s", "",
-             f"tiercheck takes {r['cold_one_file_s'] / r['cjs_cold_one_file_s']:.2f}x (target < 0.25)"),
+            (
+                f"check-jsonschema ({cjs_n} files)",
+                f"{r['cjs_s']:.2f} s",
+                f"{r['cjs_per_file_ms']:.1f} ms/file",
+                f"tiercheck is {r['cjs_per_file_ms'] / per['validate_s']:.0f}x faster (target >= 10)",
+            ),
+            (
+                "check-jsonschema, 1 file, cold",
+                f"{r['cjs_cold_one_file_s']:.3f} s",
+                "",
+                f"tiercheck takes {r['cold_one_file_s'] / r['cjs_cold_one_file_s']:.2f}x (target < 0.25)",
+            ),
         ]
-    rows.append(("peak RSS validate", f"{r['validate_few_rss_mib']} MiB ({cjs_n} files)",
-                 f"{r['validate_rss_mib']} MiB ({n} files)", "flat in the number of files"))
-    rows.append(("peak RSS evaluate / summary", f"{r['evaluate_rss_mib']} MiB", f"{r['summary_rss_mib']} MiB", ""))
+    rows.append(
+        (
+            "peak RSS validate",
+            f"{r['validate_few_rss_mib']} MiB ({cjs_n} files)",
+            f"{r['validate_rss_mib']} MiB ({n} files)",
+            "flat in the number of files",
+        )
+    )
+    rows.append(
+        ("peak RSS evaluate / summary", f"{r['evaluate_rss_mib']} MiB", f"{r['summary_rss_mib']} MiB", "")
+    )
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())

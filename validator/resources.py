@@ -1,4 +1,4 @@
-"""Where the bundled schemas, policy files and report templates live once installed."""
+"""Where the bundled schemas, policy files and report templates live, installed or in a checkout."""
 
 from __future__ import annotations
 
@@ -6,16 +6,28 @@ import json
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
+
+# Where each kind lives in the source tree; setuptools installs them as validator.<kind>.
+_IN_CHECKOUT = {"schemas": "schemas", "policy": "policy", "templates": "reports/templates"}
 
 
 def bundled(kind: str) -> Traversable:
-    """The installed folder of a kind of resource: 'schemas', 'policy' or 'templates'."""
-    return files(f"validator.{kind}")
+    """The folder of a kind of resource: 'schemas', 'policy' or 'templates'.
+
+    Installed, it is the package validator.<kind>; run from a checkout (`python -m validator`
+    in the repository), the top-level folder of the source tree.
+    """
+    try:
+        return files(f"validator.{kind}")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / _IN_CHECKOUT[kind]
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
     """A bundled JSON Schema, by file name stem: 'firm' or 'policy'."""
-    loaded: dict[str, Any] = json.loads(bundled("schemas").joinpath(f"{name}.schema.json").read_text("utf-8"))
+    text = bundled("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
     return loaded
