@@ -36,13 +36,13 @@ def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
 def _lines(
     files: list[str], policy_path: str | None, as_of: date, jobs: int
 ) -> Iterator[tuple[int, FirmLine]]:
-    tasks = list(enumerate(files))
     if jobs <= 1 or len(files) < 64:
         _init(policy_path, as_of)
-        yield from map(_line, tasks)
+        yield from map(_line, enumerate(files))
         return
     with Pool(jobs, initializer=_init, initargs=(policy_path, as_of)) as pool:
-        yield from pool.imap_unordered(_line, tasks, chunksize=32)
+        # tasks are drawn from the generator as workers free up: nothing grows with the number of files
+        yield from pool.imap_unordered(_line, enumerate(files), chunksize=32)
 
 
 def summary(
