@@ -72,6 +72,9 @@ def read_source(path: str | Path) -> Source:
     return Source(str(path), text, hashlib.sha256(raw).hexdigest())
 
 
+# A tag starts a node: at a line start, or after white space or a flow indicator. Prose such as
+# "Wow!" does not match; what does match goes to the exact parser, which refuses real tags.
+_MAYBE_TAG = re.compile(r"(?:^|[\s,\[{])!", re.MULTILINE)
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
 
 
@@ -82,7 +85,7 @@ def parse_fast(source: Source) -> Any:
     """
     if source.is_json:
         return json.loads(source.text, object_pairs_hook=_unique_pairs)
-    if "!" in source.text:
+    if _MAYBE_TAG.search(source.text):
         raise ValueError("may hold a tag")
     return yaml_rs.loads(
         source.text,

@@ -59,7 +59,8 @@ def _check_exactly(source: Source) -> Checked:
         return Checked(file, [Problem(file, exc.line, exc.col, exc.message, code=code)], sha256=source.sha256)
     problems = _version_problems(file, located)
     if not problems:
-        problems = schema_problems("firm", file, located)
+        schema_ok = fast_validator("firm").is_valid(located.data)
+        problems = [] if schema_ok else schema_problems("firm", file, located)
         for finding in cross_checks(located.data):
             line, col = located.where(finding.path)
             problems.append(Problem(file, line, col, finding.message, json_path(finding.path), finding.code))
