@@ -119,6 +119,18 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
             "a story cannot be withdrawn before it is published",
         )
     for i, p in _entries(data, "people"):
+        last, days = _text(p, "last_active_on"), p.get("activity")
+        later = (
+            [d for d in days if isinstance(d, str) and last is not None and d > last]
+            if isinstance(days, list)
+            else []
+        )
+        if later:
+            yield Finding(
+                ("people", i, "activity"),
+                f"activity {later[0]} is after last_active_on {last}: last_active_on is the latest day of use",
+                "date-order",
+            )
         creds = p.get("credentials")
         for j, c in enumerate(creds if isinstance(creds, list) else []):
             if isinstance(c, dict):

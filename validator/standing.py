@@ -110,6 +110,16 @@ def _rank(policy: Policy, tier: str | None) -> int:
     return ids.index(tier) if tier in ids else -1
 
 
+def _can_move(policy: Policy, s: Standing, review: Review) -> bool:
+    """Whether a review could change this standing at all: no look below the lowest tier, no promotion
+    above the highest."""
+    if review.kind == "promotion":
+        return _rank(policy, s.tier) < len(policy.doc["tiers"]) - 1
+    if review.kind == "demotion-look":
+        return s.pending_demotion is None and _rank(policy, s.tier) > 0
+    return True
+
+
 def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined."""
     firm = data["firm"]
@@ -126,10 +136,11 @@ def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> 
         start = joined
     horizon = as_of + timedelta(days=400)
     for review in _events(policies, standing, start, horizon, joined):
-        if review.on > as_of:
+        if review.on <= as_of:
+            _apply(policies, data, standing, review)
+        elif _can_move(policies.in_effect(review.on), standing, review):
             standing.next_review = _preview(policies, data, standing, review)
             break
-        _apply(policies, data, standing, review)
     return standing
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..result import Evaluation
 
+AT_RISK_SHOWN = 10  # the soonest; a terminal is not the place for all of them
+
 
 def render_text(e: Evaluation) -> str:
     """Tier, the numbers against the next tier, what to fix first, what did not count, what is at risk."""
@@ -43,8 +45,10 @@ def render_text(e: Evaluation) -> str:
         lines.append(f"  at risk ({len(e.at_risk)}), still counting but dropping out:")
         lines.extend(
             f"    - {o.drops_out_on}  {e.metrics[o.metric].label.lower()}: {o.label} [{o.id}]"
-            for o in e.at_risk
+            for o in e.at_risk[:AT_RISK_SHOWN]
         )
+        if len(e.at_risk) > AT_RISK_SHOWN:
+            lines.append(f"    ... and {len(e.at_risk) - AT_RISK_SHOWN} more (--format json lists them all)")
     lines.extend(f"  warning: {w}" for w in e.warnings)
     return "\n".join(lines) + "\n"
 
