@@ -120,15 +120,12 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
         )
     for i, p in _entries(data, "people"):
         last, days = _text(p, "last_active_on"), p.get("activity")
-        later = (
-            [d for d in days if isinstance(d, str) and last is not None and d > last]
-            if isinstance(days, list)
-            else []
-        )
+        days = days if isinstance(days, list) else []
+        later = [d for d in days if isinstance(d, str) and last is not None and d > last]
         if later:
             yield Finding(
                 ("people", i, "activity"),
-                f"activity {later[0]} is after last_active_on {last}: last_active_on is the latest day of use",
+                f"activity {later[0]} is after last_active_on {last}, which is the latest day of use",
                 "date-order",
             )
         creds = p.get("credentials")
