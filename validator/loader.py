@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import yaml
 import yaml_rs
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -27,8 +25,7 @@ class LoadError(Exception):
         self.message, self.line, self.col = message, line, col
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A file's text, read once, with its digest."""
 
     path: str
@@ -40,12 +37,12 @@ class Source:
         return self.path.lower().endswith(".json")
 
 
-@dataclass
 class Located:
     """Data with the 1-based line and column of every mapping key and list entry."""
 
-    data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, data: Any = None) -> None:
+        self.data = data
+        self.marks: dict[Path_, tuple[int, int]] = {}
 
     def where(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -150,6 +147,8 @@ def parse_located(source: Source) -> Located:
     Refuses what a firm file must never hold: tags, duplicate keys, a second
     document, nesting deeper than MAX_DEPTH and alias expansion past MAX_NODES.
     """
+    import yaml  # libyaml's events with marks; only files that are not plainly valid come here
+
     text = source.text.replace("\t", " ") if source.is_json else source.text
     located = Located(None)
     marks = located.marks

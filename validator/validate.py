@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .checks import cross_checks
 from .loader import LoadError, Located, Source, parse_fast, parse_located, read_source
@@ -13,12 +12,11 @@ from .resources import schema
 from .schema import fast_validator, schema_problems
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
     """The outcome of checking one file: its data when valid, else its problems."""
 
     file: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
     data: Any = None
     sha256: str = ""
 
@@ -44,7 +42,7 @@ def check_source(source: Source) -> Checked:
     try:
         data = parse_fast(source)
         if fast_validator("firm").is_valid(data) and not cross_checks(data):
-            return Checked(source.path, data=data, sha256=source.sha256)
+            return Checked(source.path, [], data, source.sha256)
     except Exception:  # anything unusual is for the exact path to explain, with its line
         pass
     return _check_exactly(source)
