@@ -46,9 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     _policy(evaluate)
     evaluate.add_argument(
         "--format",
-        choices=["text", "json", "jsonl"],
+        choices=["text", "json", "jsonl", "markdown"],
         default="text",
-        help="text (default), json (one object, or a list for several files), jsonl (one object a line)",
+        help="text (default), json (one object, or a list for several files), jsonl (one object a line), "
+        "markdown (the evidence pack's Markdown, for a CI job summary)",
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="write a firm's evidence pack: evidence.html, evidence.md, evidence.json",
+        description="Render one firm's evidence pack into a folder (written atomically).",
+    )
+    report.add_argument("path", metavar="PATH")
+    _as_of(report, required=True)
+    report.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pack into")
+    _policy(report)
+    report.add_argument(
+        "--templates", metavar="DIR", help="a folder of templates overriding the bundled ones"
     )
 
     summary = sub.add_parser(
@@ -133,6 +147,11 @@ def run(args: argparse.Namespace) -> int:
 
         as_of = args.as_of or date.today()
         return evaluate(args.paths, as_of, _load_policies(args.policy), args.format, sys.stdout)
+    if args.command == "report":
+        from .commands.report import report
+
+        policies = _load_policies(args.policy)
+        return report(args.path, args.as_of, policies, args.out, args.templates, sys.stdout)
     if args.command == "summary":
         from .commands.summary import summary
 

@@ -10,6 +10,7 @@ from ..evaluate import evaluate as evaluate_firm
 from ..inputs import find_inputs
 from ..policies import PolicySet
 from ..progress import Progress
+from ..render.evidence import render
 from ..render.text import render_text
 from ..result import evaluation_json
 from ..standing import compute_standing
@@ -36,13 +37,16 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
                     for p in checked.problems
                 ],
             }
-            if fmt == "text":
+            if fmt in ("text", "markdown"):
                 out.write("".join(f"{p}\n" for p in checked.problems))
         else:
             result = evaluate_firm(policy, checked.data, as_of, file=file, sha256=checked.sha256)
             result.standing = compute_standing(policies, checked.data, as_of)
             if fmt == "text":
                 out.write(render_text(result))
+                continue
+            if fmt == "markdown":
+                out.write(render(result, policy.doc, policies, checked.data)["evidence.md"])
                 continue
             doc = evaluation_json(result)
         if fmt == "jsonl":

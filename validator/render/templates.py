@@ -9,14 +9,15 @@ import jinja2
 from ..resources import bundled
 
 
-def environment(override: str | Path | None) -> jinja2.Environment:
-    """Autoescaping, strict about undefined names; templates in `override` win over the bundled ones."""
+def environment(override: str | Path | None, autoescape: bool = True) -> jinja2.Environment:
+    """Strict about undefined names, escaping HTML unless told not to (Markdown); templates in
+    `override` win over the bundled ones, which fill in the rest."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(bundled("templates")))]
     if override is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(override)))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,40 @@
+"""`tiercheck report`: write one firm's evidence pack (HTML, Markdown, JSON) to a folder."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from ..atomic import write_all
+from ..evaluate import evaluate
+from ..inputs import UsageError
+from ..policies import PolicySet
+from ..render.evidence import render
+from ..standing import compute_standing
+from ..validate import check_file
+
+
+def report(
+    path: str, as_of: date, policies: PolicySet, out_dir: str, templates: str | None, out: TextIO
+) -> int:
+    """Render the pack in memory, then write its three files atomically; 1 (and nothing written) when
+    the firm file is invalid."""
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such file")
+    if templates is not None and not Path(templates).is_dir():
+        raise UsageError(f"{templates}: no such templates folder")
+    checked = check_file(path)
+    if not checked.valid:
+        sys.stderr.writelines(f"{p}\n" for p in checked.problems)
+        sys.stderr.write(f"{path}: invalid, so no evidence pack was written\n")
+        return 1
+    policy = policies.in_effect(as_of)
+    result = evaluate(policy, checked.data, as_of, file=path, sha256=checked.sha256)
+    result.standing = compute_standing(policies, checked.data, as_of)
+    files = render(result, policy.doc, policies, checked.data, templates)
+    write_all(Path(out_dir), files)
+    for name in files:
+        out.write(f"wrote {Path(out_dir) / name}\n")
+    return 0

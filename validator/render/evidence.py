@@ -1,0 +1,263 @@
+"""The evidence pack: build its context from one evaluation, render it as HTML and Markdown."""
+
+from __future__ import annotations
+
+import calendar
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..dates import add_term
+from ..evaluate import evaluate
+from ..policies import PolicySet
+from ..result import Evaluation, Outcome, evaluation_json, standing_json
+from .charts import month_line, threshold_bar
+from .templates import environment
+
+
+def safe_url(url: Any) -> str | None:
+    """A link only for http(s) URLs; javascript:, data: and anything else stays plain text."""
+    if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """Every month's last day from `first` to `last` inclusive, then `last` itself if it is not one."""
+    days, year, month = [], first.year, first.month
+    while True:
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if end > last:
+            break
+        if end >= first:
+            days.append(end)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return days if days and days[-1] == last else [*days, last]
+
+
+def monthly_values(policies: PolicySet, data: dict[str, Any], days: list[date]) -> dict[date, dict[str, int]]:
+    """Each metric's value at each day, under the policy version in effect that day (days before the
+    first version are left out)."""
+    out = {}
+    for day in days:
+        if day >= policies.versions[0].effective_from:
+            e = evaluate(policies.in_effect(day), data, day)
+            out[day] = {m.id: m.value for m in e.metrics.values()}
+    return out
+
+
+def _latest_use(record: dict[str, Any], as_of: str) -> str | None:
+    days = [record.get("last_active_on"), *(record.get("activity") or [])]
+    known = [d for d in days if isinstance(d, str) and d <= as_of]
+    return max(known) if known else None
+
+
+def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
+    """One record as the pack shows it: plain values for whatever kind of record it is."""
+    r, as_of = o.record, e.as_of.isoformat()
+    row: dict[str, Any] = {
+        "id": o.id,
+        "label": o.label,
+        "reason": o.reason,
+        "message": o.message,
+        "drops_out_on": o.drops_out_on.isoformat() if o.drops_out_on else None,
+    }
+    if "last_active_on" in r:  # a person
+        cred = o.via or {}
+        labels = {
+            (c["name"], c["level"]): c.get("label") for c in policy.get("credentials", {}).get("accepted", ())
+        }
+        expires = cred.get("expires_on")
+        if cred and not expires:
+            term = policy.get("credentials", {}).get("default_term", {"months": 12})
+            expires = add_term(date.fromisoformat(cred["issued_on"]), term).isoformat()
+        row |= {
+            "credential": labels.get((cred.get("name"), cred.get("level"))) or cred.get("name"),
+            "level": cred.get("level"),
+            "credential_id": cred.get("id"),
+            "issued": cred.get("issued_on"),
+            "expires": expires,
+            "last_active": _latest_use(r, as_of),
+        }
+    elif "stage" in r:  # a deployment
+        customer = (o.linked or {}).get("customer") or {}
+        row |= {
+            "customer": customer.get("name", r.get("customer")),
+            "region": policy.get("regions", {}).get(customer.get("region"), customer.get("region")),
+            "stage": r.get("stage"),
+            "live": r.get("live_on"),
+            "retired": r.get("retired_on"),
+            "evidence": r.get("evidence"),
+            "evidence_url": safe_url(r.get("evidence")),
+        }
+    elif "published_on" in r:  # a story
+        consent = r.get("consent") or {}
+        row |= {
+            "title": r.get("title"),
+            "url": r.get("url"),
+            "safe_url": safe_url(r.get("url")),
+            "published": r.get("published_on"),
+            "consent_by": consent.get("by"),
+            "consent_on": consent.get("given_on"),
+            "result": r.get("result"),
+        }
+    return row
+
+
+def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str, int]]) -> dict[str, Any]:
+    """Everything the pack shows, as plain named values; templates compute nothing more."""
+    tier, nxt = e.tier(e.eligible_tier), e.next_tier
+    labels = {t.id: t.label for t in e.tiers}
+    required = [m for m in e.metrics if any(r.metric == m for t in e.tiers for r in t.requirements)]
+    thresholds = {
+        m: [(t.label, r.threshold) for t in e.tiers for r in t.requirements if r.metric == m]
+        for m in required
+    }
+    next_threshold = {r.metric: (nxt.label, r.threshold) for r in nxt.requirements} if nxt else {}
+    days = sorted(monthly)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return {
+        "firm": {"id": e.firm.get("id"), "name": e.firm.get("name"), "joined_on": e.firm.get("joined_on")},
+        "file": e.file,
+        "file_name": Path(e.file).name,
+        "file_sha256": e.file_sha256,
+        "as_of": e.as_of.isoformat(),
+        "policy": {
+            "id": e.policy.id,
+            "version": e.policy.version,
+            "sha256": e.policy.sha256,
+            "effective_from": e.policy.effective_from.isoformat(),
+            "title": policy.get("title", e.policy.id),
+        },
+        "eligible": tier.label if tier else None,
+        "partner": bool(tier and tier.partner),
+        "next": nxt.label if nxt else None,
+        "windows": [{"name": name, **w} for name, w in e.windows.items()],
+        "tiers": [
+            {
+                "label": t.label,
+                "kind": kind,
+                "met": t.met,
+                "requirements": [
+                    {
+                        "label": r.label,
+                        "value": r.value,
+                        "threshold": r.threshold,
+                        "met": r.met,
+                        "shortfall": r.shortfall,
+                    }
+                    for r in t.requirements
+                ],
+            }
+            for t, kind in ((tier, "eligible"), (nxt, "next"))
+            if t is not None
+        ],
+        "metrics": [
+            {
+                "id": m.id,
+                "label": m.label,
+                "value": m.value,
+                "derived": m.derived_from is not None,
+                "kind": _kind((m.counted + m.excluded)[0].record) if m.counted or m.excluded else "other",
+                "counted": [_row(o, e, policy) for o in m.counted],
+                "excluded": [_row(o, e, policy) for o in m.excluded],
+            }
+            for m in e.metrics.values()
+        ],
+        "at_risk": [{**_row(o, e, policy), "metric": e.metrics[o.metric].label} for o in e.at_risk],
+        "at_risk_days": policy.get("at_risk_days", 0),
+        "benefits": e.benefits,
+        "bars": [threshold_bar(e.metrics[m].label, e.metrics[m].value, thresholds[m]) for m in required],
+        "lines": [
+            month_line(e.metrics[m].label, [(d, monthly[d].get(m, 0)) for d in days], next_threshold.get(m))
+            for m in required
+        ]
+        if days
+        else [],
+        "standing": _standing(e, labels),
+        "warnings": e.warnings,
+        "generated_at": datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if epoch
+        else None,
+    }
+
+
+def _kind(record: dict[str, Any]) -> str:
+    if "last_active_on" in record:
+        return "people"
+    if "stage" in record:
+        return "deployments"
+    if "published_on" in record:
+        return "stories"
+    return "other"
+
+
+def _standing(e: Evaluation, labels: dict[str, str]) -> dict[str, Any] | None:
+    s = standing_json(e.standing)
+    if s["standing"] is None:
+        return None
+
+    def name(tier: str) -> str:
+        return labels.get(tier, tier)
+
+    return {
+        "tier": name(s["standing"]["tier"]),
+        "since": s["standing"]["since"],
+        "history": [{**h, "from": name(h["from"]), "to": name(h["to"])} for h in s["history"]],
+        "pending": s["pending_demotion"]
+        and {**s["pending_demotion"], "to": name(s["pending_demotion"]["to"])},
+        "next": s["next_review"],
+    }
+
+
+def render(
+    e: Evaluation,
+    policy: dict[str, Any],
+    policies: PolicySet,
+    data: dict[str, Any],
+    templates: str | Path | None = None,
+) -> dict[str, str]:
+    """The pack's three files, rendered in memory: evidence.html, evidence.md, evidence.json."""
+    import json
+
+    year = _year_window(policy)
+    first = date.fromisoformat(e.windows[year]["first"]) if year else e.as_of
+    ctx = context(e, policy, monthly_values(policies, data, month_ends(first, e.as_of)))
+    env = environment(templates)
+    return {
+        "evidence.html": env.get_template("evidence.html.j2").render(ctx),
+        "evidence.md": markdown_env(templates).get_template("evidence.md.j2").render(ctx),
+        "evidence.json": json.dumps(evaluation_json(e), indent=2) + "\n",
+    }
+
+
+def _year_window(policy: dict[str, Any]) -> str | None:
+    """The longest window, over which the monthly chart runs (the trailing year in the shipped policy)."""
+    windows = policy.get("windows", {})
+    if not windows:
+        return None
+    return str(max(windows, key=lambda n: windows[n].get("days", 0) + 31 * windows[n].get("months", 0)))
+
+
+def markdown_env(templates: str | Path | None) -> Any:
+    """The same loader without HTML escaping; firm text is escaped for Markdown by the `md` filter."""
+    env = environment(templates, autoescape=False)
+    env.filters["md"] = md_escape
+    env.filters["md_url"] = md_url
+    return env
+
+
+def md_escape(value: Any) -> str:
+    """Escape text for a Markdown table cell: no table break, emphasis, link, HTML or code."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    for ch in "\\`*_[]<>|#!":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def md_url(url: str) -> str:
+    """Percent-encode what would end an autolink or a table cell."""
+    return url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
