@@ -13,7 +13,7 @@ nox.options.error_on_missing_interpreters = True
 def tests(session: nox.Session) -> None:
     """The whole test suite against the installed package (not the checkout)."""
     session.install(".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-m", "not browser", *session.posargs)
 
 
 @nox.session
@@ -36,3 +36,21 @@ def bench(session: nox.Session) -> None:
     """Time validate, evaluate and summary against CSafeLoader and check-jsonschema on generated files."""
     session.install(".", "check-jsonschema")
     session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def browser(session: nox.Session) -> None:
+    """The HTML pages in headless Chromium, driven by Playwright; screenshots go to test-artifacts/."""
+    import os
+    import shutil
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+            session.run("apt-get", "update", "-qq", external=True)
+            session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+        else:
+            session.log(
+                "no chromium: install it (Debian: sudo apt-get install chromium); the tests will skip"
+            )
+    session.install(".[test]", "playwright")
+    session.run("pytest", "-m", "browser", "tests/browser", *session.posargs)

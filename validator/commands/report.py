@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+import jinja2
+
 from ..atomic import write_all
 from ..evaluate import evaluate
 from ..inputs import UsageError
@@ -33,7 +35,11 @@ def report(
     policy = policies.in_effect(as_of)
     result = evaluate(policy, checked.data, as_of, file=path, sha256=checked.sha256)
     result.standing = compute_standing(policies, checked.data, as_of)
-    files = render(result, policy.doc, policies, checked.data, templates)
+    try:
+        files = render(result, policy.doc, policies, checked.data, templates)
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None
     write_all(Path(out_dir), files)
     for name in files:
         out.write(f"wrote {Path(out_dir) / name}\n")

@@ -57,6 +57,7 @@ def month_line(
         "threshold": None
         if threshold is None
         else {"y": y(threshold[1]), "label": f"{threshold[0]} {threshold[1]}", "x1": PAD, "x2": WIDTH - PAD},
+        "end": dots[-1] if dots else None,
         "first": dots[0]["day"] if dots else "",
         "last": dots[-1]["day"] if dots else "",
         "baseline": LINE_HEIGHT - PAD,

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
+PACK = ("evidence.html", "evidence.md", "evidence.json")
+
+
+def tiercheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60, env=env
+    )
+
+
+def report(out: Path, *extra: str, firm: Path = EXAMPLE) -> subprocess.CompletedProcess[str]:
+    return tiercheck("report", str(firm), "--as-of", "2026-11-25", "--out", str(out), *extra)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_report_writes_the_three_files_of_the_pack(tmp_path) -> None:
+    r = report(tmp_path / "pack")
+    assert r.returncode == 0, r.stderr
+    assert sorted(snapshot(tmp_path / "pack")) == sorted(PACK)
+    doc = json.loads((tmp_path / "pack" / "evidence.json").read_text())
+    assert doc["firm"]["id"] == "northwind-advisory" and doc["eligible_tier"] == "select"
+    html = (tmp_path / "pack" / "evidence.html").read_text()
+    assert "Ada Park" in html and "left the firm on 2026-10-15" in html
+
+
+def test_a_second_run_gives_byte_identical_files(tmp_path) -> None:
+    report(tmp_path / "a")
+    report(tmp_path / "b")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_an_invalid_firm_file_leaves_an_existing_pack_untouched(tmp_path) -> None:
+    out = tmp_path / "pack"
+    report(out)
+    before = snapshot(out)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("live_on: 2026-05-01", "live_date: 2026-05-01", 1))
+    r = report(out, firm=bad)
+    assert r.returncode == 1
+    assert "unknown key 'live_date'" in r.stderr and "no evidence pack was written" in r.stderr
+    assert snapshot(out) == before
+
+
+def test_a_template_that_fails_to_render_leaves_the_pack_as_it_was_and_no_temporary_files(tmp_path) -> None:
+    out = tmp_path / "pack"
+    report(out)
+    before = snapshot(out)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "evidence.md.j2").write_text("{{ no_such_value }}\n")
+    r = report(out, "--templates", str(broken))
+    assert r.returncode == 2
+    assert "a template failed: 'no_such_value' is undefined; no evidence pack was written" in r.stderr
+    assert snapshot(out) == before
+
+
+def test_own_templates_override_one_file_and_the_bundled_ones_fill_in_the_rest(tmp_path) -> None:
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "evidence.md.j2").write_text("# {{ firm.name }} (our own branding)\n")
+    r = report(tmp_path / "pack", "--templates", str(mine))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "pack" / "evidence.md").read_text() == "# Northwind Advisory (our own branding)\n"
+    assert "<h1>Northwind Advisory</h1>" in (tmp_path / "pack" / "evidence.html").read_text()
+
+
+def test_source_date_epoch_puts_a_generation_time_in_the_pack(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000"}
+    r = tiercheck("report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "2026-09-21 14:13 UTC" in (tmp_path / "evidence.md").read_text()
+
+
+def test_report_of_a_missing_file_is_a_usage_error(tmp_path) -> None:
+    r = report(tmp_path / "pack", firm=tmp_path / "nope.yaml")
+    assert r.returncode == 2 and "no such file" in r.stderr
+    assert not (tmp_path / "pack").exists()
+
+
+def test_evaluate_prints_the_packs_markdown_for_a_job_summary(tmp_path) -> None:
+    r = tiercheck("evaluate", str(EXAMPLE), "--as-of", "2026-11-25", "--format", "markdown")
+    assert r.returncode == 0, r.stderr
+    report(tmp_path)
+    assert r.stdout == (tmp_path / "evidence.md").read_text()
+    assert r.stdout.startswith("## Evidence pack: Northwind Advisory as of 2026-11-25")
