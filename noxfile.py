@@ -1,10 +1,10 @@
-"""Sessions: tests, lint and typing run by default; bench and browser on request."""
+"""Sessions: tests, lint, typing and browser run by default; bench on request."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typing"]
+nox.options.sessions = ["tests", "lint", "typing", "browser"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -38,7 +38,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "bench/run.py", *session.posargs)
 
 
-@nox.session(default=False)
+@nox.session
 def browser(session: nox.Session) -> None:
     """The HTML pages in headless Chromium, driven by Playwright; screenshots go to test-artifacts/."""
     import os
