@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import tiercheck
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 VALID = sorted((EXAMPLES / "firms").iterdir())
@@ -17,12 +16,6 @@ NO_HEADER = {
     "empty.yaml": (1, "the file is empty"),
     "duplicate-key.json": (5, "duplicate key 'people' (first on line 4)"),
 }
-
-
-def tiercheck(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60
-    )
 
 
 def expectation(path: Path) -> tuple[int, str]:

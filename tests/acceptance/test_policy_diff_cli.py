@@ -1,16 +1,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from builders import SHIPPED_POLICY, firm, policy_variant, write_firm
-
-
-def tiercheck(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60
-    )
+from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_firm
 
 
 def test_policy_diff_reports_which_firms_move_and_how_many_per_move(tmp_path) -> None:

@@ -2,17 +2,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from support import tiercheck
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
 PACK = ("evidence.html", "evidence.md", "evidence.json")
-
-
-def tiercheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60, env=env
-    )
 
 
 def report(out: Path, *extra: str, firm: Path = EXAMPLE) -> subprocess.CompletedProcess[str]:

@@ -1,18 +1,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from html.parser import HTMLParser
 
 import pytest
-from builders import firm, write_firm
-
-
-def tiercheck(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=120
-    )
+from support import Page, firm, tiercheck, write_firm
 
 
 @pytest.fixture(scope="module")
@@ -77,27 +68,14 @@ def test_summary_lists_invalid_files_with_their_first_problem_and_exits_1(tmp_pa
     assert "Traceback" not in r.stderr
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 def test_summary_html_is_self_contained_and_escapes_firm_names(tmp_path) -> None:
     hostile = '<script>alert("x")</script> & Co'
     write_firm(tmp_path / "hostile.yaml", firm(name=hostile, people=9))
     r = tiercheck("summary", str(tmp_path), "--as-of", "2026-11-25", "--format", "html")
     assert r.returncode == 0, r.stderr
-    page = _Text()
-    page.feed(r.stdout)
-    assert "script" not in page.tags
-    assert hostile in "".join(page.text)
+    page = Page(r.stdout)
+    tags = {t for t, _ in page.tags}
+    assert "script" not in tags
+    assert hostile in page.all_text()
     assert "http" not in r.stdout.replace("https://", "")  # no external resource of any kind
-    assert {"table", "caption", "th", "h1", "h2"} <= set(page.tags)
+    assert {"table", "caption", "th", "h1", "h2"} <= tags

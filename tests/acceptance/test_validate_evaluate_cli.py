@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from builders import SHIPPED_POLICY, firm, policy_variant, write_firm
+from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_firm
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NORTHWIND = EXAMPLES / "firms" / "northwind-advisory.yaml"
 BROKEN = EXAMPLES / "invalid" / "typo-key.yaml"
-
-
-def tiercheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=60, cwd=cwd
-    )
 
 
 def test_validate_exits_0_when_every_file_is_valid() -> None:

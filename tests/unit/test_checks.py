@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builders import firm
+from support import firm
 
 from validator.checks import cross_checks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from builders import firm
+from support import firm
 
 from validator.evaluate import eligible_tier, evaluate
 from validator.policies import Policy, load_policies

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import firm, policy_variant
+from support import firm, policy_variant
 
 from validator.evaluate import evaluate
 from validator.policies import NoPolicyInEffect, load_policies

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from builders import SHIPPED_POLICY, policy_variant
+from support import SHIPPED_POLICY, policy_variant
 
 from validator.policies import load_policies
 from validator.policy_diff import describe_changes

@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
-from builders import firm
+from support import Page, firm
 
 from validator.evaluate import evaluate
 from validator.policies import PolicySet, load_policies
@@ -27,28 +26,6 @@ def pack(policies: PolicySet, data: dict, as_of: date = AS_OF) -> dict[str, str]
     result = evaluate(policy, data, as_of, file="firm.yaml", sha256="ab" * 32)
     result.standing = compute_standing(policies, data, as_of)
     return render(result, policy.doc, policies, data)
-
-
-class Page(HTMLParser):
-    """The parts of an HTML page the assertions need: tags, attributes, text, per-table rows."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-    def all_text(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-    def hrefs(self) -> list[str]:
-        return [a["href"] or "" for t, a in self.tags if t == "a"]
 
 
 def test_counted_people_deployments_and_stories_appear_with_their_details(policies) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from builders import firm, policy_variant
+from support import firm, policy_variant
 
 from validator.policies import PolicySet, load_policies
 from validator.standing import compute_standing

@@ -1,7 +1,10 @@
-"""Build firm data in memory with chosen counts and dates, and fixture policies from the shipped one."""
+"""Helpers shared by the tests: firm data, fixture policies, running the CLI, reading HTML."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +85,39 @@ def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:
         text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def tiercheck(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a real subprocess, as a CI job would."""
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page assertions need: its tags with attributes, and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all_text(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+    def hrefs(self) -> list[str]:
+        return [a["href"] or "" for t, a in self.tags if t == "a"]
