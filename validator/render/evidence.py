@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from ..dates import add_term
 from ..evaluate import evaluate
+from ..inputs import UsageError
 from ..policies import PolicySet
 from ..result import Evaluation, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
@@ -63,7 +65,8 @@ def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
         "message": o.message,
         "drops_out_on": o.drops_out_on.isoformat() if o.drops_out_on else None,
     }
-    if "last_active_on" in r:  # a person
+    kind = _kind(r)
+    if kind == "people":
         cred = o.via or {}
         labels = {
             (c["name"], c["level"]): c.get("label") for c in policy.get("credentials", {}).get("accepted", ())
@@ -80,7 +83,7 @@ def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
             "expires": expires,
             "last_active": _latest_use(r, as_of),
         }
-    elif "stage" in r:  # a deployment
+    elif kind == "deployments":
         customer = (o.linked or {}).get("customer") or {}
         row |= {
             "customer": customer.get("name", r.get("customer")),
@@ -91,7 +94,7 @@ def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
             "evidence": r.get("evidence"),
             "evidence_url": safe_url(r.get("evidence")),
         }
-    elif "published_on" in r:  # a story
+    elif kind == "stories":
         consent = r.get("consent") or {}
         row |= {
             "title": r.get("title"),
@@ -116,7 +119,6 @@ def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str,
     }
     next_threshold = {r.metric: (nxt.label, r.threshold) for r in nxt.requirements} if nxt else {}
     days = sorted(monthly)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return {
         "firm": {"id": e.firm.get("id"), "name": e.firm.get("name"), "joined_on": e.firm.get("joined_on")},
         "file": e.file,
@@ -177,13 +179,21 @@ def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str,
         else [],
         "standing": _standing(e, labels),
         "warnings": e.warnings,
-        "generated_at": datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M UTC")
-        if epoch
-        else None,
+        "generated_at": _generated_at(os.environ.get("SOURCE_DATE_EPOCH")),
     }
 
 
+def _generated_at(epoch: str | None) -> str | None:
+    """A time in the pack only when SOURCE_DATE_EPOCH asks for one, so packs are reproducible."""
+    if not epoch:
+        return None
+    if not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds")
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _kind(record: dict[str, Any]) -> str:
+    """Which list of the firm file a record comes from, by the field only that kind has."""
     if "last_active_on" in record:
         return "people"
     if "stage" in record:
@@ -219,8 +229,6 @@ def render(
     templates: str | Path | None = None,
 ) -> dict[str, str]:
     """The pack's three files, rendered in memory: evidence.html, evidence.md, evidence.json."""
-    import json
-
     year = _year_window(policy)
     first = date.fromisoformat(e.windows[year]["first"]) if year else e.as_of
     ctx = context(e, policy, monthly_values(policies, data, month_ends(first, e.as_of)))
