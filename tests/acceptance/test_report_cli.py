@@ -90,3 +90,13 @@ def test_evaluate_prints_the_packs_markdown_for_a_job_summary(tmp_path) -> None:
     report(tmp_path)
     assert r.stdout == (tmp_path / "evidence.md").read_text()
     assert r.stdout.startswith("## Evidence pack: Northwind Advisory as of 2026-11-25")
+
+
+def test_evaluate_markdown_reports_an_invalid_file_as_a_list_and_goes_on(tmp_path) -> None:
+    bad = tmp_path / "bad_firm.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("live_on: 2026-05-01", "live_date: 2026-05-01", 1))
+    r = tiercheck("evaluate", str(bad), str(EXAMPLE), "--as-of", "2026-11-25", "--format", "markdown")
+    assert r.returncode == 1
+    head, _, rest = r.stdout.partition("## Evidence pack: Northwind Advisory as of 2026-11-25")
+    assert head.startswith(f"## {str(bad).replace('_', chr(92) + '_')}: invalid, not evaluated\n\n- ")
+    assert "unknown key 'live\\_date'" in head and "| Ada Park |" in rest

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import firm, write_firm
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +106,25 @@ def test_evidence_pack_prints_on_a4(browser, evidence, tmp_path):
     page, errors, _ = visit(browser, evidence, 1200, 900)
     pdf = page.pdf(format="A4")
     assert errors == [] and pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.close()
+
+
+def test_hostile_firm_text_stays_text_in_the_browser(browser, tmp_path):
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    data = firm(name=hostile, active_on="2026-11-20")
+    data["people"][0]["name"] = hostile
+    data["stories"][0]["title"] = hostile
+    tiercheck(
+        "report", str(write_firm(tmp_path / "f.yaml", data)), "--as-of", "2026-11-25", "--out", str(tmp_path)
+    )
+    evidence = tmp_path / "evidence.html"
+    page, errors, requests = visit(browser, evidence, 1200, 900)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.reload()
+    assert errors == [] and dialogs == [] and requests == [evidence.as_uri(), evidence.as_uri()]
+    assert page.locator("img, script").count() == 0
+    assert page.get_by_role("heading", level=1).inner_text() == hostile
     page.close()
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import date
@@ -9,7 +10,17 @@ from support import Page, firm
 
 from validator.evaluate import evaluate
 from validator.policies import PolicySet, load_policies
-from validator.render.evidence import md_escape, month_ends, render, safe_url
+from validator.render.charts import month_line, threshold_bar
+from validator.render.evidence import (
+    context,
+    markdown_problems,
+    md_escape,
+    md_url,
+    month_ends,
+    monthly_values,
+    render,
+    safe_url,
+)
 from validator.standing import compute_standing
 
 AS_OF = date(2026, 11, 25)
@@ -46,7 +57,7 @@ def test_records_that_did_not_count_appear_with_their_reason(policies) -> None:
     data["deployments"][1]["stage"] = "pilot"
     html = pack(policies, data)["evidence.html"]
     text = Page(html).all_text()
-    assert "Did not count (1 records)" in text
+    assert "Did not count: 1 person, each with the reason" in text
     assert (
         "last used Claude on 2026-08-01, 116 days before 2026-11-25; the window is the last 90 days" in text
     )
@@ -122,3 +133,98 @@ def test_html_is_accessible_in_structure(policies) -> None:
     assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
     assert all(a.get("role") == "img" and a.get("aria-labelledby") for t, a in page.tags if t == "svg")
     assert ("html", {"lang": "en"}) in page.tags
+
+
+def test_headings_start_at_one_h1_and_never_skip_a_level(policies) -> None:
+    page = Page(pack(policies, firm(active_on="2026-11-20"))["evidence.html"])
+    levels = [int(t[1]) for t, _ in page.tags if re.fullmatch(r"h[1-6]", t)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+
+
+def test_html_loads_nothing_from_anywhere(policies) -> None:
+    html = pack(policies, firm(active_on="2026-11-20"))["evidence.html"]
+    page = Page(html)
+    assert not [t for t, _ in page.tags if t in ("script", "link", "img", "iframe", "object", "embed")]
+    assert not [a for _, a in page.tags if "src" in a or "srcset" in a]
+    assert "url(" not in html and "@import" not in html
+    assert page.hrefs() == ["https://example.com/s/0"]  # the firm's own story link, and nothing else
+
+
+def cells(row: str) -> int:
+    """How many cells a Markdown table row has: pipes not escaped with a backslash."""
+    return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def test_markdown_tables_stay_whole_with_pipes_and_newlines_in_firm_text(policies) -> None:
+    data = firm(people=10, active_on="2026-11-20")
+    data["people"][0]["name"] = "A | B\nC"
+    data["people"][9]["last_active_on"] = "2026-01-01"
+    data["stories"][0]["result"] = "| x | y |"
+    md = pack(policies, data)["evidence.md"]
+    for block in re.findall(r"(?m)(?:^\|.*\n)+", md):
+        rows = block.splitlines()
+        assert {cells(r) for r in rows} == {cells(rows[0])}, block
+    assert "| A \\| B C |" in md
+
+
+def test_markdown_links_only_http_urls_and_encodes_what_would_break_them() -> None:
+    assert md_url("https://x.example/a|b<c>d e\\f`g") == "https://x.example/a%7Cb%3Cc%3Ed%20e%5Cf%60g"
+
+
+def test_markdown_problems_are_a_list_under_a_heading_with_firm_text_escaped() -> None:
+    out = markdown_problems("firms/a_b.yaml", ["firms/a_b.yaml:3:5: unknown key '<x>'"])
+    assert out == (
+        "## firms/a\\_b.yaml: invalid, not evaluated\n\n- firms/a\\_b.yaml:3:5: unknown key '\\<x\\>'\n\n"
+    )
+
+
+def test_the_monthly_chart_is_the_pure_evaluator_at_each_month_end(policies) -> None:
+    data = firm(people=12, active_on="2026-11-20", activity=("2026-06-20",), issued_on="2026-06-15")
+    days = month_ends(date(2025, 11, 26), AS_OF)
+    monthly = monthly_values(policies, data, days)
+    assert min(monthly) == date(2026, 3, 31)  # nothing before the first policy version
+    for day, values in monthly.items():
+        assert values == {
+            m.id: m.value for m in evaluate(policies.in_effect(day), data, day).metrics.values()
+        }
+    assert monthly[date(2026, 5, 31)]["certified_people"] == 0
+    assert monthly[date(2026, 6, 30)]["certified_people"] == 12
+
+
+def test_chart_geometry_stays_inside_its_view_box() -> None:
+    bar = threshold_bar(
+        "Certified people", 29, [("Select", 10), ("Preferred", 100), ("Global Premier", 1000)]
+    )
+    assert 0 < bar["bar_width"] <= bar["track_width"] and bar["x0"] + bar["track_width"] <= bar["width"]
+    assert [t["label"] for t in bar["ticks"]] == ["Select 10", "Preferred 100"]
+    assert all(bar["x0"] <= t["x"] <= bar["x0"] + bar["track_width"] for t in bar["ticks"])
+    days = [date(2026, m, 28) for m in range(1, 13)]
+    line = month_line("Stories", [(d, i) for i, d in enumerate(days)], ("Preferred", 3))
+    assert len(line["dots"]) == 12 and line["first"] == "2026-01-28" and line["last"] == "2026-12-28"
+    for dot in line["dots"]:
+        assert line["x1"] <= dot["x"] <= line["x2"] and 0 <= dot["y"] <= line["baseline"]
+    assert line["end"]["label_y"] < line["end"]["y"]
+
+
+def test_templates_compute_nothing() -> None:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "reports" / "templates"
+    for name in ("evidence.html.j2", "evidence.md.j2"):
+        for expr in re.findall(r"{{(.*?)}}", (folder / name).read_text()):
+            assert not re.search(r"\s[-+*/%]\s|\w\(", expr), f"{name}: {{{{{expr}}}}} computes something"
+
+
+def test_context_is_a_pure_function_of_its_arguments(policies, monkeypatch) -> None:
+    data = firm(active_on="2026-11-20")
+    policy = policies.in_effect(AS_OF)
+    e = evaluate(policy, data, AS_OF, file="firm.yaml", sha256="ab" * 32)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    ctx = context(e, policy.doc, {})
+    assert ctx["generated_at"] is None and ctx["lines"] == []
+    assert context(e, policy.doc, {}, "then")["generated_at"] == "then"
+    caption = {m["id"]: m["counted_caption"] for m in ctx["metrics"]}
+    assert caption["certified_people"] == "Counted: 10 people"
+    assert caption["customers_in_production"] == "Counted: 2 deployments"
+    assert caption["public_stories"] == "Counted: 1 story"

@@ -10,7 +10,7 @@ from ..evaluate import evaluate as evaluate_firm
 from ..inputs import find_inputs
 from ..policies import PolicySet
 from ..progress import Progress
-from ..render.evidence import render
+from ..render.evidence import markdown_problems, render_markdown
 from ..render.text import render_text
 from ..result import evaluation_json
 from ..standing import compute_standing
@@ -37,8 +37,10 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
                     for p in checked.problems
                 ],
             }
-            if fmt in ("text", "markdown"):
+            if fmt == "text":
                 out.write("".join(f"{p}\n" for p in checked.problems))
+            elif fmt == "markdown":
+                out.write(markdown_problems(file, [str(p) for p in checked.problems]))
         else:
             result = evaluate_firm(policy, checked.data, as_of, file=file, sha256=checked.sha256)
             result.standing = compute_standing(policies, checked.data, as_of)
@@ -46,7 +48,7 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
                 out.write(render_text(result))
                 continue
             if fmt == "markdown":
-                out.write(render(result, policy.doc, policies, checked.data)["evidence.md"])
+                out.write(render_markdown(result, policy.doc))
                 continue
             doc = evaluation_json(result)
         if fmt == "jsonl":

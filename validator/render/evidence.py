@@ -13,7 +13,7 @@ from ..dates import add_term
 from ..evaluate import evaluate
 from ..inputs import UsageError
 from ..policies import PolicySet
-from ..result import Evaluation, Outcome, evaluation_json, standing_json
+from ..result import Evaluation, MetricResult, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
 from .templates import environment
 
@@ -108,8 +108,46 @@ def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str, int]]) -> dict[str, Any]:
-    """Everything the pack shows, as plain named values; templates compute nothing more."""
+NOUNS = {
+    "people": ("person", "people"),
+    "deployments": ("deployment", "deployments"),
+    "stories": ("story", "stories"),
+    "other": ("record", "records"),
+}
+
+
+def count_of(n: int, kind: str) -> str:
+    """'1 person', '4 deployments': a count with the noun for its kind of record."""
+    one, many = NOUNS.get(kind, NOUNS["other"])
+    return f"{n} {one if n == 1 else many}"
+
+
+def _metric(m: MetricResult, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
+    kind = _kind((m.counted + m.excluded)[0].record) if m.counted or m.excluded else "other"
+    return {
+        "id": m.id,
+        "label": m.label,
+        "value": m.value,
+        "derived": m.derived_from is not None,
+        "kind": kind,
+        "counted": [_row(o, e, policy) for o in m.counted],
+        "excluded": [_row(o, e, policy) for o in m.excluded],
+        "counted_caption": f"Counted: {count_of(len(m.counted), kind)}",
+        "excluded_caption": f"Did not count: {count_of(len(m.excluded), kind)}, each with the reason",
+    }
+
+
+def context(
+    e: Evaluation,
+    policy: dict[str, Any],
+    monthly: dict[date, dict[str, int]],
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """Everything the pack shows, as plain named values; templates compute nothing more.
+
+    A pure function of its arguments: `monthly` comes from `monthly_values`, and `generated_at`
+    (from SOURCE_DATE_EPOCH, see `generated_at_from`) is shown only when given.
+    """
     tier, nxt = e.tier(e.eligible_tier), e.next_tier
     labels = {t.id: t.label for t in e.tiers}
     required = [m for m in e.metrics if any(r.metric == m for t in e.tiers for r in t.requirements)]
@@ -155,18 +193,7 @@ def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str,
             for t, kind in ((tier, "eligible"), (nxt, "next"))
             if t is not None
         ],
-        "metrics": [
-            {
-                "id": m.id,
-                "label": m.label,
-                "value": m.value,
-                "derived": m.derived_from is not None,
-                "kind": _kind((m.counted + m.excluded)[0].record) if m.counted or m.excluded else "other",
-                "counted": [_row(o, e, policy) for o in m.counted],
-                "excluded": [_row(o, e, policy) for o in m.excluded],
-            }
-            for m in e.metrics.values()
-        ],
+        "metrics": [_metric(m, e, policy) for m in e.metrics.values()],
         "at_risk": [{**_row(o, e, policy), "metric": e.metrics[o.metric].label} for o in e.at_risk],
         "at_risk_days": policy.get("at_risk_days", 0),
         "benefits": e.benefits,
@@ -179,11 +206,11 @@ def context(e: Evaluation, policy: dict[str, Any], monthly: dict[date, dict[str,
         else [],
         "standing": _standing(e, labels),
         "warnings": e.warnings,
-        "generated_at": _generated_at(os.environ.get("SOURCE_DATE_EPOCH")),
+        "generated_at": generated_at,
     }
 
 
-def _generated_at(epoch: str | None) -> str | None:
+def generated_at_from(epoch: str | None) -> str | None:
     """A time in the pack only when SOURCE_DATE_EPOCH asks for one, so packs are reproducible."""
     if not epoch:
         return None
@@ -231,13 +258,19 @@ def render(
     """The pack's three files, rendered in memory: evidence.html, evidence.md, evidence.json."""
     year = _year_window(policy)
     first = date.fromisoformat(e.windows[year]["first"]) if year else e.as_of
-    ctx = context(e, policy, monthly_values(policies, data, month_ends(first, e.as_of)))
-    env = environment(templates)
+    monthly = monthly_values(policies, data, month_ends(first, e.as_of))
+    ctx = context(e, policy, monthly, generated_at_from(os.environ.get("SOURCE_DATE_EPOCH")))
     return {
-        "evidence.html": env.get_template("evidence.html.j2").render(ctx),
+        "evidence.html": environment(templates).get_template("evidence.html.j2").render(ctx),
         "evidence.md": markdown_env(templates).get_template("evidence.md.j2").render(ctx),
         "evidence.json": json.dumps(evaluation_json(e), indent=2) + "\n",
     }
+
+
+def render_markdown(e: Evaluation, policy: dict[str, Any], templates: str | Path | None = None) -> str:
+    """The pack's Markdown alone (for `evaluate --format markdown`): it draws no chart, so no series."""
+    ctx = context(e, policy, {}, generated_at_from(os.environ.get("SOURCE_DATE_EPOCH")))
+    return str(markdown_env(templates).get_template("evidence.md.j2").render(ctx))
 
 
 def _year_window(policy: dict[str, Any]) -> str | None:
@@ -256,6 +289,12 @@ def markdown_env(templates: str | Path | None) -> Any:
     return env
 
 
+def markdown_problems(file: str, problems: list[str]) -> str:
+    """An invalid file in Markdown output: a heading and one list item per `FILE:LINE:COL: message`."""
+    items = "".join(f"- {md_escape(p)}\n" for p in problems)
+    return f"## {md_escape(file)}: invalid, not evaluated\n\n{items}\n"
+
+
 def md_escape(value: Any) -> str:
     """Escape text for a Markdown table cell: no table break, emphasis, link, HTML or code."""
     if value is None:
@@ -266,6 +305,9 @@ def md_escape(value: Any) -> str:
     return text
 
 
+MD_URL_ESCAPES = {"|": "%7C", "<": "%3C", ">": "%3E", " ": "%20", "\\": "%5C", "`": "%60"}
+
+
 def md_url(url: str) -> str:
-    """Percent-encode what would end an autolink or a table cell."""
-    return url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    """Percent-encode what would end an autolink or a table cell, or escape the closing bracket."""
+    return "".join(MD_URL_ESCAPES.get(ch, ch) for ch in url)
