@@ -105,6 +105,11 @@ def _in_effect(policies: PolicySet, day: date) -> Policy | None:
         return None
 
 
+def _name(policy: Policy, tier: str | None) -> str:
+    """A tier's label for sentences: 'Select', not 'select'."""
+    return next((t.get("label", t["id"]) for t in policy.doc["tiers"] if t["id"] == tier), tier or "none")
+
+
 def _rank(policy: Policy, tier: str | None) -> int:
     ids = [t["id"] for t in policy.doc["tiers"]]
     return ids.index(tier) if tier in ids else -1
@@ -166,14 +171,14 @@ def _eligible(policies: PolicySet, data: dict[str, Any], day: date) -> tuple[Pol
 def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> None:
     policy, eligible = _eligible(policies, data, review.on)
     rules = policy.doc["reviews"]
-    label = eligible or "none"
+    tier, name = eligible or "none", _name(policy, eligible)
     if review.kind == "promotion" and _rank(policy, eligible) > _rank(policy, s.tier):
-        why = f"eligible for {label} on {review.on}"
+        why = f"eligible for {name} on {review.on}"
         if s.pending_demotion is not None and rules.get("promotion_replaces_notice", True):
             why += "; the pending demotion notice is withdrawn"
             s.pending_demotion = None
-        s.history.append(Change(review.on, review.kind, review.label, s.tier, label, why))
-        s.tier, s.since = label, review.on
+        s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
+        s.tier, s.since = tier, review.on
     elif (
         review.kind == "demotion-look"
         and s.pending_demotion is None
@@ -181,7 +186,7 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
     ):
         look = rules["demotion_look"]
         effective = review.on + timedelta(days=look["notice_days"])
-        s.pending_demotion = Notice(review.on, effective, label)
+        s.pending_demotion = Notice(review.on, effective, tier)
         s.history.append(
             Change(
                 review.on,
@@ -189,7 +194,7 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
                 review.label,
                 s.tier,
                 s.tier,
-                f"eligible only for {label} on {review.on}; demotion to {label} takes effect on {effective}",
+                f"eligible only for {name} on {review.on}; demotion to {name} takes effect on {effective}",
             )
         )
     elif review.kind == "demotion" and s.pending_demotion is not None:
@@ -204,7 +209,8 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
                     review.label,
                     s.tier,
                     s.tier,
-                    f"eligible for {s.tier} again before {notice.effective_on}; the notice is cured",
+                    f"eligible for {_name(policy, s.tier)} again before {notice.effective_on}; "
+                    "the notice is cured",
                 )
             )
             return
@@ -235,7 +241,7 @@ def _cured(policies: PolicySet, data: dict[str, Any], tier: str, notice: Notice)
 def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> NextReview:
     """What `review` would do if the data stayed as it is (expiries and stale activity included)."""
     policy, eligible = _eligible(policies, data, review.on)
-    label = eligible or "none"
+    stays = f"stays {_name(policy, s.tier)}"
     if review.kind == "promotion":
         up = _rank(policy, eligible) > _rank(policy, s.tier)
         return NextReview(
@@ -243,8 +249,8 @@ def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Rev
             review.kind,
             review.label,
             eligible,
-            label if up else s.tier,
-            f"promotion to {label}" if up else f"stays {s.tier}",
+            (eligible or "none") if up else s.tier,
+            f"promotion to {_name(policy, eligible)}" if up else stays,
         )
     if review.kind == "demotion-look":
         if s.pending_demotion is None and _rank(policy, eligible) < _rank(policy, s.tier):
@@ -255,9 +261,9 @@ def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Rev
                 review.label,
                 eligible,
                 s.tier,
-                f"notice of demotion to {label}, taking effect on {effective}",
+                f"notice of demotion to {_name(policy, eligible)}, taking effect on {effective}",
             )
-        return NextReview(review.on, review.kind, review.label, eligible, s.tier, f"stays {s.tier}")
+        return NextReview(review.on, review.kind, review.label, eligible, s.tier, stays)
     notice = s.pending_demotion
     to = notice.to_tier if notice else s.tier
-    return NextReview(review.on, review.kind, review.label, eligible, to, f"demotion to {to}")
+    return NextReview(review.on, review.kind, review.label, eligible, to, f"demotion to {_name(policy, to)}")

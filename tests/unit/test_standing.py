@@ -128,7 +128,7 @@ def test_a_stated_standing_is_kept_and_reviews_start_the_day_after_since(shipped
     s = compute_standing(shipped, data, D("2026-12-30"))
     assert s is not None and (s.tier, s.since) == ("select", D("2026-07-01")) and s.history == []
     assert s.next_review is not None and s.next_review.on == D("2026-12-31")
-    assert "notice of demotion to registered" in s.next_review.outcome
+    assert "notice of demotion to Registered" in s.next_review.outcome
 
 
 def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicySet) -> None:
@@ -138,7 +138,7 @@ def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicyS
     assert s is not None and s.next_review is not None
     assert (s.next_review.on, s.next_review.kind) == (D("2026-12-31"), "demotion-look")
     assert s.next_review.eligible_tier == "registered"
-    assert s.next_review.outcome.startswith("notice of demotion to registered")
+    assert s.next_review.outcome.startswith("notice of demotion to Registered")
 
 
 def test_no_standing_before_the_firm_joined(shipped: PolicySet) -> None:
