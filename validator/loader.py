@@ -202,6 +202,8 @@ def parse_located(source: Source) -> Located:
                 nodes += 1
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                    raise LoadError("a mapping key must be a plain string, not a list or mapping", *mark)
                 container: dict[str, Any] | list[Any] = (
                     {} if isinstance(event, yaml.MappingStartEvent) else []
                 )
@@ -239,8 +241,15 @@ def parse_located(source: Source) -> Located:
         raise LoadError(
             f"{'YAML' if not source.is_json else 'JSON'} syntax: {exc.problem}", line, col
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise LoadError(
+            f"control character U+{code:04X} is not allowed in a YAML or JSON file", line, col
+        ) from None
     except yaml.YAMLError as exc:
-        raise LoadError(f"cannot parse: {exc}") from None
+        raise LoadError(f"cannot parse: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
     if documents == 0:

@@ -129,3 +129,13 @@ def test_json_with_tabs_is_fine_and_its_syntax_errors_are_located() -> None:
     assert located('{\t"a":\t[1,\t2]}', "f.json").data == {"a": [1, 2]}
     error = refused('{"a": [1,\n 2}', "f.json")
     assert error.line == 2 and error.message.startswith("JSON syntax")
+
+
+def test_a_mapping_used_as_a_key_is_refused_not_crashed_on() -> None:
+    error = refused("? [a, b]\n: value\n")
+    assert (error.line, error.col) == (1, 3) and "a mapping key must be a plain string" in error.message
+
+
+def test_control_characters_are_refused_at_their_position() -> None:
+    error = refused('a: 1\nb: "x\x07y"\n')
+    assert (error.line, error.col) == (2, 6) and "U+0007" in error.message
