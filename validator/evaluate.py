@@ -244,12 +244,18 @@ def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> l
 
 
 def _warnings(data: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    """What the policy does not know of the firm's file: regions and a stated tier it does not list."""
+    out = []
     regions = doc.get("regions")
-    if not regions:
-        return []
-    return [
-        f"customer {c['id']!r} is in region {c['region']!r}, which the policy does not list "
-        f"({', '.join(regions)})"
-        for c in data.get("customers", ())
-        if c.get("region") not in regions
-    ]
+    if regions:
+        out += [
+            f"customer {c['id']!r} is in region {c['region']!r}, which the policy does not list "
+            f"({', '.join(regions)})"
+            for c in data.get("customers", ())
+            if c.get("region") not in regions
+        ]
+    stated = data.get("firm", {}).get("standing")
+    tiers = [t["id"] for t in doc["tiers"]]
+    if stated and stated["tier"] not in tiers:
+        out.append(f"the stated standing {stated['tier']!r} is not a tier of the policy ({', '.join(tiers)})")
+    return out

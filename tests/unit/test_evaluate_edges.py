@@ -298,3 +298,12 @@ def test_without_a_current_plan_with_both_sponsors_it_is_preferred(policy, edit)
     data = premier()
     edit(data["firm"]["joint_business_plan"])
     assert run(policy, data).eligible_tier == "preferred"
+
+
+def test_what_the_policy_does_not_list_is_warned_about(policy) -> None:
+    data = firm(standing={"tier": "gold", "since": "2026-04-01"}, regions=("mars",))
+    assert run(policy, data).warnings == [
+        "customer 'c-0' is in region 'mars', which the policy does not list (amer, emea, apac)",
+        "the stated standing 'gold' is not a tier of the policy "
+        "(registered, select, preferred, global-premier)",
+    ]
