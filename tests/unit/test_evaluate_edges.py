@@ -301,7 +301,7 @@ def test_without_a_current_plan_with_both_sponsors_it_is_preferred(policy, edit)
 
 
 def test_what_the_policy_does_not_list_is_warned_about(policy) -> None:
-    data = firm(standing={"tier": "gold", "since": "2026-04-01"}, regions=("mars",))
+    data = firm(customers=1, standing={"tier": "gold", "since": "2026-04-01"}, regions=("mars",))
     assert run(policy, data).warnings == [
         "customer 'c-0' is in region 'mars', which the policy does not list (amer, emea, apac)",
         "the stated standing 'gold' is not a tier of the policy "
