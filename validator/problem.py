@@ -20,6 +20,16 @@ class Problem(NamedTuple):
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
+    def as_json(self) -> dict[str, object]:
+        """The problem as JSON output shows it, inside its file's entry."""
+        return {
+            "line": self.line,
+            "col": self.col,
+            "path": self.path,
+            "code": self.code,
+            "message": self.message,
+        }
+
 
 def json_path(path: Path_) -> str:
     """Render a data path as a JSONPath: ('people', 3, 'email') -> $.people[3].email."""

@@ -57,10 +57,7 @@ class JsonReporter(Reporter):
             {
                 "file": checked.file,
                 "valid": checked.valid,
-                "problems": [
-                    {"line": p.line, "col": p.col, "path": p.path, "code": p.code, "message": p.message}
-                    for p in checked.problems
-                ],
+                "problems": [p.as_json() for p in checked.problems],
             }
         )
 

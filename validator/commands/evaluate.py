@@ -32,10 +32,7 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
             doc: dict[str, Any] = {
                 "file": file,
                 "as_of": as_of.isoformat(),
-                "errors": [
-                    {"line": p.line, "col": p.col, "path": p.path, "code": p.code, "message": p.message}
-                    for p in checked.problems
-                ],
+                "errors": [p.as_json() for p in checked.problems],
             }
             if fmt == "text":
                 out.write("".join(f"{p}\n" for p in checked.problems))
