@@ -69,21 +69,23 @@ def read_source(path: str | Path) -> Source:
     return Source(str(path), text, hashlib.sha256(raw).hexdigest())
 
 
-# A tag starts a node: at a line start, or after white space or a flow indicator. Prose such as
-# "Wow!" does not match; what does match goes to the exact parser, which refuses real tags.
-_MAYBE_TAG = re.compile(r"(?:^|[\s,\[{])!", re.MULTILINE)
+# Text the fast parser may read otherwise than YAML 1.2's core schema, so the exact parser decides:
+# a tag (it starts a node: at a line start, or after white space or a flow indicator; prose such as
+# "Wow!" does not match), and YAML 1.1 numbers yaml-rs still accepts (1_000, 0b101), which the core
+# schema reads as strings.
+_NEEDS_EXACT = re.compile(r"(?:^|[\s,\[{])!|[0-9]_|0[xob]_|0b[01]", re.MULTILINE)
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
 
 
 def parse_fast(source: Source) -> Any:
     """Parse without positions; raise on anything the exact parser must look at.
 
-    Files holding a tag (any `!`) go to the exact parser, which refuses tags.
+    Files the fast parser could read differently (see _NEEDS_EXACT) go to the exact parser.
     """
     if source.is_json:
         return json.loads(source.text, object_pairs_hook=_unique_pairs)
-    if _MAYBE_TAG.search(source.text):
-        raise ValueError("may hold a tag")
+    if _NEEDS_EXACT.search(source.text):
+        raise ValueError("needs the exact parser")
     return yaml_rs.loads(
         source.text,
         parse_datetime=False,
@@ -194,7 +196,10 @@ def parse_located(source: Source) -> Located:
                     raise LoadError(f"aliases expand to more than {MAX_NODES} nodes", *mark)
             elif isinstance(event, yaml.ScalarEvent):
                 nodes += 1
-                value = _plain(event.value) if event.implicit[0] else event.value
+                try:
+                    value = _plain(event.value) if event.implicit[0] else event.value
+                except ValueError:  # Python refuses ints of more than 4,300 digits
+                    raise LoadError(f"a number of {len(event.value)} characters is too long", *mark) from None
                 size = 1
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
