@@ -73,16 +73,30 @@ def read_source(path: str | Path) -> Source:
 # a tag (it starts a node: at a line start, or after white space or a flow indicator; prose such as
 # "Wow!" does not match), and YAML 1.1 numbers yaml-rs still accepts (1_000, 0b101), which the core
 # schema reads as strings.
-_NEEDS_EXACT = re.compile(r"(?:^|[\s,\[{])!|[0-9]_|0[xob]_|0b[01]", re.MULTILINE)
+# Also surrogate escapes (\ud800), which YAML does not allow and the exact parser refuses.
+_NEEDS_EXACT = re.compile(r"(?:^|[\s,\[{:])!|[0-9]_|0[xob]_|0b[01]|\\u[dD][89a-fA-F]", re.MULTILINE)
+# In JSON, a surrogate escape that is not half of a pair is no character at all.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
 
 
 def parse_fast(source: Source) -> Any:
     """Parse without positions; raise on anything the exact parser must look at.
 
-    Files the fast parser could read differently (see _NEEDS_EXACT) go to the exact parser.
+    Files the fast parser could read differently (see _NEEDS_EXACT) go to the exact parser. JSON that
+    is not JSON raises json.JSONDecodeError, which is the answer: it is never re-read as YAML.
     """
     if source.is_json:
+        if not source.text.strip():
+            raise ValueError("empty: the exact parser says so")
+        lone = _LONE_SURROGATE.search(source.text)
+        if lone:
+            raise json.JSONDecodeError(
+                f"{lone.group()} is half of a surrogate pair, not a character", source.text, lone.start()
+            )
         return json.loads(source.text, object_pairs_hook=_unique_pairs)
     if _NEEDS_EXACT.search(source.text):
         raise ValueError("needs the exact parser")
@@ -157,7 +171,7 @@ def parse_located(source: Source) -> Located:
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     sizes: list[int] = []  # nodes under each open container, for anchors
-    nodes = 0
+    expanded = 0  # nodes that aliases add; the file's own nodes are bounded by its size
     documents = 0
     loader = yaml.CSafeLoader(text)
     try:
@@ -191,11 +205,10 @@ def parse_located(source: Source) -> Located:
                 if event.anchor not in anchors:
                     raise LoadError(f"alias *{event.anchor} refers to no anchor", *mark)
                 value, size = anchors[event.anchor]
-                nodes += size
-                if nodes > MAX_NODES:
+                expanded += size
+                if expanded > MAX_NODES:
                     raise LoadError(f"aliases expand to more than {MAX_NODES} nodes", *mark)
             elif isinstance(event, yaml.ScalarEvent):
-                nodes += 1
                 try:
                     value = _plain(event.value) if event.implicit[0] else event.value
                 except ValueError:  # Python refuses ints of more than 4,300 digits
@@ -204,7 +217,6 @@ def parse_located(source: Source) -> Located:
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
             else:  # a mapping or sequence starts
-                nodes += 1
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
@@ -219,8 +231,6 @@ def parse_located(source: Source) -> Located:
                 stack.append(_Frame(container, path, event.anchor))
                 sizes.append(1)
                 continue
-            if nodes > MAX_NODES:
-                raise LoadError(f"more than {MAX_NODES} nodes", *mark)
             if not stack:
                 located.data = value
                 continue

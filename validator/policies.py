@@ -45,6 +45,7 @@ class Policy:
     sha256: str
     doc: dict[str, Any]
     metrics: list[Metric] = field(default_factory=list)
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where each key is, for problems
 
     @property
     def id(self) -> str:
@@ -126,7 +127,7 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
         problems = _meaning_problems(file, located)
     if problems:
         return None, problems
-    policy = Policy(file, source.sha256, located.data)
+    policy = Policy(file, source.sha256, located.data, marks=located.marks)
     policy.metrics = [_compile_metric(m) for m in located.data["metrics"]]
     return policy, []
 
@@ -204,24 +205,25 @@ def _set_problems(versions: list[Policy]) -> list[Problem]:
     for p in versions:
         if p.id != versions[0].id:
             problems.append(
-                Problem(
-                    p.path,
-                    1,
-                    1,
+                _at(
+                    p,
+                    "id",
                     f"policy id {p.id!r} differs from {versions[0].id!r} in "
                     f"{versions[0].path}: one program per policy folder",
-                    code="policy",
                 )
             )
         if p.effective_from in seen:
             problems.append(
-                Problem(
-                    p.path,
-                    1,
-                    1,
+                _at(
+                    p,
+                    "effective_from",
                     f"takes effect on {p.effective_from}, as {seen[p.effective_from].path} does",
-                    code="policy",
                 )
             )
         seen[p.effective_from] = p
     return problems
+
+
+def _at(policy: Policy, key: str, message: str) -> Problem:
+    line, col = policy.marks.get((key,), (1, 1))
+    return Problem(policy.path, line, col, message, f"$.{key}", "policy")

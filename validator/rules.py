@@ -87,9 +87,16 @@ class Failed(NamedTuple):
 
     @property
     def message(self) -> str:
-        fields = {k: v for k, v in self.record.items() if isinstance(v, str)}
-        values = {k: v.message if isinstance(v, Failed) else v for k, v in self.values.items()}
-        return self.template.format_map({**fields, **values})
+        fields = _Fields((k, v) for k, v in self.record.items() if isinstance(v, str))
+        fields.update((k, v.message if isinstance(v, Failed) else v) for k, v in self.values.items())
+        return self.template.format_map(fields)
+
+
+class _Fields(dict[str, Any]):
+    """Values for a reason sentence; a field the record lacks (an optional email) reads '(no email)'."""
+
+    def __missing__(self, key: str) -> str:
+        return f"(no {key})"
 
 
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
@@ -146,29 +153,22 @@ def _absent_or_after(rule: dict[str, Any]) -> Test:
 
 
 def _in_window(rule: dict[str, Any]) -> Test:
-    fields, name = rule["fields"], rule["window"]
+    fields, name = [getter(f) for f in rule["fields"]], rule["window"]
 
     def test(record: dict[str, Any], ctx: Context) -> Verdict:
         window = ctx.windows[name]
         days, months = window.term
         latest = ""
-        for field in fields:
-            value = record.get(field)
+        for get in fields:
+            value = get(record)
             for day in value if isinstance(value, list) else (value,):
                 if day is not None and latest < day <= ctx.iso:
                     latest = day
         if latest >= window.first_iso:
             return _leaves(latest, days, months)
-        if not latest:
-            return _fail(
-                rule,
-                record,
-                ctx,
-                value="(never)",
-                days_before="(no)",
-                window=window.label,
-                first=window.first_iso,
-            )
+        if not latest:  # nothing to put in the policy's sentence: say plainly what is missing
+            never = {**rule, "message": f"has no {' or '.join(rule['fields'])} on or before {{as_of}}"}
+            return _fail(never, record, ctx, window=window.label, first=window.first_iso)
         days = (ctx.as_of - date.fromisoformat(latest)).days
         return _fail(
             rule, record, ctx, value=latest, days_before=days, window=window.label, first=window.first_iso

@@ -34,7 +34,16 @@ def fast_validator(name: str) -> Any:
 def _exact_validator(name: str) -> Any:
     import jsonschema  # imported only when a file has problems: it costs ~100 ms
 
-    cls = jsonschema.validators.validator_for(schema(name))
+    base = jsonschema.validators.validator_for(schema(name))
+    pattern = base.VALIDATORS["pattern"]
+
+    def ecma_pattern(validator: Any, regex: str, instance: Any, subschema: Any) -> Iterator[Any]:
+        """Python's `$` also matches before a final newline; JSON Schema's (ECMA 262) does not."""
+        yield from pattern(validator, regex, instance, subschema)
+        if isinstance(instance, str) and regex.endswith("$") and instance.endswith("\n"):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {regex!r}")
+
+    cls = jsonschema.validators.extend(base, {"pattern": ecma_pattern})  # type: ignore[no-untyped-call]
     return cls(schema(name), format_checker=cls.FORMAT_CHECKER)
 
 

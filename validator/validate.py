@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,6 +44,9 @@ def check_source(source: Source) -> Checked:
         data = parse_fast(source)
         if fast_validator("firm").is_valid(data) and not cross_checks(data):
             return Checked(source.path, [], data, source.sha256)
+    except json.JSONDecodeError as exc:  # not JSON: say so where it stops, never re-read it as YAML
+        problem = Problem(source.path, exc.lineno, exc.colno, f"JSON syntax: {exc.msg}", code="json")
+        return Checked(source.path, [problem], None, source.sha256)
     except Exception:  # anything unusual is for the exact path to explain, with its line
         pass
     return _check_exactly(source)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from support import firm
 
-from validator.checks import cross_checks
+from validator.checks import LISTS, cross_checks
 
 
-def findings(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+def findings(data: Any) -> list[tuple[tuple, str]]:
     return [(f.path, f.code) for f in cross_checks(data)]
 
 
 def test_a_valid_firm_has_no_findings() -> None:
     assert findings(firm(people=3, customers=2, stories=1)) == []
+
+
+def test_a_firm_with_no_lists_at_all_has_no_findings() -> None:
+    assert findings({"schema_version": 1, "firm": {"id": "x", "name": "X", "joined_on": "2026-01-01"}}) == []
+
+
+# Unique ids
 
 
 def test_a_duplicate_id_is_reported_at_the_second_entry_of_its_list() -> None:
@@ -24,27 +32,83 @@ def test_a_duplicate_id_is_reported_at_the_second_entry_of_its_list() -> None:
     assert findings(data) == [(("people", 2), "duplicate-id"), (("deployments", 1), "duplicate-id")]
 
 
+@pytest.mark.parametrize("key", LISTS)
+def test_ids_are_unique_within_each_list(key: str) -> None:
+    data = firm(people=2, customers=2, stories=2)
+    data[key][1]["id"] = data[key][0]["id"]
+    [finding] = [f for f in cross_checks(data) if f.code == "duplicate-id"]
+    assert (finding.path, finding.code) == ((key, 1), "duplicate-id")
+    assert finding.message == f"duplicate id {data[key][0]['id']!r} in {key} (first at entry 1)"
+
+
+def test_each_repeat_of_an_id_is_reported_and_points_back_to_the_first() -> None:
+    data = firm(people=4)
+    for person in data["people"][1:]:
+        person["id"] = "p-0"
+    found = cross_checks(data)
+    assert [f.path for f in found] == [("people", 1), ("people", 2), ("people", 3)]
+    assert all("(first at entry 1)" in f.message for f in found)
+
+
 def test_the_same_id_in_different_lists_is_fine() -> None:
     data = firm(people=1, customers=1)
     data["people"][0]["id"] = data["customers"][0]["id"]
     assert findings(data) == []
 
 
+# Unique emails
+
+
 def test_emails_are_unique_ignoring_case() -> None:
-    data = firm(people=2)
+    data = firm(people=3)
     data["people"][0]["email"] = "ada@example.com"
-    data["people"][1]["email"] = "ADA@Example.com"
-    assert findings(data) == [(("people", 1), "duplicate-email")]
+    data["people"][1]["email"] = "bo@example.com"
+    data["people"][2]["email"] = "ADA@Example.com"
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (("people", 2), "duplicate-email")
+    assert "'ADA@Example.com'" in finding.message and "'p-0'" in finding.message
+
+
+def test_people_without_an_email_do_not_clash() -> None:
+    data = firm(people=3)
+    data["people"][1]["email"] = "bo@example.com"
+    assert findings(data) == []
+
+
+# References
 
 
 def test_deployments_and_stories_must_name_a_listed_customer() -> None:
     data = firm(customers=1, stories=1)
     data["deployments"][0]["customer"] = "c-nobody"
     data["stories"][0]["customer"] = "c-nobody"
-    assert findings(data) == [
+    found = cross_checks(data)
+    assert [(f.path, f.code) for f in found] == [
         (("deployments", 0), "unknown-reference"),
         (("stories", 0), "unknown-reference"),
     ]
+    assert all(f.message == "customer 'c-nobody' is not listed under customers" for f in found)
+
+
+def test_a_reference_needs_a_customer_list() -> None:
+    data = firm(customers=1)
+    del data["customers"]
+    assert ("deployments", 0) in [path for path, _ in findings(data)]
+
+
+def test_a_story_without_a_customer_is_fine() -> None:
+    data = firm(stories=1)
+    del data["stories"][0]["customer"]
+    assert findings(data) == []
+
+
+def test_references_are_exact_not_case_insensitive() -> None:
+    data = firm(customers=1)
+    data["deployments"][0]["customer"] = "C-0"
+    assert findings(data) == [(("deployments", 0), "unknown-reference")]
+
+
+# Dates in order
 
 
 def test_retiring_on_the_day_it_went_live_is_fine_and_before_it_is_not() -> None:
@@ -52,19 +116,53 @@ def test_retiring_on_the_day_it_went_live_is_fine_and_before_it_is_not() -> None
     data["deployments"][0]["retired_on"] = "2026-05-01"
     assert findings(data) == []
     data["deployments"][0]["retired_on"] = "2026-04-30"
-    assert findings(data) == [(("deployments", 0), "date-order")]
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (("deployments", 0), "date-order")
+    assert "retired_on 2026-04-30 is before live_on 2026-05-01" in finding.message
 
 
 def test_a_credential_must_expire_after_it_is_issued() -> None:
     data = firm(people=1, issued_on="2026-04-10")
-    data["people"][0]["credentials"][0]["expires_on"] = "2026-04-10"
+    credential = data["people"][0]["credentials"][0]
+    credential["expires_on"] = "2026-04-11"
+    assert findings(data) == []
+    credential["expires_on"] = "2026-04-10"
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (("people", 0, "credentials", 0), "date-order")
+    assert "expires_on 2026-04-10 is not after issued_on 2026-04-10" in finding.message
+    credential["expires_on"] = "2025-04-10"
     assert findings(data) == [(("people", 0, "credentials", 0), "date-order")]
+
+
+def test_the_second_credential_of_the_second_person_is_pointed_at() -> None:
+    data = firm(people=2)
+    data["people"][1]["credentials"].append(
+        {
+            "name": "claude-certified-architect",
+            "level": "professional",
+            "issued_on": "2026-05-01",
+            "expires_on": "2026-04-01",
+        }
+    )
+    assert findings(data) == [(("people", 1, "credentials", 1), "date-order")]
 
 
 def test_a_story_cannot_be_withdrawn_before_it_is_published() -> None:
     data = firm(stories=1, published_on="2026-05-01")
+    data["stories"][0]["withdrawn_on"] = "2026-05-01"
+    assert findings(data) == []
     data["stories"][0]["withdrawn_on"] = "2026-04-30"
     assert findings(data) == [(("stories", 0), "date-order")]
+
+
+def test_a_joint_business_plan_must_expire_after_it_is_signed() -> None:
+    data = firm()
+    data["firm"]["joint_business_plan"] = {
+        "signed_on": "2026-05-01",
+        "expires_on": "2026-05-01",
+        "executive_sponsors": {"firm": "Dana", "anthropic": "Ravi"},
+    }
+    assert findings(data) == [(("firm", "joint_business_plan"), "date-order")]
 
 
 def test_activity_after_last_active_on_is_refused() -> None:
@@ -72,20 +170,60 @@ def test_activity_after_last_active_on_is_refused() -> None:
     assert findings(data) == [(("people", 0, "activity"), "date-order")]
 
 
+def test_activity_on_the_last_active_day_is_fine() -> None:
+    assert findings(firm(people=1, active_on="2026-09-01", activity=("2026-09-01",))) == []
+
+
+# Production needs live_on
+
+
 def test_a_production_deployment_needs_live_on_and_a_pilot_does_not() -> None:
-    data = firm(customers=2)
+    data = firm(customers=3)
     del data["deployments"][0]["live_on"]
-    data["deployments"][1] |= {"stage": "pilot"}
+    data["deployments"][1]["stage"] = "pilot"
     del data["deployments"][1]["live_on"]
-    assert findings(data) == [(("deployments", 0), "missing-live-on")]
+    data["deployments"][2]["stage"] = "proof-of-concept"
+    del data["deployments"][2]["live_on"]
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (("deployments", 0), "missing-live-on")
+    assert "production deployment needs live_on" in finding.message
 
 
-def test_wrongly_typed_data_is_left_to_the_schema_without_an_exception() -> None:
-    for data in (
+# Wrongly typed data is the schema's to report; the cross checks must not fall over it.
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
         [],
         "x",
+        7,
         {"people": "nobody"},
-        {"people": [1, None, {"id": 3}]},
+        {"people": [1, None, {"id": 3}, {"id": ["p"]}, {"email": 5}, {"email": None}]},
+        {"people": [{"id": "p", "credentials": "many"}, {"id": "q", "credentials": [1, {"issued_on": 5}]}]},
+        {"people": [{"last_active_on": 5, "activity": [1, None, "2026-01-01"]}, {"activity": "2026-01-01"}]},
+        {
+            "customers": {"c-0": {}},
+            "deployments": [{"customer": 5}, {"customer": None, "stage": "production"}],
+        },
+        {
+            "deployments": [
+                {"live_on": 20260501, "retired_on": "2026-01-01"},
+                {"live_on": None, "retired_on": None},
+            ]
+        },
+        {"stories": [{"published_on": ["2026-01-01"], "withdrawn_on": {}}]},
         {"firm": [], "stories": [{}]},
-    ):
-        assert isinstance(cross_checks(data), list)
+        {"firm": {"joint_business_plan": "yes"}},
+        {"firm": {"joint_business_plan": {"signed_on": 1, "expires_on": "2026-01-01"}}},
+        {1: 2, None: [], "people": [{1: 2}]},
+    ],
+)
+def test_wrongly_typed_data_gives_findings_or_none_but_never_an_exception(data: Any) -> None:
+    found = cross_checks(data)
+    assert isinstance(found, list)
+    assert all(
+        f.code in {"duplicate-id", "duplicate-email", "unknown-reference", "date-order", "missing-live-on"}
+        for f in found
+    )

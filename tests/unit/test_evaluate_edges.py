@@ -1,309 +1,505 @@
-"""Every edge named in program-rules.md, one test each, against the shipped policy."""
+"""Every edge named in program-rules.md, one test each, against the SHIPPED policy and in-memory firms.
+
+The as-of date D is 2026-11-25: the last 90 days are 2026-08-28 .. D, the trailing year 2025-11-26 .. D.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from support import firm
+from firm_builder import (
+    ARCHITECT,
+    D,
+    build_firm,
+    credential,
+    customer,
+    day,
+    deployment,
+    firm_of,
+    person,
+    plan,
+    story,
+    write_yaml,
+)
 
 from validator.evaluate import eligible_tier, evaluate
-from validator.policies import Policy, load_policies
+from validator.policies import PolicySet, load_policies
 from validator.result import Evaluation
+from validator.validate import check_file
 
-D = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policies().in_effect(D)
+SHIPPED: PolicySet = load_policies()
 
 
-def day(offset: int, base: date = D) -> str:
-    return (base + timedelta(days=offset)).isoformat()
-
-
-def run(policy: Policy, data: dict, as_of: date = D) -> Evaluation:
+def run(data: dict[str, Any], as_of: date = D) -> Evaluation:
+    """Evaluate under the shipped version in effect on `as_of`; the fast tier-only path must agree."""
+    policy = SHIPPED.in_effect(as_of)
     result = evaluate(policy, data, as_of)
-    assert eligible_tier(policy, data, as_of) == result.eligible_tier  # the fast path agrees
+    assert eligible_tier(policy, data, as_of) == result.eligible_tier
     return result
 
 
-def person(data: dict, policy: Policy, as_of: date = D) -> tuple[bool, str | None, str | None]:
-    """Whether the firm's first person counted, and if not, the reason code and sentence."""
-    m = run(policy, data, as_of).metrics["certified_people"]
-    if m.counted:
-        return True, None, None
-    return False, m.excluded[0].reason, m.excluded[0].message
+def outcome(data: dict[str, Any], metric: str, as_of: date = D) -> tuple[int, list[str | None], list[str]]:
+    """A metric's value, and the reason codes and sentences of the records it excluded."""
+    m = run(data, as_of).metrics[metric]
+    return m.value, [o.reason for o in m.excluded], [o.message or "" for o in m.excluded]
 
 
-def one(**kw) -> dict:
-    return firm(people=1, **kw)
+def one_person(as_of: date = D, **kw: Any) -> tuple[int, list[str | None], list[str]]:
+    return outcome(firm_of(people=[person(0, **kw)]), "certified_people", as_of)
 
 
-# certified people: activity
-def test_active_89_days_before_counts(policy) -> None:
-    assert person(one(active_on=day(-89)), policy)[0]
+def one_deployment(as_of: date = D, **kw: Any) -> tuple[int, list[str | None], list[str]]:
+    kw.setdefault("live_on", "2024-01-01")
+    data = firm_of(customers=[customer(0)], deployments=[deployment(0, "c-0", **kw)])
+    return outcome(data, "customers_in_production", as_of)
 
 
-def test_active_90_days_before_does_not_count_and_says_why(policy) -> None:
-    counted, reason, message = person(one(active_on=day(-90)), policy)
-    assert (counted, reason) == (False, "inactive")
-    assert (
-        message == "last used Claude on 2026-08-27, 90 days before 2026-11-25; the window is the last 90 days"
+def one_story(**kw: Any) -> tuple[int, list[str | None], list[str]]:
+    data = firm_of(customers=[customer(0)], stories=[story(0, "c-0", **kw)])
+    return outcome(data, "public_stories")
+
+
+def at_risk(result: Evaluation, metric: str) -> list[tuple[str, date | None]]:
+    return [(o.id, o.drops_out_on) for o in result.at_risk if o.metric == metric]
+
+
+# --- certified people: activity in the last 90 days ------------------------------------------------
+
+
+def test_a_person_last_active_89_days_before_counts() -> None:
+    assert one_person(active_on=day(-89)) == (1, [], [])
+
+
+def test_a_person_last_active_90_days_before_does_not_count_and_the_message_says_when_and_90_days() -> None:
+    value, reasons, messages = one_person(active_on=day(-90))
+    assert (value, reasons) == (0, ["inactive"])
+    assert "2026-08-27" in messages[0] and "90 days" in messages[0]
+    assert messages[0] == (
+        "last used Claude on 2026-08-27, 90 days before 2026-11-25; the window is the last 90 days"
     )
 
 
-def test_activity_recorded_after_the_as_of_date_is_not_known_then(policy) -> None:
-    data = one(active_on=day(+1), activity=(day(-120),))
-    assert person(data, policy)[1] == "inactive"
-    assert person(one(active_on=day(+1), activity=(day(-10),)), policy)[0]
+def test_activity_listed_after_the_as_of_date_is_not_known_then() -> None:
+    value, reasons, messages = one_person(active_on=day(+1), activity=(day(-100),))
+    assert (value, reasons) == (0, ["inactive"])
+    assert messages[0].startswith(f"last used Claude on {day(-100)}, 100 days before")
 
 
-def test_an_earlier_activity_day_counts_when_evaluating_the_past(policy) -> None:
-    data = one(active_on="2026-11-20", activity=("2026-06-01",))
-    assert person(data, policy, date(2026, 8, 29))[0]  # 89 days after 2026-06-01
-    assert not person(data, policy, date(2026, 8, 30))[0]
+def test_the_latest_activity_on_or_before_the_date_is_used_when_last_active_on_is_later() -> None:
+    assert one_person(active_on=day(+1), activity=(day(-120), day(-10)))[0] == 1
 
 
-# certified people: credentials
-def test_a_credential_expiring_on_the_as_of_date_does_not_count(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["credentials"][0]["expires_on"] = day(0)
-    assert person(data, policy)[1] == "no-current-credential"
+def test_a_person_with_no_activity_known_at_the_date_is_inactive() -> None:
+    assert one_person(active_on=day(+1))[:2] == (0, ["inactive"])
 
 
-def test_a_credential_expiring_the_day_after_counts_and_is_at_risk(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["credentials"][0]["expires_on"] = day(+1)
-    result = run(policy, data)
-    assert result.metrics["certified_people"].value == 1
-    assert [o.drops_out_on for o in result.at_risk] == [D + timedelta(days=1)]
+def test_an_earlier_activity_day_counts_when_evaluating_the_past() -> None:
+    kw = {"active_on": "2026-11-20", "activity": ("2026-06-01",)}
+    assert one_person(date(2026, 8, 29), **kw)[0] == 1  # 2026-06-01 is D-89
+    assert one_person(date(2026, 8, 30), **kw)[:2] == (0, ["inactive"])  # and now D-90
 
 
-def test_a_credential_issued_on_the_as_of_date_counts(policy) -> None:
-    assert person(one(active_on=day(0), issued_on=day(0)), policy)[0]
+# --- certified people: credentials -------------------------------------------------------------------
 
 
-def test_a_credential_issued_the_day_after_does_not_count(policy) -> None:
-    counted, reason, message = person(one(active_on=day(0), issued_on=day(+1)), policy)
-    assert (counted, reason) == (False, "no-current-credential")
-    assert "is issued on 2026-11-26, after 2026-11-25" in message
+def test_a_credential_expiring_on_the_as_of_date_does_not_count() -> None:
+    value, reasons, messages = one_person(expires_on=day(0))
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert messages[0] == (
+        "holds no credential that counts on 2026-11-25: "
+        "claude-certified-architect (foundations) expired on 2026-11-25"
+    )
 
 
-def test_the_default_term_is_twelve_months_from_the_award(policy) -> None:
-    data = one(active_on="2027-04-01", issued_on="2026-04-10")
-    assert person(data, policy, date(2027, 4, 9))[0]
-    counted, _, message = person(data, policy, date(2027, 4, 10))
-    assert not counted and "expired on 2027-04-10" in message
+def test_a_credential_expiring_the_day_after_counts() -> None:
+    assert one_person(expires_on=day(+1)) == (1, [], [])
 
 
-def test_the_default_term_from_29_february_ends_on_28_february(policy) -> None:
-    data = one(active_on="2029-02-20", issued_on="2028-02-29")
-    assert person(data, policy, date(2029, 2, 27))[0]
-    assert not person(data, policy, date(2029, 2, 28))[0]
+def test_a_credential_issued_on_the_as_of_date_counts() -> None:
+    assert one_person(issued_on=day(0)) == (1, [], [])
 
 
-def test_a_level_counts_only_from_the_day_the_program_accepts_it(policy) -> None:
-    data = one(active_on="2026-06-20", issued_on="2026-06-01")
-    data["people"][0]["credentials"][0]["level"] = "professional"
-    counted, _, message = person(data, policy, date(2026, 6, 30))
-    assert not counted and "not a credential the program accepts on 2026-06-30" in message
-    data["people"][0]["last_active_on"] = "2026-07-01"
-    assert person(data, policy, date(2026, 7, 1))[0]
+def test_a_credential_issued_the_day_after_does_not_count() -> None:
+    value, reasons, messages = one_person(issued_on=day(+1))
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert "is issued on 2026-11-26, after 2026-11-25" in messages[0]
 
 
-def test_an_unaccepted_credential_never_counts(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["credentials"][0]["name"] = "claude-certified-associate"
-    assert person(data, policy)[1] == "no-current-credential"
+def test_the_default_term_is_12_months_the_last_day_is_the_day_before_the_anniversary() -> None:
+    kw = {"issued_on": "2026-04-10", "active_on": "2027-04-01"}  # no expires_on
+    assert one_person(date(2027, 4, 9), **kw)[0] == 1
+    value, reasons, messages = one_person(date(2027, 4, 10), **kw)
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert messages[0].endswith("expired on 2027-04-10")
 
 
-def test_a_person_with_two_credentials_counts_once(policy) -> None:
-    data = firm(people=1, active_on=day(-1))
-    cred = data["people"][0]["credentials"][0]
-    data["people"][0]["credentials"].append({**cred, "level": "professional", "issued_on": "2026-07-02"})
-    assert run(policy, data).metrics["certified_people"].value == 1
+def test_the_default_term_from_29_february_ends_on_28_february() -> None:
+    kw = {"issued_on": "2028-02-29", "active_on": "2029-02-20"}
+    assert one_person(date(2029, 2, 27), **kw)[0] == 1
+    assert one_person(date(2029, 2, 28), **kw)[1] == ["no-current-credential"]
 
 
-def test_no_credential_never_counts(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["credentials"] = []
-    assert person(data, policy)[2] == "holds no credential that counts on 2026-11-25: no credentials listed"
+def test_a_credential_without_expires_on_drops_out_on_its_anniversary() -> None:
+    data = firm_of(people=[person(0, issued_on="2026-04-10", active_on="2027-04-01")])
+    assert at_risk(run(data, date(2027, 4, 9)), "certified_people") == [("p-0", date(2027, 4, 10))]
 
 
-# certified people: leaving
-def test_left_on_the_as_of_date_does_not_count(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["left_on"] = day(0)
-    assert person(data, policy)[1:] == ("left-firm", "left the firm on 2026-11-25")
-
-
-def test_leaving_the_day_after_still_counts_and_is_at_risk(policy) -> None:
-    data = one(active_on=day(-1))
-    data["people"][0]["left_on"] = day(+1)
-    result = run(policy, data)
-    assert result.metrics["certified_people"].value == 1
-    assert result.at_risk[0].drops_out_on == D + timedelta(days=1)
-
-
-# customers in production: the trailing year, 2025-11-26 .. 2026-11-25
-def customers(policy, data, as_of: date = D) -> tuple[int, list[str | None]]:
-    m = run(policy, data, as_of).metrics["customers_in_production"]
-    return m.value, [o.reason for o in m.excluded]
-
-
-def deployment(**fields) -> dict:
-    data = firm(customers=1, live_on="2024-01-01")
-    data["deployments"][0].update(fields)
-    return data
-
-
-def test_retired_the_day_before_the_trailing_year_began_does_not_count(policy) -> None:
-    assert customers(policy, deployment(retired_on="2025-11-25")) == (0, ["retired-before-window"])
-
-
-def test_retired_on_the_first_day_of_the_trailing_year_counts(policy) -> None:
-    assert customers(policy, deployment(retired_on="2025-11-26")) == (1, [])
-
-
-def test_live_on_the_as_of_date_counts_and_the_day_after_does_not(policy) -> None:
-    assert customers(policy, deployment(live_on=day(0))) == (1, [])
-    assert customers(policy, deployment(live_on=day(+1))) == (0, ["not-yet-live"])
-
-
-def test_pilots_and_proofs_of_concept_never_count(policy) -> None:
-    assert customers(policy, deployment(stage="pilot")) == (0, ["not-production"])
-    assert customers(policy, deployment(stage="proof-of-concept")) == (0, ["not-production"])
-
-
-def test_a_customer_with_two_production_deployments_counts_once(policy) -> None:
-    data = deployment()
-    data["deployments"].append({**data["deployments"][0], "id": "d-second"})
-    assert customers(policy, data) == (1, [])
-
-
-def test_the_trailing_year_on_29_february(policy) -> None:
-    leap = date(2028, 2, 29)  # the trailing year is 2027-03-01 .. 2028-02-29
-    assert customers(policy, deployment(retired_on="2027-02-28"), leap)[0] == 0
-    assert customers(policy, deployment(retired_on="2027-03-01"), leap)[0] == 1
-
-
-def test_the_trailing_year_on_1_march_after_29_february(policy) -> None:
-    after = date(2028, 3, 1)  # the trailing year is 2027-03-02 .. 2028-03-01
-    assert customers(policy, deployment(retired_on="2027-03-01"), after)[0] == 0
-    assert customers(policy, deployment(retired_on="2027-03-02"), after)[0] == 1
-
-
-def test_a_retired_deployment_is_at_risk_until_it_leaves_the_trailing_year(policy) -> None:
-    result = run(policy, deployment(retired_on="2025-12-10"))
-    risk = [o.drops_out_on for o in result.at_risk if o.metric == "customers_in_production"]
-    assert risk == [date(2026, 12, 10)]  # the first as-of date whose trailing year starts after 2025-12-10
-
-
-# public customer stories
-def stories(policy, edit) -> tuple[int, list[str | None]]:
-    data = firm(stories=1, published_on="2026-06-01")
-    edit(data["stories"][0])
-    m = run(policy, data).metrics["public_stories"]
-    return m.value, [o.reason for o in m.excluded]
-
-
-def test_a_story_published_the_day_after_does_not_count(policy) -> None:
-    assert stories(policy, lambda s: s.update(published_on=day(+1))) == (0, ["not-yet-published"])
-    assert stories(policy, lambda s: s.update(published_on=day(0))) == (1, [])
-
-
-def test_a_story_withdrawn_on_the_as_of_date_does_not_count_and_the_day_after_does(policy) -> None:
-    assert stories(policy, lambda s: s.update(withdrawn_on=day(0))) == (0, ["withdrawn"])
-    assert stories(policy, lambda s: s.update(withdrawn_on=day(+1))) == (1, [])
+def test_a_level_accepted_only_from_a_date_does_not_count_before_it() -> None:
+    kw = {"level": "professional", "issued_on": "2026-06-15", "active_on": "2026-06-20"}
+    value, reasons, messages = one_person(date(2026, 6, 30), **kw)
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert messages[0].endswith(
+        "claude-certified-architect at level professional is not a credential the program accepts "
+        "on 2026-06-30"
+    )
+    assert one_person(date(2026, 7, 1), **kw)[0] == 1
 
 
 @pytest.mark.parametrize(
-    "edit,reason",
+    "name,level",
     [
-        (lambda s: s.update(customer_named=False), "anonymous"),
-        (lambda s: s.pop("consent"), "no-consent"),
-        (lambda s: s["consent"].update(given_on=day(+1)), "consent-not-yet-given"),
-        (lambda s: s.update(result=""), "no-result"),
-        (lambda s: s.update(result="   "), "no-result"),
+        ("claude-certified-associate", "foundations"),  # the Associate credential
+        (ARCHITECT, "associate"),  # a level the policy does not list
+        ("claude-certified-developer", "foundations"),  # not accepted by this version
+        ("course-completion", "foundations"),
     ],
-    ids=["anonymous", "no-consent", "consent-after-as-of", "empty-result", "blank-result"],
 )
-def test_a_story_without_a_named_customer_consent_or_result_does_not_count(policy, edit, reason) -> None:
-    assert stories(policy, edit) == (0, [reason])
+@pytest.mark.parametrize("as_of", [date(2026, 7, 1), D, date(2027, 2, 1)])
+def test_a_credential_name_or_level_the_policy_does_not_accept_never_counts(name, level, as_of) -> None:
+    value, reasons, messages = one_person(as_of, name=name, level=level, active_on=day(-1, as_of))
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert f"{name} at level {level} is not a credential the program accepts" in messages[0]
 
 
-def test_stories_do_not_expire(policy) -> None:
-    data = firm(stories=1, published_on="2026-03-01", active_on="2030-01-01")
-    assert run(policy, data, date(2030, 1, 1)).metrics["public_stories"].value == 1
+def test_a_person_without_any_credential_never_counts() -> None:
+    value, reasons, messages = one_person(credentials=[])
+    assert (value, reasons) == (0, ["no-current-credential"])
+    assert messages[0] == "holds no credential that counts on 2026-11-25: no credentials listed"
 
 
-# tiers
+def test_a_person_with_two_credentials_counts_once_until_the_later_one_expires() -> None:
+    creds = [
+        credential(issued_on="2026-03-10", expires_on=day(+10)),
+        credential(level="professional", issued_on="2026-07-02", expires_on=day(+30)),
+    ]
+    result = run(firm_of(people=[person(0, credentials=creds)]))
+    assert result.metrics["certified_people"].value == 1
+    assert at_risk(result, "certified_people") == [("p-0", D + timedelta(days=30))]
+
+
+def test_the_reason_names_the_credential_that_came_closest_to_counting() -> None:
+    creds = [
+        credential(name="claude-certified-associate"),  # fails the first rule
+        credential(issued_on="2025-01-10", expires_on="2026-01-10"),  # passes two, then expired
+    ]
+    messages = one_person(credentials=creds)[2]
+    assert messages == [
+        "holds no credential that counts on 2026-11-25: "
+        "claude-certified-architect (foundations) expired on 2026-01-10"
+    ]
+
+
+# --- certified people: leaving the firm ------------------------------------------------------------
+
+
+def test_a_person_who_left_on_the_as_of_date_does_not_count() -> None:
+    assert one_person(left_on=day(0)) == (0, ["left-firm"], ["left the firm on 2026-11-25"])
+
+
+def test_a_person_leaving_the_day_after_counts_and_is_at_risk_dropping_out_that_day() -> None:
+    result = run(firm_of(people=[person(0, left_on=day(+1))]))
+    assert result.metrics["certified_people"].value == 1
+    assert at_risk(result, "certified_people") == [("p-0", D + timedelta(days=1))]
+
+
+# --- customers in production: the trailing year 2025-11-26 .. 2026-11-25 ----------------------------
+
+
+def test_a_deployment_retired_the_day_before_the_trailing_year_began_does_not_count() -> None:
+    assert one_deployment(retired_on="2025-11-25") == (
+        0,
+        ["retired-before-window"],
+        ["retired on 2025-11-25, before the trailing year began on 2025-11-26"],
+    )
+
+
+def test_a_deployment_retired_on_the_first_day_of_the_trailing_year_counts() -> None:
+    assert one_deployment(retired_on="2025-11-26") == (1, [], [])
+
+
+def test_a_deployment_going_live_on_the_as_of_date_counts() -> None:
+    assert one_deployment(live_on=day(0)) == (1, [], [])
+
+
+def test_a_deployment_going_live_the_day_after_does_not_count() -> None:
+    assert one_deployment(live_on=day(+1)) == (
+        0,
+        ["not-yet-live"],
+        ["goes live on 2026-11-26, after 2026-11-25"],
+    )
+
+
+@pytest.mark.parametrize("stage", ["pilot", "proof-of-concept"])
+def test_pilots_and_proofs_of_concept_never_count(stage) -> None:
+    value, reasons, messages = one_deployment(stage=stage, live_on="2025-01-01")
+    assert (value, reasons) == (0, ["not-production"])
+    assert messages == [f"is a {stage}; pilots and proofs of concept never count"]
+
+
+def test_a_customer_with_two_production_deployments_counts_once() -> None:
+    data = firm_of(
+        customers=[customer(0)],
+        deployments=[deployment(0, "c-0"), deployment(1, "c-0", live_on="2026-06-01")],
+    )
+    m = run(data).metrics["customers_in_production"]
+    assert (m.value, len(m.counted)) == (1, 2)
+
+
+def test_the_trailing_year_ending_on_29_february_starts_on_1_march() -> None:
+    leap = date(2028, 2, 29)  # 2027-03-01 .. 2028-02-29
+    assert one_deployment(leap, retired_on="2027-02-28") == (
+        0,
+        ["retired-before-window"],
+        ["retired on 2027-02-28, before the trailing year began on 2027-03-01"],
+    )
+    assert one_deployment(leap, retired_on="2027-03-01") == (1, [], [])
+
+
+def test_the_trailing_year_ending_on_1_march_after_29_february_starts_on_2_march() -> None:
+    after = date(2028, 3, 1)  # 2027-03-02 .. 2028-03-01
+    assert one_deployment(after, retired_on="2027-03-01")[:2] == (0, ["retired-before-window"])
+    assert one_deployment(after, retired_on="2027-03-02") == (1, [], [])
+
+
+# --- public customer stories -------------------------------------------------------------------------
+
+
+def test_a_story_published_on_the_as_of_date_counts() -> None:
+    assert one_story(published_on=day(0)) == (1, [], [])
+
+
+def test_a_story_published_the_day_after_does_not_count() -> None:
+    assert one_story(published_on=day(+1)) == (
+        0,
+        ["not-yet-published"],
+        ["is published on 2026-11-26, after 2026-11-25"],
+    )
+
+
+def test_a_story_withdrawn_on_the_as_of_date_does_not_count() -> None:
+    assert one_story(withdrawn_on=day(0)) == (0, ["withdrawn"], ["was withdrawn on 2026-11-25"])
+
+
+def test_a_story_withdrawn_the_day_after_counts() -> None:
+    assert one_story(withdrawn_on=day(+1)) == (1, [], [])
+
+
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        ({"customer_named": False}, "anonymous"),
+        ({"consent_on": None}, "no-consent"),
+        ({"consent_on": day(+1)}, "consent-not-yet-given"),
+        ({"result": ""}, "no-result"),
+        ({"result": " \t "}, "no-result"),
+    ],
+    ids=["anonymous", "no-consent", "consent-given-after-the-date", "empty-result", "whitespace-result"],
+)
+def test_a_story_is_excluded_with_its_reason(change, reason) -> None:
+    assert one_story(**change)[:2] == (0, [reason])
+
+
+def test_a_story_does_not_expire() -> None:
+    data = firm_of(customers=[customer(0)], stories=[story(0, "c-0", published_on="2026-03-01")])
+    assert run(data, date(2031, 6, 1)).metrics["public_stories"].value == 1
+
+
+# --- tiers -------------------------------------------------------------------------------------------
+
+
+def select_firm(**kw: Any) -> dict[str, Any]:
+    counts = {"people": 10, "customers": 2, "stories": 1, **kw}
+    return build_firm(**counts)
+
+
 @pytest.mark.parametrize(
     "short", [{"people": 9}, {"customers": 1}, {"stories": 0}], ids=["people", "customers", "stories"]
 )
-def test_missing_any_one_requirement_holds_the_tier_below(policy, short) -> None:
-    assert run(policy, firm(**{"active_on": day(-1), **short})).eligible_tier == "registered"
+def test_missing_any_one_requirement_of_select_holds_registered(short) -> None:
+    assert run(select_firm(**short)).eligible_tier == "registered"
 
 
-def test_exactly_at_every_threshold_is_select(policy) -> None:
-    result = run(policy, firm(people=10, customers=2, stories=1, active_on=day(-1)))
+def test_meeting_every_select_requirement_exactly_at_its_threshold_is_select() -> None:
+    result = run(select_firm())
     assert result.eligible_tier == "select"
+    assert [(r.metric, r.value, r.threshold, r.met) for r in result.tier("select").requirements] == [
+        ("certified_people", 10, 10, True),
+        ("customers_in_production", 2, 2, True),
+        ("public_stories", 1, 1, True),
+    ]
+
+
+def test_the_next_tiers_requirements_report_value_threshold_and_shortfall() -> None:
+    result = run(select_firm())
+    assert result.next_tier is not None and result.next_tier.id == "preferred"
     assert [(r.metric, r.value, r.threshold, r.shortfall) for r in result.next_tier.requirements] == [
         ("certified_people", 10, 100, 90),
         ("customers_in_production", 2, 15, 13),
         ("public_stories", 1, 3, 2),
     ]
+    below = run(select_firm(people=9))
+    assert below.next_tier is not None and below.next_tier.id == "select"
+    assert [(r.value, r.threshold, r.shortfall, r.met) for r in below.next_tier.requirements] == [
+        (9, 10, 1, False),
+        (2, 2, 0, True),
+        (1, 1, 0, True),
+    ]
 
 
-def test_before_joining_no_tier(policy) -> None:
-    assert run(policy, firm(joined_on=day(+1), active_on=day(-1))).eligible_tier is None
+def test_before_the_firm_joined_there_is_no_eligible_tier() -> None:
+    data = select_firm(joined_on=day(+1))
+    assert run(data).eligible_tier is None
+    assert run(data, D + timedelta(days=1)).eligible_tier == "select"
 
 
-def premier(**kw) -> dict:
-    data = firm(
-        people=1000, customers=100, stories=15, regions=("amer", "emea", "apac"), active_on=day(-1), **kw
+def test_a_firm_is_registered_from_the_day_it_joins_with_nothing_else() -> None:
+    assert run(firm_of(joined_on=day(0))).eligible_tier == "registered"
+
+
+REGIONS = ("amer", "emea", "apac")
+
+
+def premier(regions: tuple[str, ...] = REGIONS, **plan_fields: Any) -> dict[str, Any]:
+    """A firm meeting every Global Premier requirement: 1000 people, 100 customers, 15 stories, a plan."""
+    return build_firm(
+        people=1000, customers=100, stories=15, regions=regions, joint_business_plan=plan(**plan_fields)
     )
-    data["firm"]["joint_business_plan"] = {
-        "signed_on": "2026-05-01",
-        "executive_sponsors": {"firm": "Dana Whitfield", "anthropic": "Ravi Osei"},
+
+
+def test_global_premier_with_three_regions_and_a_plan_with_both_sponsors() -> None:
+    result = run(premier())
+    assert result.eligible_tier == "global-premier"
+    values = {m: result.metrics[m].value for m in result.metrics}
+    assert values == {
+        "certified_people": 1000,
+        "customers_in_production": 100,
+        "production_regions": 3,
+        "public_stories": 15,
+        "joint_business_plan": 1,
     }
-    return data
+    assert result.next_tier is None
 
 
-def test_global_premier_needs_three_regions_and_a_joint_business_plan(policy) -> None:
-    assert run(policy, premier()).eligible_tier == "global-premier"
-
-
-def test_two_regions_hold_preferred(policy) -> None:
-    data = premier()
-    for customer in data["customers"]:
-        customer["region"] = "apac" if customer["region"] == "amer" else customer["region"]
-    result = run(policy, data)
+def test_global_premier_with_only_two_regions_is_preferred() -> None:
+    result = run(premier(regions=("amer", "emea")))
     assert (result.eligible_tier, result.metrics["production_regions"].value) == ("preferred", 2)
 
 
-@pytest.mark.parametrize(
-    "edit",
-    [
-        lambda plan: plan.clear(),
-        lambda plan: plan.update(expires_on=day(0)),
-        lambda plan: plan.update(signed_on=day(+1)),
-        lambda plan: plan["executive_sponsors"].update(anthropic=""),
-    ],
-    ids=["no-plan", "plan-expired-on-as-of", "signed-after-as-of", "no-anthropic-sponsor"],
-)
-def test_without_a_current_plan_with_both_sponsors_it_is_preferred(policy, edit) -> None:
+def test_global_premier_without_a_joint_business_plan_is_preferred() -> None:
     data = premier()
-    edit(data["firm"]["joint_business_plan"])
-    assert run(policy, data).eligible_tier == "preferred"
+    del data["firm"]["joint_business_plan"]
+    result = run(data)
+    assert (result.eligible_tier, result.metrics["joint_business_plan"].value) == ("preferred", 0)
 
 
-def test_what_the_policy_does_not_list_is_warned_about(policy) -> None:
-    data = firm(customers=1, standing={"tier": "gold", "since": "2026-04-01"}, regions=("mars",))
-    assert run(policy, data).warnings == [
+def test_global_premier_with_a_plan_expiring_on_the_as_of_date_is_preferred() -> None:
+    result = run(premier(expires_on=day(0)))
+    assert result.eligible_tier == "preferred"
+    assert [o.reason for o in result.metrics["joint_business_plan"].excluded] == ["plan-expired"]
+    assert run(premier(expires_on=day(+1))).eligible_tier == "global-premier"
+
+
+@pytest.mark.parametrize(
+    "fields,reason",
+    [
+        ({"signed_on": day(+1)}, "plan-not-yet-signed"),
+        ({"firm_sponsor": ""}, "no-firm-sponsor"),
+        ({"anthropic_sponsor": "  "}, "no-anthropic-sponsor"),
+    ],
+)
+def test_global_premier_with_a_plan_not_yet_signed_or_missing_a_sponsor_is_preferred(fields, reason) -> None:
+    result = run(premier(**fields))
+    assert result.eligible_tier == "preferred"
+    assert [o.reason for o in result.metrics["joint_business_plan"].excluded] == [reason]
+
+
+# --- at risk: counted records that drop out within 90 days ------------------------------------------
+
+
+def test_activity_going_stale_is_at_risk_from_the_day_it_leaves_the_90_days() -> None:
+    result = run(firm_of(people=[person(0, active_on=day(-10))]))
+    assert at_risk(result, "certified_people") == [("p-0", D + timedelta(days=80))]
+
+
+def test_a_credential_expiring_is_at_risk_on_its_expiry_date() -> None:
+    result = run(firm_of(people=[person(0, expires_on=day(+30))]))
+    assert at_risk(result, "certified_people") == [("p-0", D + timedelta(days=30))]
+
+
+def test_a_retired_deployment_is_at_risk_until_it_leaves_the_trailing_year() -> None:
+    data = firm_of(customers=[customer(0)], deployments=[deployment(0, "c-0", retired_on="2025-12-10")])
+    assert at_risk(run(data), "customers_in_production") == [("d-0", date(2026, 12, 10))]
+
+
+def test_at_risk_reaches_exactly_90_days_ahead() -> None:
+    data = firm_of(
+        customers=[customer(0), customer(1)],
+        deployments=[
+            deployment(0, "c-0", live_on="2025-01-01", retired_on="2026-02-23"),  # drops out on D+90
+            deployment(1, "c-1", live_on="2025-01-01", retired_on="2026-02-24"),  # drops out on D+91
+        ],
+    )
+    result = run(data)
+    assert result.metrics["customers_in_production"].value == 2
+    assert at_risk(result, "customers_in_production") == [("d-0", D + timedelta(days=90))]
+
+
+def test_a_customer_with_another_live_deployment_is_not_at_risk() -> None:
+    data = firm_of(
+        customers=[customer(0)],
+        deployments=[deployment(0, "c-0", retired_on="2025-12-10"), deployment(1, "c-0")],
+    )
+    assert at_risk(run(data), "customers_in_production") == []
+
+
+def test_records_that_never_drop_out_are_not_at_risk_and_the_list_is_in_date_order() -> None:
+    data = firm_of(
+        people=[person(0, active_on=day(-10)), person(1, expires_on=day(+30)), person(2, left_on=day(+5))],
+        customers=[customer(0)],
+        deployments=[deployment(0, "c-0")],
+        stories=[story(0, "c-0")],
+    )
+    result = run(data)
+    assert [(o.metric, o.id, o.drops_out_on) for o in result.at_risk] == [
+        ("certified_people", "p-2", D + timedelta(days=5)),
+        ("certified_people", "p-1", D + timedelta(days=30)),
+        ("certified_people", "p-0", D + timedelta(days=80)),
+    ]
+
+
+# --- what the policy does not know ---------------------------------------------------------------
+
+
+def test_what_the_policy_does_not_list_is_warned_about() -> None:
+    data = firm_of(customers=[customer(0, "mars")])
+    data["firm"]["standing"] = {"tier": "gold", "since": "2026-04-01"}
+    assert run(data).warnings == [
         "customer 'c-0' is in region 'mars', which the policy does not list (amer, emea, apac)",
         "the stated standing 'gold' is not a tier of the policy "
         "(registered, select, preferred, global-premier)",
     ]
+
+
+def test_the_builder_makes_valid_firm_files(tmp_path) -> None:
+    data = firm_of(
+        people=[person(0, left_on=day(+1), activity=(day(-30),), expires_on=day(+40))],
+        customers=[customer(0), customer(1, "apac")],
+        deployments=[deployment(0, "c-0", retired_on="2026-06-01"), deployment(1, "c-1", stage="pilot")],
+        stories=[story(0, "c-0", withdrawn_on=day(+1)), story(1, consent_on=None, customer_named=False)],
+        joint_business_plan=plan(expires_on="2027-05-01"),
+    )
+    for name, firm_data in {"one.yaml": data, "select.yaml": select_firm()}.items():
+        checked = check_file(write_yaml(tmp_path / name, firm_data))
+        assert checked.problems == []

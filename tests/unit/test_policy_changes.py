@@ -1,138 +1,250 @@
-"""A program changes by a new policy file, never by Python: each fixture moves results as expected."""
+"""A program changes by a new policy file, never by Python: each fixture in tests/policies moves results.
+
+Every fixture is the shipped policy with one change (`diff policy/cpn-services-2026-03-01.yaml FILE`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
-from support import firm, policy_variant
+from firm_builder import (
+    ARCHITECT,
+    D,
+    build_firm,
+    credential,
+    customer,
+    day,
+    deployment,
+    firm_of,
+    person,
+    story,
+)
 
-from validator.evaluate import evaluate
-from validator.policies import NoPolicyInEffect, load_policies
+from validator.evaluate import eligible_tier, evaluate
+from validator.policies import NoPolicyInEffect, PolicySet, load_policies
+from validator.result import Evaluation
 
-D = date(2026, 11, 25)
-
-
-def tier(policy_path, data, day: date = D) -> str | None:
-    versions = load_policies(policy_path)
-    return evaluate(versions.in_effect(day), data, day).eligible_tier
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
+FIXTURES = sorted(POLICIES.glob("*.yaml"))
+SHIPPED = load_policies()
 
 
-def test_a_raised_threshold_moves_a_firm_down(tmp_path) -> None:
-    data = firm(people=10, active_on="2026-11-20")
-    raised = policy_variant(
-        tmp_path / "p.yaml",
-        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),
-    )
+def load(name: str | None) -> PolicySet:
+    return SHIPPED if name is None else load_policies(POLICIES / name)
+
+
+def run(name: str | None, data: dict[str, Any], as_of: date = D) -> Evaluation:
+    policy = load(name).in_effect(as_of)
+    result = evaluate(policy, data, as_of)
+    assert eligible_tier(policy, data, as_of) == result.eligible_tier
+    return result
+
+
+def tier(name: str | None, data: dict[str, Any], as_of: date = D) -> str | None:
+    return run(name, data, as_of).eligible_tier
+
+
+@pytest.mark.parametrize("path", [*FIXTURES, POLICIES / "versions"], ids=lambda p: p.name)
+def test_every_fixture_policy_passes_the_policy_check(path) -> None:
+    assert load_policies(path).versions
+
+
+def test_a_raised_select_threshold_moves_a_firm_with_10_certified_people_to_registered() -> None:
+    data = build_firm(people=10, customers=2, stories=1)
     assert tier(None, data) == "select"
-    assert tier(raised, data) == "registered"
+    result = run("select-certified-people-12.yaml", data)
+    assert result.eligible_tier == "registered"
+    people = result.next_tier.requirements[0]
+    assert (people.metric, people.value, people.threshold, people.shortfall) == (
+        "certified_people",
+        10,
+        12,
+        2,
+    )
+    assert tier("select-certified-people-12.yaml", build_firm(people=12, customers=2, stories=1)) == "select"
 
 
-def test_another_accepted_credential_makes_its_holders_count(tmp_path) -> None:
-    data = firm(people=10, active_on="2026-11-20")
-    for person in data["people"]:
-        person["credentials"] = [
-            {"name": "claude-certified-developer", "level": "associate", "issued_on": "2026-09-01"}
+def test_an_accepted_developer_credential_makes_people_who_hold_only_it_count() -> None:
+    data = build_firm(customers=2, stories=1)
+    data["people"] = [
+        person(i, credentials=[credential(name="claude-certified-developer", level="foundations")])
+        for i in range(10)
+    ]
+    assert run(None, data).metrics["certified_people"].value == 0
+    assert tier(None, data) == "registered"
+    result = run("developer-credential-accepted.yaml", data)
+    assert (result.metrics["certified_people"].value, result.eligible_tier) == (10, "select")
+
+
+def test_accepting_the_developer_credential_does_not_accept_other_names_or_levels() -> None:
+    data = firm_of(
+        people=[
+            person(0, name="claude-certified-associate", level="foundations"),
+            person(1, name="claude-certified-developer", level="professional"),
         ]
-    widened = policy_variant(
-        tmp_path / "p.yaml",
-        (
-            "  accepted:                     # choice: both levels count\n",
-            "  accepted:\n    - {name: claude-certified-developer, level: associate, from: 2026-09-01}\n",
-        ),
     )
+    m = run("developer-credential-accepted.yaml", data).metrics["certified_people"]
+    assert (m.value, [o.reason for o in m.excluded]) == (0, ["no-current-credential"] * 2)
+
+
+def test_a_level_that_stops_counting_from_a_date_counts_on_the_day_before_and_not_on_that_day() -> None:
+    name = "foundations-until-2027-01-01.yaml"
+    data = build_firm(people=10, customers=2, stories=1, active_on="2026-12-20")
+    assert tier(name, data, date(2026, 12, 31)) == "select"
+    result = run(name, data, date(2027, 1, 1))
+    assert result.eligible_tier == "registered"
+    assert result.metrics["certified_people"].excluded[0].message == (
+        "holds no credential that counts on 2027-01-01: claude-certified-architect at level foundations "
+        "is not a credential the program accepts on 2027-01-01"
+    )
+    assert tier(None, data, date(2027, 1, 1)) == "select"  # the shipped policy still accepts it
+
+
+def test_a_level_that_stops_counting_puts_its_holders_at_risk_from_that_day() -> None:
+    data = firm_of(people=[person(0, active_on="2026-11-20")])
+    result = run("foundations-until-2027-01-01.yaml", data)
+    assert [(o.id, o.drops_out_on) for o in result.at_risk] == [("p-0", date(2027, 1, 1))]
+
+
+def test_a_professional_holder_still_counts_when_foundations_stops_counting() -> None:
+    data = firm_of(people=[person(0, level="professional", issued_on="2026-09-01", active_on="2026-12-20")])
+    result = run("foundations-until-2027-01-01.yaml", data, date(2027, 1, 1))
+    assert result.metrics["certified_people"].value == 1
+
+
+def test_a_180_day_activity_window_keeps_people_counting_longer() -> None:
+    data = build_firm(people=10, customers=2, stories=1, active_on="2026-07-01")  # 147 days before D
     assert tier(None, data) == "registered"
-    assert tier(widened, data) == "select"
+    assert tier("activity-180-days.yaml", data) == "select"
 
 
-def test_a_level_that_stops_counting_counts_until_the_day_before(tmp_path) -> None:
-    data = firm(people=10, active_on="2026-12-20", activity=("2026-11-20",))
-    retired = policy_variant(
-        tmp_path / "p.yaml",
-        ("level: foundations, from: 2026-03-01,", "level: foundations, from: 2026-03-01, until: 2027-01-01,"),
+def test_a_180_day_activity_window_has_its_edge_at_179_days() -> None:
+    name = "activity-180-days.yaml"
+    assert run(name, firm_of(people=[person(0, active_on=day(-179))])).metrics["certified_people"].value == 1
+    m = run(name, firm_of(people=[person(0, active_on=day(-180))])).metrics["certified_people"]
+    assert m.value == 0
+    assert m.excluded[0].message == (
+        f"last used Claude on {day(-180)}, 180 days before 2026-11-25; the window is the last 180 days"
     )
-    assert tier(retired, data, date(2026, 12, 31)) == "select"
-    assert tier(retired, data, date(2027, 1, 1)) == "registered"
-    versions = load_policies(retired)
-    result = evaluate(versions.in_effect(D), data, D)
-    assert {o.drops_out_on for o in result.metrics["certified_people"].counted} == {date(2027, 1, 1)}
 
 
-def test_a_180_day_activity_window_keeps_people_counting_longer(tmp_path) -> None:
-    data = firm(people=10, active_on="2026-07-01")  # 147 days before D
-    longer = policy_variant(
-        tmp_path / "p.yaml",
-        ("activity: {days: 90, label: the last 90 days}", "activity: {days: 180, label: the last 180 days}"),
-    )
-    assert tier(None, data) == "registered"
-    assert tier(longer, data) == "select"
+ADVANCED = "advanced-tier.yaml"
 
 
-def test_a_fifth_tier_between_select_and_preferred(tmp_path) -> None:
-    fifth = policy_variant(
-        tmp_path / "p.yaml",
-        (
-            "  - id: preferred\n",
-            "  - id: advanced\n    label: Advanced\n    requires:\n"
-            "      - {metric: certified_people, at_least: 50}\n"
-            "      - {metric: customers_in_production, at_least: 8}\n"
-            "      - {metric: public_stories, at_least: 2}\n"
-            "  - id: preferred\n",
-        ),
-    )
-    data = firm(people=60, customers=9, stories=2, active_on="2026-11-20")
+def test_a_fifth_tier_between_select_and_preferred() -> None:
+    data = build_firm(people=60, customers=9, stories=2)
     assert tier(None, data) == "select"
-    assert tier(fifth, data) == "advanced"
-    result = evaluate(load_policies(fifth).in_effect(D), data, D)
+    result = run(ADVANCED, data)
+    assert result.eligible_tier == "advanced"
+    assert [t.id for t in result.tiers] == ["registered", "select", "advanced", "preferred", "global-premier"]
     assert result.next_tier is not None and result.next_tier.id == "preferred"
+    assert "A named partner manager" in result.benefits
 
 
-def test_a_new_requirement_on_existing_records_two_customers_in_one_region(tmp_path) -> None:
-    grouped = policy_variant(
-        tmp_path / "p.yaml",
-        (
-            "  - id: public_stories\n",
-            "  - id: customers_in_one_region\n    label: Most production customers in one region\n"
-            "    from: customers_in_production\n    key: customer\n    group_by: customer.region\n\n"
-            "  - id: public_stories\n",
-        ),
-        (
-            "      - {metric: public_stories, at_least: 1}\n",
-            "      - {metric: public_stories, at_least: 1}\n"
-            "      - {metric: customers_in_one_region, at_least: 2}\n",
-        ),
-    )
-    spread = firm(customers=2, regions=("emea", "apac"), active_on="2026-11-20")
-    together = firm(customers=3, regions=("emea", "apac", "emea"), active_on="2026-11-20")
+def test_the_fifth_tier_needs_every_one_of_its_requirements() -> None:
+    assert tier(ADVANCED, build_firm(people=50, customers=8, stories=2)) == "advanced"  # exactly at each
+    assert tier(ADVANCED, build_firm(people=50, customers=8, stories=1)) == "select"
+    assert tier(ADVANCED, build_firm(people=49, customers=8, stories=2)) == "select"
+    assert tier(ADVANCED, build_firm(people=100, customers=15, stories=3)) == "preferred"
+
+
+def test_a_select_firm_under_the_five_tier_ladder_is_told_what_advanced_needs() -> None:
+    result = run(ADVANCED, build_firm(people=10, customers=2, stories=1))
+    assert result.next_tier is not None and result.next_tier.id == "advanced"
+    assert [(r.value, r.threshold, r.shortfall) for r in result.next_tier.requirements] == [
+        (10, 50, 40),
+        (2, 8, 6),
+        (1, 2, 1),
+    ]
+
+
+ONE_REGION = "customers-in-one-region.yaml"
+
+
+def test_a_new_requirement_two_production_customers_in_one_region_for_select() -> None:
+    spread = build_firm(people=10, customers=2, stories=1, regions=("emea", "apac"))
+    together = build_firm(people=10, customers=3, stories=1, regions=("emea", "apac"))  # emea, apac, emea
     assert tier(None, spread) == "select"
-    assert tier(grouped, spread) == "registered"
-    assert tier(grouped, together) == "select"
-    assert (
-        evaluate(load_policies(grouped).in_effect(D), together, D).metrics["customers_in_one_region"].value
-        == 2
-    )
+    result = run(ONE_REGION, spread)
+    assert (result.eligible_tier, result.metrics["customers_in_one_region"].value) == ("registered", 1)
+    result = run(ONE_REGION, together)
+    assert (result.eligible_tier, result.metrics["customers_in_one_region"].value) == ("select", 2)
 
 
-@pytest.fixture
-def versions(tmp_path):
-    folder = tmp_path / "versions"
-    folder.mkdir()
-    policy_variant(folder / "2026.yaml")
-    policy_variant(
-        folder / "2027.yaml",
-        ('version: "2026.1"', 'version: "2027.1"'),
-        ("effective_from: 2026-03-01", "effective_from: 2027-01-01"),
-        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),
-    )
-    return load_policies(folder)
+def test_customers_in_one_region_counts_only_production_customers_once_each() -> None:
+    data = build_firm(people=10, stories=1)
+    data["customers"] = [customer(0, "emea"), customer(1, "emea"), customer(2, "apac")]
+    data["deployments"] = [
+        deployment(0, "c-0"),
+        deployment(1, "c-0", live_on="2026-05-01"),  # the same customer again
+        deployment(2, "c-1", stage="pilot"),  # not in production
+        deployment(3, "c-2"),
+    ]
+    result = run(ONE_REGION, data)
+    assert result.metrics["customers_in_production"].value == 2
+    assert (result.metrics["customers_in_one_region"].value, result.eligible_tier) == (1, "registered")
 
 
-def test_the_version_in_effect_is_the_latest_that_has_started(versions) -> None:
+# --- two versions in one folder ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def versions() -> PolicySet:
+    return load_policies(POLICIES / "versions")
+
+
+def test_the_version_in_effect_is_the_latest_whose_start_is_on_or_before_the_date(versions) -> None:
+    assert [p.version for p in versions.versions] == ["2026.1", "2027.1"]
+    assert versions.in_effect(date(2026, 3, 1)).version == "2026.1"
     assert versions.in_effect(date(2026, 12, 31)).version == "2026.1"
     assert versions.in_effect(date(2027, 1, 1)).version == "2027.1"
-    assert versions.in_effect(date(2026, 3, 1)).version == "2026.1"
+    assert versions.in_effect(date(2030, 1, 1)).version == "2027.1"
 
 
-def test_a_date_before_the_first_version_has_no_policy(versions) -> None:
-    with pytest.raises(NoPolicyInEffect, match="first version takes effect on 2026-03-01"):
+def test_the_raised_threshold_applies_from_the_day_the_new_version_takes_effect(versions) -> None:
+    data = build_firm(people=10, customers=2, stories=1, active_on="2026-12-20")
+
+    def tier_on(as_of: date) -> str | None:
+        return evaluate(versions.in_effect(as_of), data, as_of).eligible_tier
+
+    assert tier_on(date(2026, 12, 31)) == "select"
+    assert tier_on(date(2027, 1, 1)) == "registered"
+
+
+def test_a_date_before_the_first_version_has_no_policy_in_effect(versions) -> None:
+    with pytest.raises(NoPolicyInEffect, match="no policy is in effect on 2026-02-28"):
         versions.in_effect(date(2026, 2, 28))
+
+
+def test_the_shipped_architect_credential_is_named_as_the_fixtures_expect() -> None:
+    accepted = SHIPPED.versions[0].doc["credentials"]["accepted"]
+    assert {(c["name"], c["level"]) for c in accepted} == {
+        (ARCHITECT, "foundations"),
+        (ARCHITECT, "professional"),
+    }
+
+
+def test_a_window_rule_can_read_a_nested_date_field(tmp_path) -> None:
+    # The meta-schema lets `fields` be dotted, as `field` is: consent.given_on is a story's nested date.
+    text = Path(SHIPPED.versions[0].path).read_text(encoding="utf-8")
+    old = "      - test: present\n        field: result\n"
+    rule = (
+        "      - test: in_window\n"
+        "        fields: [consent.given_on]\n"
+        "        window: trailing_year\n"
+        "        reason: consent-too-old\n"
+        '        message: "has consent given on {value}, before {first}"\n'
+    )
+    assert old in text
+    path = tmp_path / "consent-window.yaml"
+    path.write_text(text.replace(old, rule + old, 1), encoding="utf-8")
+    data = firm_of(
+        customers=[customer(0)],
+        stories=[story(0, "c-0", consent_on="2026-06-01"), story(1, "c-0", consent_on="2025-06-01")],
+    )
+    m = evaluate(load_policies(path).in_effect(D), data, D).metrics["public_stories"]
+    assert (m.value, [o.reason for o in m.excluded]) == (1, ["consent-too-old"])
+    assert m.excluded[0].message == "has consent given on 2025-06-01, before 2025-11-26"

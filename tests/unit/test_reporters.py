@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+
+import pytest
 
 from validator.problem import Problem
 from validator.reporters import REPORTERS
@@ -11,6 +14,15 @@ from validator.validate import Checked
 
 BAD = Checked("firms/a,b.yaml", [Problem("firms/a,b.yaml", 3, 5, "50% done:\nnot quite", "$.x", "schema")])
 GOOD = Checked("firms/ok.yaml", [], {"schema_version": 1})
+TWO = Checked(
+    "firms/two.yaml",
+    [
+        Problem("firms/two.yaml", 4, 3, "'X' is not a valid slug", "$.firm.id", "schema"),
+        Problem(
+            "firms/two.yaml", 12, 5, "customer 'c-x' is not listed", "$.deployments[0]", "unknown-reference"
+        ),
+    ],
+)
 
 
 def report(fmt: str, *results: Checked) -> str:
@@ -22,27 +34,115 @@ def report(fmt: str, *results: Checked) -> str:
     return out.getvalue()
 
 
-def test_text_is_file_line_column_message_then_a_summary() -> None:
+def test_validate_offers_text_json_and_github() -> None:
+    assert {"text", "json", "github"} <= set(REPORTERS)
+
+
+# text
+
+
+def test_text_is_file_line_column_message_one_a_line_then_a_summary() -> None:
+    lines = report("text", TWO, GOOD).splitlines()
+    assert lines == [
+        "firms/two.yaml:4:3: 'X' is not a valid slug",
+        "firms/two.yaml:12:5: customer 'c-x' is not listed",
+        "2 files checked: 1 invalid, 2 problems",
+    ]
+
+
+def test_text_keeps_the_input_order_of_files() -> None:
+    lines = report("text", TWO, BAD).splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == [
+        "firms/two.yaml",
+        "firms/two.yaml",
+        "firms/a,b.yaml",
+    ]
+
+
+def test_text_starts_a_multi_line_message_with_its_location() -> None:
     lines = report("text", BAD, GOOD).splitlines()
     assert lines[0] == "firms/a,b.yaml:3:5: 50% done:"
     assert lines[-1] == "2 files checked: 1 invalid, 1 problem"
 
 
-def test_text_summary_when_everything_is_valid() -> None:
+@pytest.mark.parametrize(
+    "results,summary",
+    [
+        ((GOOD,), "1 file checked: all valid"),
+        ((GOOD, GOOD), "2 files checked: all valid"),
+        ((BAD,), "1 file checked: 1 invalid, 1 problem"),
+        ((TWO, BAD, GOOD), "3 files checked: 2 invalid, 3 problems"),
+    ],
+)
+def test_text_summary_counts_files_invalid_files_and_problems(results, summary: str) -> None:
+    assert report("text", *results).splitlines()[-1] == summary
+
+
+def test_text_for_valid_files_is_only_the_summary() -> None:
     assert report("text", GOOD) == "1 file checked: all valid\n"
 
 
-def test_json_lists_every_file_with_its_problems() -> None:
-    doc = json.loads(report("json", BAD, GOOD))
-    assert doc["summary"] == {"files": 2, "invalid": 1, "problems": 1}
-    assert doc["files"][0]["problems"] == [
-        {"line": 3, "col": 5, "path": "$.x", "code": "schema", "message": "50% done:\nnot quite"}
-    ]
+# json
+
+
+def test_json_lists_every_file_with_its_problems_and_a_summary() -> None:
+    doc = json.loads(report("json", BAD, GOOD, TWO))
+    assert doc["summary"] == {"files": 3, "invalid": 2, "problems": 3}
+    assert [f["file"] for f in doc["files"]] == ["firms/a,b.yaml", "firms/ok.yaml", "firms/two.yaml"]
+    assert doc["files"][0] == {
+        "file": "firms/a,b.yaml",
+        "valid": False,
+        "problems": [
+            {"line": 3, "col": 5, "path": "$.x", "code": "schema", "message": "50% done:\nnot quite"}
+        ],
+    }
     assert doc["files"][1] == {"file": "firms/ok.yaml", "valid": True, "problems": []}
+    assert [p["code"] for p in doc["files"][2]["problems"]] == ["schema", "unknown-reference"]
 
 
-def test_github_annotations_escape_properties_and_data() -> None:
+def test_json_is_one_document_even_with_no_problems() -> None:
+    doc = json.loads(report("json", GOOD))
+    assert doc == {
+        "files": [{"file": "firms/ok.yaml", "valid": True, "problems": []}],
+        "summary": {"files": 1, "invalid": 0, "problems": 0},
+    }
+
+
+# github
+
+
+def test_github_annotates_each_problem_with_file_line_col_and_title() -> None:
+    lines = report("github", TWO).splitlines()
+    assert lines[:2] == [
+        "::error file=firms/two.yaml,line=4,col=3,title=tiercheck schema::'X' is not a valid slug",
+        "::error file=firms/two.yaml,line=12,col=5,title=tiercheck unknown-reference::"
+        "customer 'c-x' is not listed",
+    ]
+
+
+def test_github_escapes_percent_newline_comma_and_colon_in_properties() -> None:
+    odd = "a%b,c:d\ne\rf.yaml"
+    result = Checked(odd, [Problem(odd, 1, 2, "m", "$", "schema")])
+    first = report("github", result).splitlines()[0]
+    assert first.startswith("::error file=a%25b%2Cc%3Ad%0Ae%0Df.yaml,line=1,col=2,")
+
+
+def test_github_escapes_percent_and_line_breaks_in_the_message() -> None:
     first = report("github", BAD).splitlines()[0]
     assert (
         first == "::error file=firms/a%2Cb.yaml,line=3,col=5,title=tiercheck schema::50%25 done:%0Anot quite"
     )
+
+
+def test_github_leaves_commas_and_colons_in_the_message_alone() -> None:
+    result = Checked("f.yaml", [Problem("f.yaml", 1, 1, "a, b: c\r\nd", "$", "schema")])
+    first = report("github", result).splitlines()[0]
+    assert first.endswith("::a, b: c%0D%0Ad")
+
+
+def test_github_output_has_one_annotation_per_problem_and_no_stray_lines() -> None:
+    out = report("github", BAD, TWO, GOOD)
+    annotations = [line for line in out.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 3
+    # A message's own line break must never start a line that GitHub would read as a new command.
+    assert all(re.match(r"::error file=[^,]+,line=\d+,col=\d+,title=[^:]+::", a) for a in annotations)

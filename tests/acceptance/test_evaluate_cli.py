@@ -1,0 +1,225 @@
+"""`tiercheck evaluate` and `tiercheck policy check` as CI jobs call them (docs/cli.md), in a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from firm_builder import build_firm, write_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "policy" / "cpn-services-2026-03-01.yaml"
+POLICIES = ROOT / "tests" / "policies"
+AS_OF = "2026-11-25"
+
+
+def tiercheck(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def evaluate_json(*args: str | Path) -> tuple[int, Any]:
+    r = tiercheck("evaluate", *args, "--format", "json")
+    assert "Traceback" not in r.stderr, r.stderr
+    return r.returncode, json.loads(r.stdout)
+
+
+@pytest.fixture
+def select_file(tmp_path: Path) -> Path:
+    """A firm exactly at Select: 10 certified people, 2 customers in production (2 regions), 1 story."""
+    data = build_firm(people=10, customers=2, stories=1, regions=("emea", "apac"), name="Northwind Advisory")
+    return write_yaml(tmp_path / "northwind.yaml", data)
+
+
+def test_json_on_one_file_prints_one_object_with_the_fields_cli_md_requires(select_file) -> None:
+    status, doc = evaluate_json(select_file, "--as-of", AS_OF)
+    assert status == 0
+    assert isinstance(doc, dict)
+    assert doc["file"] == str(select_file)
+    assert doc["firm"]["id"] == "acme-consulting" and doc["firm"]["name"] == "Northwind Advisory"
+    assert doc["as_of"] == AS_OF
+    assert doc["policy"]["id"] == "cpn-services"
+    assert doc["policy"]["version"] == "2026.1"
+    assert doc["policy"]["sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
+    assert doc["eligible_tier"] == "select"
+    values = {name: doc["metrics"][name]["value"] for name in doc["metrics"]}
+    assert values == {
+        "certified_people": 10,
+        "customers_in_production": 2,
+        "production_regions": 2,
+        "public_stories": 1,
+        "joint_business_plan": 0,
+    }
+    assert "errors" not in doc
+
+
+def test_json_reports_the_next_tiers_value_threshold_and_shortfall(select_file) -> None:
+    doc = evaluate_json(select_file, "--as-of", AS_OF)[1]
+    assert doc["next_tier"]["id"] == "preferred"
+    assert doc["next_tier"]["requirements"][0] == {
+        "metric": "certified_people",
+        "value": 10,
+        "threshold": 100,
+        "met": False,
+        "shortfall": 90,
+    }
+
+
+def test_jsonl_prints_one_object_per_line_in_input_order(tmp_path) -> None:
+    files = [
+        write_yaml(tmp_path / "zeta.yaml", build_firm(people=10, customers=2, stories=1, firm_id="zeta")),
+        write_yaml(tmp_path / "alpha.yaml", build_firm(firm_id="alpha")),
+        write_yaml(tmp_path / "mid.yaml", build_firm(people=10, customers=2, firm_id="mid")),
+    ]
+    r = tiercheck("evaluate", *files, "--as-of", AS_OF, "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 3
+    docs = [json.loads(line) for line in lines]
+    assert [d["file"] for d in docs] == [str(f) for f in files]
+    assert [(d["firm"]["id"], d["eligible_tier"]) for d in docs] == [
+        ("zeta", "select"),
+        ("alpha", "registered"),
+        ("mid", "registered"),
+    ]
+
+
+def test_an_invalid_file_gives_an_object_with_errors_and_exit_1_while_the_others_are_evaluated(
+    tmp_path, select_file
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(select_file.read_text().replace("joined_on:", "joined:"), encoding="utf-8")
+    other = write_yaml(tmp_path / "other.yaml", build_firm(firm_id="other"))
+    r = tiercheck("evaluate", select_file, broken, other, "--as-of", AS_OF, "--format", "jsonl")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["file"] for d in docs] == [str(select_file), str(broken), str(other)]
+    assert [d.get("eligible_tier") for d in docs] == ["select", None, "registered"]
+    assert "eligible_tier" not in docs[1]
+    assert docs[1]["errors"], docs[1]
+    assert all({"line", "col", "message"} <= set(e) for e in docs[1]["errors"])
+
+
+def test_an_invalid_file_with_json_format_still_gives_one_entry_per_file(tmp_path, select_file) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: 1\nfirm: {id: x}\n", encoding="utf-8")
+    status, docs = evaluate_json(select_file, broken, "--as-of", AS_OF)
+    assert status == 1
+    assert [("errors" in d, d.get("eligible_tier")) for d in docs] == [(False, "select"), (True, None)]
+
+
+def test_a_date_before_the_firm_joined_gives_a_null_eligible_tier(tmp_path) -> None:
+    path = write_yaml(
+        tmp_path / "late.yaml", build_firm(people=10, customers=2, stories=1, joined_on="2026-12-01")
+    )
+    status, doc = evaluate_json(path, "--as-of", AS_OF)
+    assert (status, doc["eligible_tier"]) == (0, None)
+
+
+def test_policy_pointing_at_a_fixture_changes_the_result(select_file) -> None:
+    fixture = POLICIES / "select-certified-people-12.yaml"
+    status, doc = evaluate_json(select_file, "--as-of", AS_OF, "--policy", fixture)
+    assert (status, doc["eligible_tier"]) == (0, "registered")
+    assert doc["policy"]["sha256"] == hashlib.sha256(fixture.read_bytes()).hexdigest()
+    assert doc["next_tier"]["requirements"][0]["shortfall"] == 2
+
+
+def test_policy_pointing_at_a_folder_of_versions_picks_the_version_in_effect(select_file) -> None:
+    folder = POLICIES / "versions"
+    before = evaluate_json(select_file, "--as-of", "2026-12-31", "--policy", folder)[1]
+    after = evaluate_json(select_file, "--as-of", "2027-01-01", "--policy", folder)[1]
+    assert (before["policy"]["version"], before["eligible_tier"]) == ("2026.1", "select")
+    assert (after["policy"]["version"], after["eligible_tier"]) == ("2027.1", "registered")
+
+
+def test_a_date_before_the_first_policy_version_is_exit_2(select_file) -> None:
+    r = tiercheck("evaluate", select_file, "--as-of", "2026-02-28", "--policy", POLICIES / "versions")
+    assert r.returncode == 2
+    assert "no policy is in effect on 2026-02-28" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "2026-13-01", "25/11/2026", "tomorrow", "2026-11-5"])
+def test_an_invalid_as_of_date_is_exit_2_without_a_traceback(select_file, as_of) -> None:
+    r = tiercheck("evaluate", select_file, "--as-of", as_of)
+    assert r.returncode == 2
+    assert "is not a calendar date" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_policy_check_exits_0_on_the_bundled_policy() -> None:
+    r = tiercheck("policy", "check")
+    assert r.returncode == 0, r.stdout
+    assert "cpn-services 2026.1, in effect from 2026-03-01: ok" in r.stdout
+
+
+def test_policy_check_exits_0_on_every_fixture_policy() -> None:
+    fixtures = sorted(POLICIES.glob("*.yaml"))
+    for path in [*fixtures, POLICIES / "versions"]:
+        r = tiercheck("policy", "check", path)
+        assert r.returncode == 0, r.stdout
+
+
+@pytest.fixture
+def invalid_policy(tmp_path: Path) -> Path:
+    text = SHIPPED.read_text(encoding="utf-8").replace("window: activity\n", "window: recent_activity\n", 1)
+    path = tmp_path / "invalid.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_policy_check_exits_1_on_an_invalid_policy_naming_file_line_and_column(invalid_policy) -> None:
+    r = tiercheck("policy", "check", invalid_policy)
+    assert r.returncode == 1
+    line = invalid_policy.read_text().splitlines().index("        window: recent_activity") + 1
+    assert f"{invalid_policy}:{line}:9: unknown window 'recent_activity'" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_policy_check_exits_2_on_a_missing_path(tmp_path) -> None:
+    r = tiercheck("policy", "check", tmp_path / "no-such-policy.yaml")
+    assert r.returncode == 2
+    assert "no such file or directory" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_evaluate_with_an_invalid_policy_is_exit_2_naming_the_problem(select_file, invalid_policy) -> None:
+    r = tiercheck("evaluate", select_file, "--as-of", AS_OF, "--policy", invalid_policy, "--format", "json")
+    assert r.returncode == 2
+    assert "the policy is invalid" in r.stderr
+    assert f"{invalid_policy}:" in r.stderr and "unknown window 'recent_activity'" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_a_message_naming_an_optional_field_the_record_lacks_is_not_an_internal_error(tmp_path) -> None:
+    # A policy may word a reason with a field of the record ({email} of a person). A person without
+    # an email must still be evaluated and reported; at worst the policy is refused up front (exit 2,
+    # located), never an internal error.
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        'message: "left the firm on {value}"', 'message: "{email} left the firm on {value}"', 1
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text, encoding="utf-8")
+    data = build_firm(people=1)
+    data["people"][0]["left_on"] = "2026-10-01"
+    firm = write_yaml(tmp_path / "firm.yaml", data)
+    r = tiercheck("evaluate", firm, "--as-of", AS_OF, "--policy", policy, "--format", "json")
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    if r.returncode == 2:
+        assert f"the policy is invalid:\n{policy}:" in r.stderr
+        return
+    assert r.returncode == 0, r.stderr
+    excluded = json.loads(r.stdout)["metrics"]["certified_people"]["excluded"]
+    assert [e["reason"] for e in excluded] == ["left-firm"]
+    assert "left the firm on 2026-10-01" in excluded[0]["message"]

@@ -1,0 +1,96 @@
+"""Fixtures shared by every test: firm files on disk, and the command line run as a real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import tiercheck
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# A small valid firm file with one record of each kind, so a test can break exactly one thing
+# with a text replacement (tests find line numbers with `line_of`, never by counting).
+MINIMAL_FIRM = """\
+schema_version: 1
+firm:
+  id: contoso
+  name: Contoso
+  joined_on: 2026-04-02
+people:
+  - id: p-ada
+    name: Ada Park
+    email: ada@contoso.example
+    last_active_on: 2026-11-02
+    credentials:
+      - name: claude-certified-architect
+        level: foundations
+        issued_on: 2026-04-10
+customers:
+  - id: c-acme
+    name: Acme Insurance
+    region: emea
+    country: NO
+deployments:
+  - id: d-acme
+    customer: c-acme
+    stage: production
+    live_on: 2026-05-01
+stories:
+  - id: s-acme
+    customer: c-acme
+    title: Acme cut claims handling time by 40%
+    url: https://contoso.example/stories/acme
+    published_on: 2026-08-01
+    customer_named: true
+    consent:
+      given_on: 2026-07-20
+      by: Head of Claims, Acme Insurance
+    result: 40% faster claims handling
+"""
+
+WriteFirm = Callable[..., Path]
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+run_cli = tiercheck  # the one CLI runner, shared with support.py's users
+
+
+def line_of(text: str, needle: str, start: int = 1) -> int:
+    """The 1-based number of the first line at or after `start` that contains `needle`."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} is not in the text")
+
+
+@pytest.fixture
+def minimal_firm() -> str:
+    """The text of a small valid firm file."""
+    return MINIMAL_FIRM
+
+
+@pytest.fixture
+def write_firm(tmp_path: Path) -> WriteFirm:
+    """A factory: write_firm(text, name="firm.yaml") writes the text (str or bytes) under tmp_path."""
+
+    def write(text: str | bytes = MINIMAL_FIRM, name: str = "firm.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            # newline="" keeps the text's own line ends, so a test can write CRLF files.
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        return path
+
+    return write
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture() -> RunCli:
+    """The `run_cli(*args, cwd=None)` helper, for tests that take it as a fixture."""
+    return run_cli
