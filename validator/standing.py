@@ -125,6 +125,25 @@ def _can_move(policy: Policy, s: Standing, review: Review) -> bool:
     return True
 
 
+def _notice(policy: Policy, eligible: str | None, tier: str, look_on: date) -> Notice | None:
+    """The notice a demotion look on `look_on` gives a firm holding `tier`, or None if it keeps it."""
+    if _rank(policy, eligible) >= _rank(policy, tier):
+        return None
+    notice_days = policy.doc["reviews"]["demotion_look"]["notice_days"]
+    return Notice(look_on, look_on + timedelta(days=notice_days), eligible or "none")
+
+
+def notice_at_next_look(policies: PolicySet, data: dict[str, Any], as_of: date, tier: str) -> Notice | None:
+    """The notice the first demotion look after `as_of` would give, if the data stayed as it is."""
+    joined = date.fromisoformat(data["firm"]["joined_on"])
+    ahead = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined)
+    look = next((r for r in ahead if r.kind == "demotion-look"), None)
+    if look is None:
+        return None
+    policy, eligible = _eligible(policies, data, look.on)
+    return _notice(policy, eligible, tier, look.on)
+
+
 def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined."""
     firm = data["firm"]
@@ -179,24 +198,13 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
             s.pending_demotion = None
         s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
         s.tier, s.since = tier, review.on
-    elif (
-        review.kind == "demotion-look"
-        and s.pending_demotion is None
-        and _rank(policy, eligible) < _rank(policy, s.tier)
-    ):
-        look = rules["demotion_look"]
-        effective = review.on + timedelta(days=look["notice_days"])
-        s.pending_demotion = Notice(review.on, effective, tier)
-        s.history.append(
-            Change(
-                review.on,
-                "notice",
-                review.label,
-                s.tier,
-                s.tier,
-                f"eligible only for {name} on {review.on}; demotion to {name} takes effect on {effective}",
-            )
-        )
+    elif review.kind == "demotion-look" and s.pending_demotion is None:
+        notice = _notice(policy, eligible, s.tier, review.on)
+        if notice is not None:
+            s.pending_demotion = notice
+            why = f"eligible only for {name} on {review.on}; demotion to {name} takes effect on "
+            why += str(notice.effective_on)
+            s.history.append(Change(review.on, "notice", review.label, s.tier, s.tier, why))
     elif review.kind == "demotion" and s.pending_demotion is not None:
         notice = s.pending_demotion
         s.pending_demotion = None
@@ -253,17 +261,13 @@ def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Rev
             f"promotion to {_name(policy, eligible)}" if up else stays,
         )
     if review.kind == "demotion-look":
-        if s.pending_demotion is None and _rank(policy, eligible) < _rank(policy, s.tier):
-            effective = review.on + timedelta(days=policy.doc["reviews"]["demotion_look"]["notice_days"])
-            return NextReview(
-                review.on,
-                review.kind,
-                review.label,
-                eligible,
-                s.tier,
-                f"notice of demotion to {_name(policy, eligible)}, taking effect on {effective}",
-            )
-        return NextReview(review.on, review.kind, review.label, eligible, s.tier, stays)
+        notice = None if s.pending_demotion else _notice(policy, eligible, s.tier, review.on)
+        outcome = (
+            f"notice of demotion to {_name(policy, eligible)}, taking effect on {notice.effective_on}"
+            if notice
+            else stays
+        )
+        return NextReview(review.on, review.kind, review.label, eligible, s.tier, outcome)
     notice = s.pending_demotion
     to = notice.to_tier if notice else s.tier
     return NextReview(review.on, review.kind, review.label, eligible, to, f"demotion to {_name(policy, to)}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from .evaluate import eligible_tier, evaluate
+from .evaluate import evaluate
 from .policies import PolicySet
-from .standing import compute_standing, reviews_between
+from .standing import compute_standing, notice_at_next_look
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,9 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
         for r in (nxt.requirements if nxt else ())
         if not r.met
     )
-    demotion_on, demotion_to = None, None
-    if standing is not None and standing.pending_demotion is not None:
-        demotion_on, demotion_to = standing.pending_demotion.effective_on, standing.pending_demotion.to_tier
-    elif standing is not None:
-        demotion_on, demotion_to = _at_next_look(policies, data, as_of, standing.tier)
+    notice = None
+    if standing is not None:
+        notice = standing.pending_demotion or notice_at_next_look(policies, data, as_of, standing.tier)
     firm = data["firm"]
     return FirmLine(
         file,
@@ -68,26 +66,9 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
         standing.tier if standing else None,
         nxt.id if nxt else None,
         shortfalls,
-        demotion_on,
-        demotion_to,
+        notice.effective_on if notice else None,
+        notice.to_tier if notice else None,
     )
-
-
-def _at_next_look(
-    policies: PolicySet, data: dict[str, Any], as_of: date, tier: str
-) -> tuple[date | None, str | None]:
-    """When the next demotion look would demote the firm with its data as it is: (effective day, tier)."""
-    joined = date.fromisoformat(data["firm"]["joined_on"])
-    ahead = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined)
-    look = next((r for r in ahead if r.kind == "demotion-look"), None)
-    if look is None:
-        return None, None
-    policy = policies.in_effect(look.on)
-    eligible = eligible_tier(policy, data, look.on)
-    ids = [t["id"] for t in policy.doc["tiers"]]
-    if tier not in ids or (eligible in ids and ids.index(eligible) >= ids.index(tier)):
-        return None, None
-    return look.on + timedelta(days=policy.doc["reviews"]["demotion_look"]["notice_days"]), eligible
 
 
 @dataclass
