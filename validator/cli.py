@@ -128,13 +128,9 @@ def _policy(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_policies(path: str | None) -> PolicySet:
-    from .policies import PolicyError, load_policies
+    from .policies import policies_to_run
 
-    try:
-        return load_policies(path)
-    except PolicyError as exc:
-        lines = "\n".join(str(p) for p in exc.problems)
-        raise UsageError(f"the policy is invalid:\n{lines}") from None
+    return policies_to_run(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -111,6 +111,15 @@ def load_policies(path: str | Path | None = None) -> PolicySet:
     return PolicySet(sorted(versions, key=lambda p: p.effective_from))
 
 
+def policies_to_run(path: str | Path | None) -> PolicySet:
+    """The policy a command runs under; an invalid one stops the command (exit 2) with every problem."""
+    try:
+        return load_policies(path)
+    except PolicyError as exc:
+        lines = "\n".join(str(p) for p in exc.problems)
+        raise UsageError(f"the policy is invalid:\n{lines}") from None
+
+
 def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     """One policy file: the compiled policy, or the problems that stop it."""
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..inputs import UsageError, find_inputs
-from ..policies import Policy, PolicyError, load_policies
+from ..policies import Policy, PolicyError, load_policies, policies_to_run
 from ..policy_diff import Impact, describe_changes, firm_move
 from ..progress import Progress
 from ..render.policy_diff import RENDER
@@ -56,9 +56,5 @@ def _version(path: str, as_of: date) -> Policy:
     """A policy file, or the version in effect on `as_of` in a folder of versions."""
     if not Path(path).exists():
         raise UsageError(f"{path}: no such file or directory")
-    try:
-        versions = load_policies(path)
-    except PolicyError as exc:
-        lines = "\n".join(str(p) for p in exc.problems)
-        raise UsageError(f"the policy is invalid:\n{lines}") from None
+    versions = policies_to_run(path)
     return versions.versions[0] if len(versions.versions) == 1 else versions.in_effect(as_of)
