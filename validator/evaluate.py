@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import cached_property, partial
 from typing import Any
 
 from .policies import Metric, Policy
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
 from .rules import Context, Failed, Via, run_rules
+from .spans import Spans, contains
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -58,7 +58,7 @@ def evaluate(
         firm=data.get("firm", {}),
         as_of=as_of,
         policy=PolicyRef(policy.id, policy.version, policy.effective_from, policy.sha256, policy.path),
-        eligible_tier=_eligible(doc, data, ctx, lambda metric, n: metrics[metric].value >= n),
+        eligible_tier=_eligible(doc, data, ctx.iso, lambda metric, n: metrics[metric].value >= n),
         metrics=metrics,
         tiers=tiers,
         windows={
@@ -71,77 +71,44 @@ def evaluate(
 
 
 def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
-    """Only the tier the firm is eligible for as of `as_of`, counting each metric only as far as needed."""
-    ctx = Context.build(as_of, policy.doc)
-    links, indexes = _links(policy.doc, data)
-    counters: dict[str, _Counter] = {}
-    for metric in policy.metrics:
-        source = counters.get(metric.derived_from or "")
-        records = source.passing_all if source else partial(_records, data, metric.records)
-        counters[metric.id] = _Counter(metric, records, ctx, links, indexes, derived=source is not None)
-    return _eligible(policy.doc, data, ctx, lambda metric, n: counters[metric].reaches(n))
+    """Only the tier the firm is eligible for as of `as_of`."""
+    return Timeline(policy, data).tier_on(as_of)
 
 
-class _Counter:
-    """A metric counted lazily: records are tested only until a threshold is reached or cannot be."""
+class Timeline:
+    """One firm under one policy with the days each record counts: the eligible tier on any day, cheaply."""
 
-    def __init__(
-        self,
-        metric: Metric,
-        source: Callable[[], list[dict[str, Any]]],
-        ctx: Context,
-        links: dict[str, str],
-        indexes: dict[str, dict[str, Any]],
-        derived: bool,
-    ) -> None:
-        self.metric, self.source, self.ctx = metric, source, ctx
-        self.links, self.indexes = links, indexes
-        self.tests = [] if derived else list(metric.tests)
-        self.key = _getter(metric.key, links, indexes) if metric.key else None
-        self.passing: list[dict[str, Any]] = []
-        self.seen: set[Any] = set()
-        self.next = 0
+    def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
+        self.doc, self.data = policy.doc, data
+        self.links, self.indexes = _links(policy.doc, data)
+        self.metrics = policy.metrics
+        self.rows: dict[str, list[tuple[Spans, dict[str, Any]]]] = {}
+        for metric in policy.metrics:
+            if metric.derived_from is not None:
+                self.rows[metric.id] = self.rows[metric.derived_from]
+                continue
+            spans = ((metric.spans(r), r) for r in _records(data, metric.records))
+            self.rows[metric.id] = [(s, r) for s, r in spans if s]
 
-    @cached_property
-    def records(self) -> list[dict[str, Any]]:
-        return self.source()
+    def tier_on(self, on: date) -> str | None:
+        """The tier the firm is eligible for on `on`."""
+        values: dict[str, int] = {}
 
-    @cached_property
-    def bound(self) -> int:
-        """The value can never exceed the distinct keys of every record, counted or not."""
-        if self.key is None:
-            return len(self.records)
-        return len({self.key(r) for r in self.records} - {None})
+        def value(metric: Metric) -> int:
+            if metric.id not in values:
+                counted = [r for s, r in self.rows[metric.id] if contains(s, on)]
+                values[metric.id] = _value(metric, counted, self.links, self.indexes)
+            return values[metric.id]
 
-    def reaches(self, threshold: int) -> bool:
-        if self.bound < threshold:
-            return False
-        if self.metric.group_by is not None:
-            return _value(self.metric, self.passing_all(), self.links, self.indexes) >= threshold
-        while len(self.seen) < threshold and self.next < len(self.records):
-            self._step()
-        return len(self.seen) >= threshold
-
-    def passing_all(self) -> list[dict[str, Any]]:
-        while self.next < len(self.records):
-            self._step()
-        return self.passing
-
-    def _step(self) -> None:
-        record = self.records[self.next]
-        self.next += 1
-        if not isinstance(run_rules(self.tests, record, self.ctx), Failed):
-            self.passing.append(record)
-            key = self.key(record) if self.key else self.next
-            if key is not None:
-                self.seen.add(key)
+        by_id = {m.id: m for m in self.metrics}
+        return _eligible(self.doc, self.data, on.isoformat(), lambda m, n: value(by_id[m]) >= n)
 
 
 def _eligible(
-    doc: dict[str, Any], data: dict[str, Any], ctx: Context, meets: Callable[[str, int], bool]
+    doc: dict[str, Any], data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
-    if data.get("firm", {}).get("joined_on", "9999-12-31") > ctx.iso:
+    if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
     for tier in doc["tiers"]:

@@ -14,6 +14,7 @@ from .problem import Problem, json_path
 from .resources import bundled
 from .rules import Test, compile_rule
 from .schema import fast_validator, schema_problems
+from .spans import SpanTest, compile_spans
 
 
 class PolicyError(Exception):
@@ -33,6 +34,7 @@ class Metric:
     records: str | None
     key: str | None
     tests: tuple[Test, ...]
+    spans: SpanTest
     derived_from: str | None
     group_by: str | None
 
@@ -137,17 +139,18 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     if problems:
         return None, problems
     policy = Policy(file, source.sha256, located.data, marks=located.marks)
-    policy.metrics = [_compile_metric(m) for m in located.data["metrics"]]
+    policy.metrics = [_compile_metric(m, located.data) for m in located.data["metrics"]]
     return policy, []
 
 
-def _compile_metric(doc: dict[str, Any]) -> Metric:
+def _compile_metric(doc: dict[str, Any], policy: dict[str, Any]) -> Metric:
     return Metric(
         doc["id"],
         doc.get("label", doc["id"]),
         doc.get("records"),
         doc.get("key"),
         tuple(compile_rule(r) for r in doc.get("rules", ())),
+        compile_spans(doc.get("rules", []), policy),
         doc.get("from"),
         doc.get("group_by"),
     )

@@ -11,20 +11,23 @@ from typing import Any, NamedTuple
 from .dates import add_term, leaves_window, window_first
 
 # Firm files repeat the same few dozen dates: parse and step each once.
-_day = lru_cache(maxsize=16384)(date.fromisoformat)
+day = lru_cache(maxsize=16384)(date.fromisoformat)
 
 
 @lru_cache(maxsize=16384)
-def _term_end(start: str, days: int, months: int) -> date:
-    return add_term(_day(start), {"days": days} if days else {"months": months})
+def term_end(start: str, days: int, months: int) -> date:
+    """The day a term starting on `start` ends."""
+    return add_term(day(start), {"days": days} if days else {"months": months})
 
 
 @lru_cache(maxsize=16384)
-def _leaves(day: str, days: int, months: int) -> date:
-    return leaves_window(_day(day), {"days": days} if days else {"months": months})
+def leaves(on: str, days: int, months: int) -> date:
+    """The first as-of date whose window (days or months long) no longer holds `on`."""
+    return leaves_window(day(on), {"days": days} if days else {"months": months})
 
 
-def _term_key(term: dict[str, Any]) -> tuple[int, int]:
+def term_key(term: dict[str, Any]) -> tuple[int, int]:
+    """A policy term ({days: N} or {months: N}) as (days, months)."""
     return term.get("days", 0), term.get("months", 0)
 
 
@@ -43,7 +46,7 @@ class Window:
     @classmethod
     def build(cls, name: str, spec: dict[str, Any], as_of: date) -> Window:
         first = window_first(as_of, spec)
-        return cls(name, spec.get("label", name), spec, first, as_of, first.isoformat(), _term_key(spec))
+        return cls(name, spec.get("label", name), spec, first, as_of, first.isoformat(), term_key(spec))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ class Context:
             for c in creds.get("accepted", ())
             if c["from"] <= iso and ("until" not in c or iso < c["until"])
         }
-        return cls(as_of, iso, windows, accepted, _term_key(creds.get("default_term", {"months": 12})))
+        return cls(as_of, iso, windows, accepted, term_key(creds.get("default_term", {"months": 12})))
 
 
 class Via(NamedTuple):
@@ -146,7 +149,7 @@ def _absent_or_after(rule: dict[str, Any]) -> Test:
         if value is None:
             return None
         if value > ctx.iso:
-            return _day(value)
+            return day(value)
         return _fail(rule, record, ctx, value=value)
 
     return test
@@ -161,17 +164,22 @@ def _in_window(rule: dict[str, Any]) -> Test:
         latest = ""
         for get in fields:
             value = get(record)
-            for day in value if isinstance(value, list) else (value,):
-                if day is not None and latest < day <= ctx.iso:
-                    latest = day
+            for on in value if isinstance(value, list) else (value,):
+                if on is not None and latest < on <= ctx.iso:
+                    latest = on
         if latest >= window.first_iso:
-            return _leaves(latest, days, months)
+            return leaves(latest, days, months)
         if not latest:  # nothing to put in the policy's sentence: say plainly what is missing
             never = {**rule, "message": f"has no {' or '.join(rule['fields'])} on or before {{as_of}}"}
             return _fail(never, record, ctx, window=window.label, first=window.first_iso)
-        days = (ctx.as_of - date.fromisoformat(latest)).days
         return _fail(
-            rule, record, ctx, value=latest, days_before=days, window=window.label, first=window.first_iso
+            rule,
+            record,
+            ctx,
+            value=latest,
+            days_before=(ctx.as_of - day(latest)).days,
+            window=window.label,
+            first=window.first_iso,
         )
 
     return test
@@ -186,7 +194,7 @@ def _not_before_window(rule: dict[str, Any]) -> Test:
             return None
         window = ctx.windows[name]
         if value >= window.first_iso:
-            return _leaves(value, *window.term)
+            return leaves(value, *window.term)
         return _fail(rule, record, ctx, value=value, first=window.first_iso, window=window.label)
 
     return test
@@ -194,11 +202,11 @@ def _not_before_window(rule: dict[str, Any]) -> Test:
 
 def _within_term(rule: dict[str, Any]) -> Test:
     start, end = getter(rule["start"]), getter(rule["end"])
-    own_term = _term_key(rule["default_term"]) if "default_term" in rule else None
+    own_term = term_key(rule["default_term"]) if "default_term" in rule else None
 
     def test(record: dict[str, Any], ctx: Context) -> Verdict:
         ends = end(record)
-        ends = _term_end(start(record), *(own_term or ctx.default_term)) if ends is None else _day(ends)
+        ends = term_end(start(record), *(own_term or ctx.default_term)) if ends is None else day(ends)
         if ctx.as_of < ends:
             return ends
         return _fail(rule, record, ctx, end=ends.isoformat())
@@ -211,7 +219,7 @@ def _accepted_credential(rule: dict[str, Any]) -> Test:
         key = (record.get("name"), record.get("level"))
         if key in ctx.accepted:
             until = ctx.accepted[key]
-            return None if until is None else _day(until)
+            return None if until is None else day(until)
         return _fail(rule, record, ctx)
 
     return test
@@ -240,14 +248,16 @@ def _present(rule: dict[str, Any]) -> Test:
     get = getter(rule["field"])
 
     def test(record: dict[str, Any], ctx: Context) -> Verdict:
-        value = get(record)
-        if value is None or value == "" or value == {} or value == []:
-            return _fail(rule, record, ctx)
-        if isinstance(value, str) and not value.strip():
-            return _fail(rule, record, ctx)
-        return None
+        return None if is_present(get(record)) else _fail(rule, record, ctx)
 
     return test
+
+
+def is_present(value: Any) -> bool:
+    """Whether a field holds something: not absent, empty or blank."""
+    if value is None or value == "" or value == {} or value == []:
+        return False
+    return not (isinstance(value, str) and not value.strip())
 
 
 def _any(rule: dict[str, Any]) -> Test:

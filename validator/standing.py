@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .evaluate import eligible_tier
+from .evaluate import Timeline
 from .policies import NoPolicyInEffect, Policy, PolicySet
 
 
@@ -140,7 +140,7 @@ def notice_at_next_look(policies: PolicySet, data: dict[str, Any], as_of: date, 
     look = next((r for r in ahead if r.kind == "demotion-look"), None)
     if look is None:
         return None
-    policy, eligible = _eligible(policies, data, look.on)
+    policy, eligible = _Eligibility(policies, data).on(look.on)
     return _notice(policy, eligible, tier, look.on)
 
 
@@ -159,11 +159,12 @@ def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> 
         standing = Standing(first_policy.doc["tiers"][0]["id"], joined)
         start = joined
     horizon = as_of + timedelta(days=400)
+    eligibility = _Eligibility(policies, data)
     for review in _events(policies, standing, start, horizon, joined):
         if review.on <= as_of:
-            _apply(policies, data, standing, review)
+            _apply(eligibility, standing, review)
         elif _can_move(policies.in_effect(review.on), standing, review):
-            standing.next_review = _preview(policies, data, standing, review)
+            standing.next_review = _preview(eligibility, standing, review)
             break
     return standing
 
@@ -182,13 +183,23 @@ def _events(
         yield Review(notice.effective_on, "demotion", "Demotion takes effect")
 
 
-def _eligible(policies: PolicySet, data: dict[str, Any], day: date) -> tuple[Policy, str | None]:
-    policy = policies.in_effect(day)
-    return policy, eligible_tier(policy, data, day)
+class _Eligibility:
+    """The tier a firm is eligible for on any day, under the version in effect that day."""
+
+    def __init__(self, policies: PolicySet, data: dict[str, Any]) -> None:
+        self.policies, self.data = policies, data
+        self.timelines: dict[int, Timeline] = {}
+
+    def on(self, day: date) -> tuple[Policy, str | None]:
+        policy = self.policies.in_effect(day)
+        timeline = self.timelines.get(id(policy))
+        if timeline is None:
+            timeline = self.timelines[id(policy)] = Timeline(policy, self.data)
+        return policy, timeline.tier_on(day)
 
 
-def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> None:
-    policy, eligible = _eligible(policies, data, review.on)
+def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
+    policy, eligible = eligibility.on(review.on)
     rules = policy.doc["reviews"]
     tier, name = eligible or "none", _name(policy, eligible)
     if review.kind == "promotion" and _rank(policy, eligible) > _rank(policy, s.tier):
@@ -208,7 +219,7 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
     elif review.kind == "demotion" and s.pending_demotion is not None:
         notice = s.pending_demotion
         s.pending_demotion = None
-        cured = rules["demotion_look"].get("cure", False) and _cured(policies, data, s.tier, notice)
+        cured = rules["demotion_look"].get("cure", False) and _cured(eligibility, s.tier, notice)
         if cured:
             s.history.append(
                 Change(
@@ -235,20 +246,20 @@ def _apply(policies: PolicySet, data: dict[str, Any], s: Standing, review: Revie
         s.tier, s.since = notice.to_tier, review.on
 
 
-def _cured(policies: PolicySet, data: dict[str, Any], tier: str, notice: Notice) -> bool:
+def _cured(eligibility: _Eligibility, tier: str, notice: Notice) -> bool:
     """Whether the firm was eligible for its standing again on some day inside the notice period."""
     day = notice.given_on + timedelta(days=1)
     while day < notice.effective_on:
-        policy, eligible = _eligible(policies, data, day)
+        policy, eligible = eligibility.on(day)
         if _rank(policy, eligible) >= _rank(policy, tier):
             return True
         day += timedelta(days=1)
     return False
 
 
-def _preview(policies: PolicySet, data: dict[str, Any], s: Standing, review: Review) -> NextReview:
+def _preview(eligibility: _Eligibility, s: Standing, review: Review) -> NextReview:
     """What `review` would do if the data stayed as it is (expiries and stale activity included)."""
-    policy, eligible = _eligible(policies, data, review.on)
+    policy, eligible = eligibility.on(review.on)
     stays = f"stays {_name(policy, s.tier)}"
     if review.kind == "promotion":
         up = _rank(policy, eligible) > _rank(policy, s.tier)
