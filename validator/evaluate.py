@@ -76,32 +76,36 @@ def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | No
 
 
 class Timeline:
-    """One firm under one policy with the days each record counts: the eligible tier on any day, cheaply."""
+    """One firm under one policy with the days each record counts: the eligible tier on any day, cheaply.
+
+    A metric's spans are worked out the first time a tier needs it, and not at all when even every
+    record counting could not reach the threshold.
+    """
 
     def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
         self.doc, self.data = policy.doc, data
         self.links, self.indexes = _links(policy.doc, data)
-        self.metrics = policy.metrics
+        self.metrics = {m.id: m for m in policy.metrics}
         self.rows: dict[str, list[tuple[Spans, dict[str, Any]]]] = {}
-        for metric in policy.metrics:
-            if metric.derived_from is not None:
-                self.rows[metric.id] = self.rows[metric.derived_from]
-                continue
-            spans = ((metric.spans(r), r) for r in _records(data, metric.records))
-            self.rows[metric.id] = [(s, r) for s, r in spans if s]
+        self.bounds: dict[str, int] = {}
 
     def tier_on(self, on: date) -> str | None:
         """The tier the firm is eligible for on `on`."""
-        values: dict[str, int] = {}
+        return _eligible(self.doc, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on))
 
-        def value(metric: Metric) -> int:
-            if metric.id not in values:
-                counted = [r for s, r in self.rows[metric.id] if contains(s, on)]
-                values[metric.id] = _value(metric, counted, self.links, self.indexes)
-            return values[metric.id]
-
-        by_id = {m.id: m for m in self.metrics}
-        return _eligible(self.doc, self.data, on.isoformat(), lambda m, n: value(by_id[m]) >= n)
+    def _reaches(self, metric_id: str, threshold: int, on: date) -> bool:
+        metric = self.metrics[metric_id]
+        source = self.metrics[metric.derived_from] if metric.derived_from else metric
+        if metric_id not in self.bounds:  # the value with every record counting: no day has more
+            every = _records(self.data, source.records)
+            self.bounds[metric_id] = _value(metric, every, self.links, self.indexes)
+        if self.bounds[metric_id] < threshold:
+            return False
+        if source.id not in self.rows:
+            spans = ((source.spans(r), r) for r in _records(self.data, source.records))
+            self.rows[source.id] = [(s, r) for s, r in spans if s]
+        counted = [r for s, r in self.rows[source.id] if contains(s, on)]
+        return _value(metric, counted, self.links, self.indexes) >= threshold
 
 
 def _eligible(

@@ -62,6 +62,7 @@ class Standing:
     history: list[Change] = field(default_factory=list)
     pending_demotion: Notice | None = None
     next_review: NextReview | None = None
+    look_notice: Notice | None = None  # what the next demotion look would give, with today's data
 
 
 def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
@@ -133,14 +134,30 @@ def _notice(policy: Policy, eligible: str | None, tier: str, look_on: date) -> N
     return Notice(look_on, look_on + timedelta(days=notice_days), eligible or "none")
 
 
-def notice_at_next_look(policies: PolicySet, data: dict[str, Any], as_of: date, tier: str) -> Notice | None:
+class _Eligibility:
+    """The tier a firm is eligible for on any day, under the version in effect that day."""
+
+    def __init__(self, policies: PolicySet, data: dict[str, Any]) -> None:
+        self.policies, self.data = policies, data
+        self.timelines: dict[int, Timeline] = {}
+
+    def on(self, day: date) -> tuple[Policy, str | None]:
+        policy = self.policies.in_effect(day)
+        timeline = self.timelines.get(id(policy))
+        if timeline is None:
+            timeline = self.timelines[id(policy)] = Timeline(policy, self.data)
+        return policy, timeline.tier_on(day)
+
+
+def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, tier: str) -> Notice | None:
     """The notice the first demotion look after `as_of` would give, if the data stayed as it is."""
-    joined = date.fromisoformat(data["firm"]["joined_on"])
-    ahead = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined)
+    ahead = reviews_between(
+        eligibility.policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined
+    )
     look = next((r for r in ahead if r.kind == "demotion-look"), None)
     if look is None:
         return None
-    policy, eligible = _Eligibility(policies, data).on(look.on)
+    policy, eligible = eligibility.on(look.on)
     return _notice(policy, eligible, tier, look.on)
 
 
@@ -166,6 +183,8 @@ def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> 
         elif _can_move(policies.in_effect(review.on), standing, review):
             standing.next_review = _preview(eligibility, standing, review)
             break
+    if standing.pending_demotion is None:
+        standing.look_notice = _notice_at_next_look(eligibility, as_of, joined, standing.tier)
     return standing
 
 
@@ -181,21 +200,6 @@ def _events(
     notice = standing.pending_demotion
     if notice is not None:
         yield Review(notice.effective_on, "demotion", "Demotion takes effect")
-
-
-class _Eligibility:
-    """The tier a firm is eligible for on any day, under the version in effect that day."""
-
-    def __init__(self, policies: PolicySet, data: dict[str, Any]) -> None:
-        self.policies, self.data = policies, data
-        self.timelines: dict[int, Timeline] = {}
-
-    def on(self, day: date) -> tuple[Policy, str | None]:
-        policy = self.policies.in_effect(day)
-        timeline = self.timelines.get(id(policy))
-        if timeline is None:
-            timeline = self.timelines[id(policy)] = Timeline(policy, self.data)
-        return policy, timeline.tier_on(day)
 
 
 def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .evaluate import evaluate
 from .policies import PolicySet
-from .standing import compute_standing, notice_at_next_look
+from .standing import compute_standing
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
     )
     notice = None
     if standing is not None:
-        notice = standing.pending_demotion or notice_at_next_look(policies, data, as_of, standing.tier)
+        notice = standing.pending_demotion or standing.look_notice
     firm = data["firm"]
     return FirmLine(
         file,
