@@ -1,9 +1,15 @@
-"""Helpers shared by the tests: firm data, fixture policies, running the CLI, reading HTML."""
+"""Helpers shared by the tests: firm data built in memory, fixture policies, running the CLI, reading HTML.
+
+Every record the builders make counts under the shipped policy unless a test says otherwise, so a test
+changes exactly the one field whose edge it is about. Dates are ISO strings, as the loader gives them.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,68 +19,184 @@ import yaml
 SHIPPED_POLICY = Path(__file__).resolve().parents[1] / "policy" / "cpn-services-2026-03-01.yaml"
 
 
-def firm(
+ARCHITECT = "claude-certified-architect"
+D = date(2026, 11, 25)  # the usual as-of date: the trailing year is 2025-11-26 .. 2026-11-25
+
+
+def day(offset: int, base: date = D) -> str:
+    """The ISO date `offset` days after `base` (before it when negative)."""
+    return (base + timedelta(days=offset)).isoformat()
+
+
+def credential(
     *,
-    joined_on: str = "2026-03-01",
-    people: int = 10,
-    active_on: str = "2026-09-01",
-    activity: tuple[str, ...] = (),
+    name: str = ARCHITECT,
+    level: str = "foundations",
     issued_on: str = "2026-03-10",
-    customers: int = 2,
-    regions: tuple[str, ...] = ("emea",),
-    live_on: str = "2026-04-01",
-    stories: int = 1,
+    expires_on: str | None = None,
+) -> dict[str, Any]:
+    cred: dict[str, Any] = {"name": name, "level": level, "issued_on": issued_on}
+    if expires_on is not None:
+        cred["expires_on"] = expires_on
+    return cred
+
+
+def person(
+    ident: int | str,
+    *,
+    active_on: str = day(-1),
+    activity: tuple[str, ...] = (),
+    credentials: list[dict[str, Any]] | None = None,
+    left_on: str | None = None,
+    **cred: Any,
+) -> dict[str, Any]:
+    """A person; `cred` (name, level, issued_on, expires_on) shapes their one credential."""
+    record: dict[str, Any] = {"id": f"p-{ident}", "name": f"Person {ident}", "last_active_on": active_on}
+    if activity:
+        record["activity"] = list(activity)
+    if left_on is not None:
+        record["left_on"] = left_on
+    record["credentials"] = credentials if credentials is not None else [credential(**cred)]
+    return record
+
+
+def customer(ident: int | str, region: str = "emea") -> dict[str, Any]:
+    return {"id": f"c-{ident}", "name": f"Customer {ident}", "region": region}
+
+
+def deployment(
+    ident: int | str,
+    customer_id: str,
+    *,
+    stage: str = "production",
+    live_on: str | None = "2026-04-01",
+    retired_on: str | None = None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": f"d-{ident}", "customer": customer_id, "stage": stage}
+    if live_on is not None:
+        record["live_on"] = live_on
+    if retired_on is not None:
+        record["retired_on"] = retired_on
+    return record
+
+
+def story(
+    ident: int | str,
+    customer_id: str | None = None,
+    *,
     published_on: str = "2026-05-01",
-    standing: dict[str, str] | None = None,
+    withdrawn_on: str | None = None,
+    customer_named: bool = True,
+    consent_on: str | None = "",
+    result: str = "40% faster claims handling",
+) -> dict[str, Any]:
+    """A story; consent is given on the day it is published unless `consent_on` says (None: no consent)."""
+    record: dict[str, Any] = {
+        "id": f"s-{ident}",
+        "title": f"Story {ident}",
+        "url": f"https://example.com/s/{ident}",
+    }
+    if customer_id is not None:
+        record["customer"] = customer_id
+    record["published_on"] = published_on
+    if withdrawn_on is not None:
+        record["withdrawn_on"] = withdrawn_on
+    record["customer_named"] = customer_named
+    if consent_on is not None:
+        record["consent"] = {"given_on": consent_on or published_on, "by": "Head of Claims"}
+    record["result"] = result
+    return record
+
+
+def plan(
+    *,
+    signed_on: str = "2026-05-01",
+    expires_on: str | None = None,
+    firm_sponsor: str = "Dana Whitfield",
+    anthropic_sponsor: str = "Ravi Osei",
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"signed_on": signed_on}
+    if expires_on is not None:
+        record["expires_on"] = expires_on
+    record["executive_sponsors"] = {"firm": firm_sponsor, "anthropic": anthropic_sponsor}
+    return record
+
+
+def firm_of(
+    *,
+    people: Sequence[dict[str, Any]] = (),
+    customers: Sequence[dict[str, Any]] = (),
+    deployments: Sequence[dict[str, Any]] = (),
+    stories: Sequence[dict[str, Any]] = (),
+    joint_business_plan: dict[str, Any] | None = None,
+    joined_on: str = "2026-03-01",
     firm_id: str = "acme-consulting",
     name: str = "Acme Consulting",
 ) -> dict[str, Any]:
-    """A valid firm whose people, production customers and stories all count from the given dates."""
-    data: dict[str, Any] = {
+    """A firm file's data from the records given."""
+    header: dict[str, Any] = {"id": firm_id, "name": name, "joined_on": joined_on}
+    if joint_business_plan is not None:
+        header["joint_business_plan"] = joint_business_plan
+    return {
         "schema_version": 1,
-        "firm": {"id": firm_id, "name": name, "joined_on": joined_on},
-        "people": [
-            {
-                "id": f"p-{i}",
-                "name": f"Person {i}",
-                "last_active_on": active_on,
-                **({"activity": list(activity)} if activity else {}),
-                "credentials": [
-                    {"name": "claude-certified-architect", "level": "foundations", "issued_on": issued_on}
-                ],
-            }
-            for i in range(people)
-        ],
-        "customers": [
-            {"id": f"c-{i}", "name": f"Customer {i}", "region": regions[i % len(regions)]}
-            for i in range(customers)
-        ],
-        "deployments": [
-            {"id": f"d-{i}", "customer": f"c-{i}", "stage": "production", "live_on": live_on}
-            for i in range(customers)
-        ],
-        "stories": [
-            {
-                "id": f"s-{i}",
-                "customer": "c-0",
-                "title": f"Story {i}",
-                "url": f"https://example.com/s/{i}",
-                "published_on": published_on,
-                "customer_named": True,
-                "consent": {"given_on": published_on, "by": "Head of Claims"},
-                "result": "40% faster claims handling",
-            }
-            for i in range(stories)
-        ],
+        "firm": header,
+        "people": list(people),
+        "customers": list(customers),
+        "deployments": list(deployments),
+        "stories": list(stories),
     }
+
+
+def build_firm(
+    *,
+    people: int = 0,
+    customers: int = 0,
+    stories: int = 0,
+    regions: tuple[str, ...] = ("emea",),
+    active_on: str = day(-1),
+    activity: tuple[str, ...] = (),
+    issued_on: str = "2026-03-10",
+    live_on: str = "2026-04-01",
+    published_on: str = "2026-05-01",
+    joint_business_plan: dict[str, Any] | None = None,
+    joined_on: str = "2026-03-01",
+    firm_id: str = "acme-consulting",
+    name: str = "Acme Consulting",
+) -> dict[str, Any]:
+    """N people who count, N customers each with a production deployment (regions in turn), N stories."""
+    return firm_of(
+        people=[person(i, active_on=active_on, activity=activity, issued_on=issued_on) for i in range(people)],
+        customers=[customer(i, regions[i % len(regions)]) for i in range(customers)],
+        deployments=[deployment(i, f"c-{i}", live_on=live_on) for i in range(customers)],
+        stories=[story(i, "c-0" if customers else None, published_on=published_on) for i in range(stories)],
+        joint_business_plan=joint_business_plan,
+        joined_on=joined_on,
+        firm_id=firm_id,
+        name=name,
+    )
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    """Write firm data as a YAML file and return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def firm(
+    *,
+    people: int = 10,
+    customers: int = 2,
+    stories: int = 1,
+    active_on: str = "2026-09-01",
+    standing: dict[str, str] | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """A Select firm under the shipped policy until a test says otherwise: 10 people, 2 customers, 1 story."""
+    data = build_firm(people=people, customers=customers, stories=stories, active_on=active_on, **options)
     if standing:
         data["firm"]["standing"] = standing
     return data
-
-
-def write_firm(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:

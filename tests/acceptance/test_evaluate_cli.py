@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from firm_builder import build_firm, write_yaml
+from support import build_firm, write_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "policy" / "cpn-services-2026-03-01.yaml"

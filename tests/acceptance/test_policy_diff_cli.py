@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_firm
+from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_yaml
 
 
 def test_policy_diff_reports_which_firms_move_and_how_many_per_move(tmp_path) -> None:
@@ -12,9 +12,9 @@ def test_policy_diff_reports_which_firms_move_and_how_many_per_move(tmp_path) ->
     )
     firms = tmp_path / "firms"
     firms.mkdir()
-    write_firm(firms / "ten.yaml", firm(firm_id="ten", people=10))
-    write_firm(firms / "ten-too.yaml", firm(firm_id="ten-too", people=10))
-    write_firm(firms / "twenty.yaml", firm(firm_id="twenty", people=20))
+    write_yaml(firms / "ten.yaml", firm(firm_id="ten", people=10))
+    write_yaml(firms / "ten-too.yaml", firm(firm_id="ten-too", people=10))
+    write_yaml(firms / "twenty.yaml", firm(firm_id="twenty", people=20))
     r = tiercheck(
         "policy",
         "diff",
@@ -41,7 +41,7 @@ def test_policy_diff_markdown_has_a_table_of_moves(tmp_path) -> None:
         tmp_path / "new.yaml",
         ("{metric: public_stories, at_least: 1}", "{metric: public_stories, at_least: 2}"),
     )
-    write_firm(tmp_path / "one.yaml", firm(firm_id="one-story"))
+    write_yaml(tmp_path / "one.yaml", firm(firm_id="one-story"))
     r = tiercheck(
         "policy",
         "diff",

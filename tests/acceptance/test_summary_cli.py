@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import Page, firm, tiercheck, write_firm
+from support import Page, firm, tiercheck, write_yaml
 
 
 @pytest.fixture(scope="module")
@@ -12,15 +12,15 @@ def firms(tmp_path_factory) -> object:
     root = tmp_path_factory.mktemp("firms")
     recent = {"active_on": "2026-11-20"}
     for i in range(40):  # Select: everything counts
-        write_firm(root / f"select-{i:02}.yaml", firm(firm_id=f"select-{i:02}", **recent))
+        write_yaml(root / f"select-{i:02}.yaml", firm(firm_id=f"select-{i:02}", **recent))
     for i in range(30):  # Registered, one person short of Select
-        write_firm(root / f"short-{i:02}.yaml", firm(firm_id=f"short-{i:02}", people=9, **recent))
+        write_yaml(root / f"short-{i:02}.yaml", firm(firm_id=f"short-{i:02}", people=9, **recent))
     for i in range(9):  # Registered, far from Select
-        write_firm(
+        write_yaml(
             root / f"far-{i:02}.yaml", firm(firm_id=f"far-{i:02}", people=1, customers=0, stories=0, **recent)
         )
     # Select standing since the cohort review, but stale by the December look: facing demotion.
-    write_firm(root / "stale.yaml", firm(firm_id="stale", joined_on="2026-06-10", active_on="2026-09-15"))
+    write_yaml(root / "stale.yaml", firm(firm_id="stale", joined_on="2026-06-10", active_on="2026-09-15"))
     return root
 
 
@@ -58,7 +58,7 @@ def test_summary_gives_the_same_answer_on_one_core_and_on_all(firms) -> None:
 
 
 def test_summary_lists_invalid_files_with_their_first_problem_and_exits_1(tmp_path) -> None:
-    write_firm(tmp_path / "good.yaml", firm())
+    write_yaml(tmp_path / "good.yaml", firm())
     (tmp_path / "bad.yaml").write_text(
         "schema_version: 1\nfirm:\n  id: Bad Id\n  name: x\n  joined_on: 2026-01-01\n"
     )
@@ -70,7 +70,7 @@ def test_summary_lists_invalid_files_with_their_first_problem_and_exits_1(tmp_pa
 
 def test_summary_html_is_self_contained_and_escapes_firm_names(tmp_path) -> None:
     hostile = '<script>alert("x")</script> & Co'
-    write_firm(tmp_path / "hostile.yaml", firm(name=hostile, people=9))
+    write_yaml(tmp_path / "hostile.yaml", firm(name=hostile, people=9))
     r = tiercheck("summary", str(tmp_path), "--as-of", "2026-11-25", "--format", "html")
     assert r.returncode == 0, r.stderr
     page = Page(r.stdout)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_firm
+from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NORTHWIND = EXAMPLES / "firms" / "northwind-advisory.yaml"
@@ -46,9 +46,9 @@ def test_the_tool_exits_2_with_a_one_line_reason_when_it_cannot_do_its_job(args,
 
 
 def test_a_directory_is_searched_for_yaml_and_json_and_hidden_folders_are_skipped(tmp_path) -> None:
-    write_firm(tmp_path / "a.yaml", firm(firm_id="a"))
+    write_yaml(tmp_path / "a.yaml", firm(firm_id="a"))
     (tmp_path / "nested").mkdir()
-    write_firm(tmp_path / "nested" / "b.yml", firm(firm_id="b"))
+    write_yaml(tmp_path / "nested" / "b.yml", firm(firm_id="b"))
     (tmp_path / "nested" / "c.json").write_text(json.dumps(firm(firm_id="c")))
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "broken.yaml").write_text("{{{")
@@ -109,7 +109,7 @@ def test_evaluate_json_has_the_fields_scripts_rely_on() -> None:
 
 
 def test_evaluate_jsonl_is_one_object_a_line_in_input_order_and_goes_on_past_a_bad_file(tmp_path) -> None:
-    files = [write_firm(tmp_path / f"{i}.yaml", firm(firm_id=f"firm-{i}")) for i in range(3)]
+    files = [write_yaml(tmp_path / f"{i}.yaml", firm(firm_id=f"firm-{i}")) for i in range(3)]
     r = tiercheck(
         "evaluate", str(files[2]), str(BROKEN), str(files[0]), "--format", "jsonl", "--as-of", "2026-11-25"
     )
@@ -120,13 +120,13 @@ def test_evaluate_jsonl_is_one_object_a_line_in_input_order_and_goes_on_past_a_b
 
 
 def test_a_date_before_the_firm_joined_gives_no_tier(tmp_path) -> None:
-    path = write_firm(tmp_path / "late.yaml", firm(joined_on="2026-10-01"))
+    path = write_yaml(tmp_path / "late.yaml", firm(joined_on="2026-10-01"))
     doc = json.loads(tiercheck("evaluate", str(path), "--as-of", "2026-09-30", "--format", "json").stdout)
     assert doc["eligible_tier"] is None and doc["standing"] is None
 
 
 def test_another_policy_changes_the_result_with_no_code_change(tmp_path) -> None:
-    path = write_firm(tmp_path / "ten.yaml", firm(people=10, active_on="2026-11-20"))
+    path = write_yaml(tmp_path / "ten.yaml", firm(people=10, active_on="2026-11-20"))
     raised = policy_variant(
         tmp_path / "raised.yaml",
         ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import firm, write_firm
+from support import firm, write_yaml
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,7 @@ def test_hostile_firm_text_stays_text_in_the_browser(browser, tmp_path):
     data["people"][0]["name"] = hostile
     data["stories"][0]["title"] = hostile
     tiercheck(
-        "report", str(write_firm(tmp_path / "f.yaml", data)), "--as-of", "2026-11-25", "--out", str(tmp_path)
+        "report", str(write_yaml(tmp_path / "f.yaml", data)), "--as-of", "2026-11-25", "--out", str(tmp_path)
     )
     evidence = tmp_path / "evidence.html"
     page, errors, requests = visit(browser, evidence, 1200, 900)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from firm_builder import (
+from support import (
     ARCHITECT,
     D,
     build_firm,

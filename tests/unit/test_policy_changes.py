@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from firm_builder import (
+from support import (
     ARCHITECT,
     D,
     build_firm,
