@@ -165,7 +165,9 @@ def build_firm(
 ) -> dict[str, Any]:
     """N people who count, N customers each with a production deployment (regions in turn), N stories."""
     return firm_of(
-        people=[person(i, active_on=active_on, activity=activity, issued_on=issued_on) for i in range(people)],
+        people=[
+            person(i, active_on=active_on, activity=activity, issued_on=issued_on) for i in range(people)
+        ],
         customers=[customer(i, regions[i % len(regions)]) for i in range(customers)],
         deployments=[deployment(i, f"c-{i}", live_on=live_on) for i in range(customers)],
         stories=[story(i, "c-0" if customers else None, published_on=published_on) for i in range(stories)],
@@ -210,11 +212,11 @@ def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:
 
 
 def tiercheck(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the command line in a real subprocess, as a CI job would."""
     return subprocess.run(
-        [sys.executable, "-m", "validator", *args],
+        [sys.executable, "-m", "validator", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import build_firm, write_yaml
+from support import SHIPPED_POLICY, build_firm, policy_variant, tiercheck, write_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "policy" / "cpn-services-2026-03-01.yaml"
+EXAMPLES = ROOT / "examples"
+NORTHWIND = EXAMPLES / "firms" / "northwind-advisory.yaml"
 POLICIES = ROOT / "tests" / "policies"
 AS_OF = "2026-11-25"
-
-
-def tiercheck(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
 
 
 def evaluate_json(*args: str | Path) -> tuple[int, Any]:
@@ -50,7 +39,7 @@ def test_json_on_one_file_prints_one_object_with_the_fields_cli_md_requires(sele
     assert doc["as_of"] == AS_OF
     assert doc["policy"]["id"] == "cpn-services"
     assert doc["policy"]["version"] == "2026.1"
-    assert doc["policy"]["sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
+    assert doc["policy"]["sha256"] == hashlib.sha256(SHIPPED_POLICY.read_bytes()).hexdigest()
     assert doc["eligible_tier"] == "select"
     values = {name: doc["metrics"][name]["value"] for name in doc["metrics"]}
     assert values == {
@@ -173,7 +162,9 @@ def test_policy_check_exits_0_on_every_fixture_policy() -> None:
 
 @pytest.fixture
 def invalid_policy(tmp_path: Path) -> Path:
-    text = SHIPPED.read_text(encoding="utf-8").replace("window: activity\n", "window: recent_activity\n", 1)
+    text = SHIPPED_POLICY.read_text(encoding="utf-8").replace(
+        "window: activity\n", "window: recent_activity\n", 1
+    )
     path = tmp_path / "invalid.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -206,7 +197,7 @@ def test_a_message_naming_an_optional_field_the_record_lacks_is_not_an_internal_
     # A policy may word a reason with a field of the record ({email} of a person). A person without
     # an email must still be evaluated and reported; at worst the policy is refused up front (exit 2,
     # located), never an internal error.
-    text = SHIPPED.read_text(encoding="utf-8").replace(
+    text = SHIPPED_POLICY.read_text(encoding="utf-8").replace(
         'message: "left the firm on {value}"', 'message: "{email} left the firm on {value}"', 1
     )
     policy = tmp_path / "policy.yaml"
@@ -223,3 +214,84 @@ def test_a_message_naming_an_optional_field_the_record_lacks_is_not_an_internal_
     excluded = json.loads(r.stdout)["metrics"]["certified_people"]["excluded"]
     assert [e["reason"] for e in excluded] == ["left-firm"]
     assert "left the firm on 2026-10-01" in excluded[0]["message"]
+
+
+def test_no_invalid_example_produces_a_traceback() -> None:
+    r = tiercheck("evaluate", str(EXAMPLES / "invalid"), "--format", "jsonl", "--as-of", "2026-11-25")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert all("errors" in json.loads(line) for line in r.stdout.splitlines())
+
+
+def test_the_bundled_example_is_select_with_each_exclusion_reason_and_its_standing() -> None:
+    r = tiercheck("evaluate", str(NORTHWIND), "--as-of", "2026-11-25", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["file"] == str(NORTHWIND)
+    assert doc["firm"] | {"joined_on": None} == {
+        "id": "northwind-advisory",
+        "name": "Northwind Advisory",
+        "joined_on": None,
+    }
+    assert doc["as_of"] == "2026-11-25" and doc["eligible_tier"] == "select"
+    assert {"id": "cpn-services", "version": "2026.1"}.items() <= doc["policy"].items()
+    assert len(doc["policy"]["sha256"]) == 64 and len(doc["file_sha256"]) == 64
+    values = {k: v["value"] for k, v in doc["metrics"].items()}
+    assert values == {
+        "certified_people": 29,
+        "customers_in_production": 3,
+        "production_regions": 2,
+        "public_stories": 2,
+        "joint_business_plan": 0,
+    }
+    excluded = {o["id"]: o["reason"] for o in doc["metrics"]["certified_people"]["excluded"]}
+    assert excluded == {
+        "p-marcus": "left-firm",
+        "p-lars": "inactive",
+        "p-mei": "no-current-credential",
+        "p-pedro": "no-current-credential",
+        "p-zofia": "no-current-credential",
+    }
+    assert doc["standing"] == {"tier": "select", "since": "2026-10-01"}
+    assert doc["next_review"]["on"] == "2026-12-31" and doc["pending_demotion"] is None
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        (
+            "{metric: certified_people, at_least: 10}",
+            "{metric: certified_persons, at_least: 10}",
+            "unknown metric 'certified_persons'",
+        ),
+        (
+            "    from: customers_in_production",
+            "    from: public_stories",
+            "metric 'public_stories' must be declared before 'production_regions' uses it",
+        ),
+        ("test: is_true", "test: is_truthy", "'is_truthy' is not one of"),
+        ("        reason: anonymous\n", "", "missing required key 'reason'"),
+        ("at_risk_days: 90", "at_risk_days: 90\nat_risk_days: 30", "duplicate key 'at_risk_days'"),
+    ],
+    ids=["unknown-metric", "metric-used-before-declared", "unknown-test", "missing-reason", "duplicate-key"],
+)
+def test_policy_problems_are_located(tmp_path, old, new, message) -> None:
+    broken = policy_variant(tmp_path / "p.yaml", (old, new))
+    r = tiercheck("policy", "check", str(broken))
+    assert r.returncode == 1
+    line = next(row for row in r.stdout.splitlines() if message in row)
+    assert line.startswith(f"{broken}:") and int(line.split(":")[1]) > 1
+
+
+def test_two_versions_taking_effect_on_the_same_day_are_refused(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text(SHIPPED_POLICY.read_text())
+    (tmp_path / "b.yaml").write_text(
+        SHIPPED_POLICY.read_text().replace('version: "2026.1"', 'version: "2026.2"')
+    )
+    r = tiercheck("policy", "check", str(tmp_path))
+    assert r.returncode == 1 and "takes effect on 2026-03-01, as" in r.stdout
+
+
+def test_a_policy_path_that_does_not_exist_is_exit_2_without_a_traceback(select_file, tmp_path) -> None:
+    r = tiercheck("evaluate", select_file, "--as-of", AS_OF, "--policy", tmp_path / "nope")
+    assert r.returncode == 2 and "the policy is invalid" in r.stderr
+    assert "Traceback" not in r.stderr

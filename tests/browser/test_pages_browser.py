@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import firm, write_yaml
+from support import firm, tiercheck, write_yaml
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +40,9 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def tiercheck(*args: str) -> str:
-    r = subprocess.run(
-        [sys.executable, "-m", "validator", *args], capture_output=True, text=True, timeout=120
-    )
+def run_ok(*args: str) -> str:
+    """Run the command line; it must succeed. Its output."""
+    r = tiercheck(*args)
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -66,7 +63,7 @@ def visit(browser: Any, page_file: Path, width: int, height: int) -> tuple[Any, 
 @pytest.fixture(scope="module")
 def evidence(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pack")
-    tiercheck("report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(out))
+    run_ok("report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(out))
     return out / "evidence.html"
 
 
@@ -74,7 +71,7 @@ def evidence(tmp_path_factory) -> Path:
 def overview(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("overview") / "overview.html"
     out.write_text(
-        tiercheck("summary", str(ROOT / "examples" / "firms"), "--as-of", "2026-11-25", "--format", "html")
+        run_ok("summary", str(ROOT / "examples" / "firms"), "--as-of", "2026-11-25", "--format", "html")
     )
     return out
 
@@ -114,7 +111,7 @@ def test_hostile_firm_text_stays_text_in_the_browser(browser, tmp_path):
     data = firm(name=hostile, active_on="2026-11-20")
     data["people"][0]["name"] = hostile
     data["stories"][0]["title"] = hostile
-    tiercheck(
+    run_ok(
         "report", str(write_yaml(tmp_path / "f.yaml", data)), "--as-of", "2026-11-25", "--out", str(tmp_path)
     )
     evidence = tmp_path / "evidence.html"
