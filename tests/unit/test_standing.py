@@ -143,3 +143,34 @@ def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicyS
 
 def test_no_standing_before_the_firm_joined(shipped: PolicySet) -> None:
     assert compute_standing(shipped, firm(joined_on="2026-06-10"), D("2026-06-09")) is None
+
+
+def test_the_next_look_notice_is_previewed_with_todays_data_and_none_once_a_notice_is_pending(
+    shipped: PolicySet,
+) -> None:
+    # Select since the launch review; last active 2026-09-15, so stale (90 days) from 2026-12-14.
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    fresh = compute_standing(shipped, data, D("2026-11-25"))
+    assert fresh is not None and fresh.tier == "select" and fresh.pending_demotion is None
+    assert fresh.look_notice is not None
+    assert (fresh.look_notice.given_on, fresh.look_notice.effective_on, fresh.look_notice.to_tier) == (
+        D("2026-12-31"),
+        D("2027-03-31"),
+        "registered",
+    )
+    noticed = compute_standing(shipped, data, D("2026-12-31"))
+    assert noticed is not None and noticed.pending_demotion is not None and noticed.look_notice is None
+
+
+def test_the_look_notice_turns_on_the_last_active_day_leaving_the_window_on_the_look_day(
+    shipped: PolicySet,
+) -> None:
+    # Select at the launch review thanks to September activity; last active 2026-10-02, which leaves
+    # the 90-day window on 2026-12-31, the look day itself; a day later it is still inside.
+    data = firm(joined_on="2026-06-10", active_on="2026-10-02", activity=("2026-09-20",))
+    s = compute_standing(shipped, data, D("2026-11-25"))
+    assert s is not None and s.tier == "select"
+    assert s.look_notice is not None and s.look_notice.effective_on == D("2027-03-31")
+    later = firm(joined_on="2026-06-10", active_on="2026-10-03", activity=("2026-09-20",))
+    kept = compute_standing(shipped, later, D("2026-11-25"))
+    assert kept is not None and kept.tier == "select" and kept.look_notice is None
