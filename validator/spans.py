@@ -49,7 +49,10 @@ def intersect(a: Spans, b: Spans) -> Spans:
 
 def contains(spans: Spans, on: date) -> bool:
     """Whether `on` is one of the days."""
-    return any(first <= on < end for first, end in spans)
+    for first, end in spans:  # sorted: the first span ending after `on` decides
+        if on < end:
+            return first <= on
+    return False
 
 
 def _from(value: str | None) -> Spans:
