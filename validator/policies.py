@@ -165,6 +165,7 @@ def _meaning_problems(file: str, located: Located) -> list[Problem]:
     found: list[tuple[Path_, str]] = []
     windows = set(doc["windows"])
     metric_ids: set[str] = set()
+    derived: set[str] = set()
 
     def rules(path: Path_, items: list[dict[str, Any]]) -> None:
         for i, rule in enumerate(items):
@@ -188,6 +189,14 @@ def _meaning_problems(file: str, located: Located) -> list[Problem]:
                     f"metric {metric['from']!r} must be declared before {metric['id']!r} uses it",
                 )
             )
+        elif metric.get("from") in derived:
+            found.append(
+                (
+                    ("metrics", i, "from"),
+                    f"metric {metric['from']!r} counts another metric's records; 'from' must name a "
+                    "metric with 'records'",
+                )
+            )
         if "records" in metric and metric["records"] not in RECORD_LISTS:
             found.append(
                 (
@@ -196,6 +205,8 @@ def _meaning_problems(file: str, located: Located) -> list[Problem]:
                 )
             )
         metric_ids.add(metric["id"])
+        if "from" in metric:
+            derived.add(metric["id"])
         rules(("metrics", i, "rules"), metric.get("rules", []))
     tier_ids: set[str] = set()
     for i, tier in enumerate(doc["tiers"]):

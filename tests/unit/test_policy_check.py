@@ -79,6 +79,17 @@ def test_a_tier_requiring_an_unknown_metric_is_located_at_the_requirement(tmp_pa
     assert problem.message == "unknown metric 'case_studies'"
 
 
+def test_a_from_metric_that_is_itself_derived_is_refused_not_counted_as_zero(tmp_path) -> None:
+    again = "  - id: regions_again\n    from: production_regions\n    key: customer.region\n\n"
+    text = changed(("  - id: public_stories\n", again + "  - id: public_stories\n"))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, "from: production_regions"))
+    assert problem.message == (
+        "metric 'production_regions' counts another metric's records; "
+        "'from' must name a metric with 'records'"
+    )
+
+
 REGIONS_METRIC = """\
   - id: production_regions
     label: Regions with customers in production
