@@ -197,7 +197,9 @@ def _value(
     group = _getter(metric.group_by, links, indexes)
     groups: dict[Any, set[Any]] = {}
     for r in records:
-        groups.setdefault(group(r), set()).add(key(r))
+        g, k = group(r), key(r)
+        if g is not None and k is not None:  # an absent key or group adds nothing
+            groups.setdefault(g, set()).add(k)
     return max((len(keys) for keys in groups.values()), default=0)
 
 

@@ -16,14 +16,20 @@ day = lru_cache(maxsize=16384)(date.fromisoformat)
 
 @lru_cache(maxsize=16384)
 def term_end(start: str, days: int, months: int) -> date:
-    """The day a term starting on `start` ends."""
-    return add_term(day(start), {"days": days} if days else {"months": months})
+    """The day a term starting on `start` ends; past the calendar's end (year 9999), its last day."""
+    try:
+        return add_term(day(start), {"days": days} if days else {"months": months})
+    except (OverflowError, ValueError):
+        return date.max
 
 
 @lru_cache(maxsize=16384)
 def leaves(on: str, days: int, months: int) -> date:
-    """The first as-of date whose window (days or months long) no longer holds `on`."""
-    return leaves_window(day(on), {"days": days} if days else {"months": months})
+    """The first as-of date whose window (days or months long) no longer holds `on`; at most date.max."""
+    try:
+        return leaves_window(day(on), {"days": days} if days else {"months": months})
+    except (OverflowError, ValueError):
+        return date.max
 
 
 def term_key(term: dict[str, Any]) -> tuple[int, int]:
@@ -206,6 +212,8 @@ def _within_term(rule: dict[str, Any]) -> Test:
 
     def test(record: dict[str, Any], ctx: Context) -> Verdict:
         ends = end(record)
+        if ends is None and start(record) is None:  # no term to be within
+            return _fail(rule, record, ctx, end=f"(no {rule['start']})")
         ends = term_end(start(record), *(own_term or ctx.default_term)) if ends is None else day(ends)
         if ctx.as_of < ends:
             return ends

@@ -110,8 +110,10 @@ def _within_term(rule: dict[str, Any], policy: dict[str, Any]) -> SpanTest:
     term = term_key(default)
 
     def spans(record: dict[str, Any]) -> Spans:
-        ends = end(record)
-        return _until(term_end(start(record), *term) if ends is None else day(ends))
+        ends, begins = end(record), start(record)
+        if ends is None:
+            return NEVER if begins is None else _until(term_end(begins, *term))
+        return _until(day(ends))
 
     return spans
 

@@ -27,6 +27,7 @@ from support import (
 from validator.evaluate import eligible_tier, evaluate
 from validator.policies import PolicySet, load_policies
 from validator.result import Evaluation
+from validator.standing import compute_standing
 from validator.validate import check_file
 
 SHIPPED: PolicySet = load_policies()
@@ -503,3 +504,23 @@ def test_the_builder_makes_valid_firm_files(tmp_path) -> None:
     for name, firm_data in {"one.yaml": data, "select.yaml": select_firm()}.items():
         checked = check_file(write_yaml(tmp_path / name, firm_data))
         assert checked.problems == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.update(last_active_on="9999-12-01"),
+        lambda p: p["credentials"].append(credential(issued_on="9999-06-01")),
+        lambda p: p["credentials"].append(credential(issued_on="9999-12-31")),
+    ],
+    ids=["active-in-9999", "issued-in-9999-with-no-expiry", "issued-on-the-calendars-last-day"],
+)
+def test_dates_at_the_end_of_the_calendar_are_valid_and_evaluate_without_overflow(tmp_path, change) -> None:
+    data = build_firm(people=11, customers=2, stories=1)  # Select even if the changed person did not count
+    change(data["people"][0])
+    checked = check_file(str(write_yaml(tmp_path / "far.yaml", data)))
+    assert checked.valid, checked.problems
+    assert run(checked.data).eligible_tier == "select"
+    standing = compute_standing(SHIPPED, checked.data, D)
+    assert standing is not None and standing.next_review is not None  # active only lately: Select at the
+    assert (standing.next_review.on, standing.next_review.tier_after) == (date(2027, 1, 1), "select")  # next

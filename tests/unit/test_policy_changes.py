@@ -20,6 +20,7 @@ from support import (
     deployment,
     firm_of,
     person,
+    policy_variant,
     story,
 )
 
@@ -186,6 +187,25 @@ def test_customers_in_one_region_counts_only_production_customers_once_each() ->
     result = run(ONE_REGION, data)
     assert result.metrics["customers_in_production"].value == 2
     assert (result.metrics["customers_in_one_region"].value, result.eligible_tier) == (1, "registered")
+
+
+def test_a_record_without_the_key_or_group_adds_nothing_to_a_grouped_metric(tmp_path) -> None:
+    grouped = policy_variant(
+        tmp_path / "stories-by-region.yaml",
+        (
+            "  - id: public_stories\n    label: Public customer stories\n    records: stories\n    key: id\n",
+            "  - id: public_stories\n    label: Public customer stories\n    records: stories\n"
+            "    key: customer\n    group_by: customer.region\n",
+        ),
+    )
+    policy = load_policies(grouped).in_effect(D)
+    data = build_firm(people=10, customers=2, stories=1, regions=("emea", "apac"))
+    data["stories"] = [story(0)]  # names no customer: no key and no region
+    result = evaluate(policy, data, D)
+    assert (result.metrics["public_stories"].value, result.eligible_tier) == (0, "registered")
+    assert eligible_tier(policy, data, D) == "registered"
+    data["stories"] = [story(0, "c-0"), story(1, "c-0"), story(2, "c-1")]  # one customer per region
+    assert evaluate(policy, data, D).metrics["public_stories"].value == 1
 
 
 # --- two versions in one folder ----------------------------------------------------------------------

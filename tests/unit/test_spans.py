@@ -119,3 +119,14 @@ def test_the_span_half_open_end_is_the_first_day_out() -> None:
 
 def test_every_rule_test_has_its_spans() -> None:
     assert spans.PRIMITIVES.keys() == rules.PRIMITIVES.keys()
+
+
+def test_a_term_with_neither_start_nor_end_fails_on_every_day_instead_of_crashing() -> None:
+    rule = {"test": "within_term", "start": "consent.given_on", "end": "withdrawn_on", "reason": "no-term"}
+    rule["message"] = "is outside its term, which ends on {end}"
+    policy = _load(SHIPPED_POLICY).doc
+    record: dict[str, Any] = {"id": "s-1"}
+    verdict = rules.compile_rule(rule)(record, Context.build(date(2028, 2, 29), policy))
+    assert isinstance(verdict, Failed) and verdict.reason == "no-term"
+    assert "(no consent.given_on)" in verdict.message
+    assert spans.compile_spans([rule], policy)(record) == NEVER
