@@ -17,8 +17,11 @@ SpanTest = Callable[[dict[str, Any]], Spans]
 
 def union(spans: Iterable[Span]) -> Spans:
     """The days in any of the spans, as sorted disjoint spans."""
+    ordered = sorted(spans)
+    if len(ordered) == 1:  # the common case: one date, one credential
+        return tuple(ordered) if ordered[0][0] < ordered[0][1] else NEVER
     out: list[Span] = []
-    for first, end in sorted(spans):
+    for first, end in ordered:
         if first >= end:
             continue
         if out and first <= out[-1][1]:
@@ -86,9 +89,6 @@ def _in_window(rule: dict[str, Any], policy: dict[str, Any]) -> SpanTest:
         for get in fields:
             value = get(record)
             days.update(value if isinstance(value, list) else (value,))
-        if len(days) == 1:
-            on = days.pop()
-            return NEVER if on is None else ((day(on), leaves(on, *term)),)
         return union((day(on), leaves(on, *term)) for on in days if on is not None)
 
     return spans
@@ -150,8 +150,7 @@ def _any(rule: dict[str, Any], policy: dict[str, Any]) -> SpanTest:
         items = record.get(of)
         if not isinstance(items, list):
             return NEVER
-        found = [span for item in items for span in each(item)]
-        return tuple(found) if len(found) < 2 else union(found)
+        return union(span for item in items for span in each(item))
 
     return spans
 
