@@ -10,6 +10,7 @@ from typing import Any
 
 from .evaluate import eligible_tier
 from .policies import Policy
+from .rules import default_term
 
 
 def _term(spec: dict[str, Any]) -> str:
@@ -53,10 +54,7 @@ def _keyed(what: str, old: dict[str, Any], new: dict[str, Any], show: Any) -> li
 def _credentials(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     out = []
     if not _same(old.get("default_term"), new.get("default_term")):
-        out.append(
-            f"default credential term: {_term(old.get('default_term', {'months': 12}))} -> "
-            f"{_term(new.get('default_term', {'months': 12}))}"
-        )
+        out.append(f"default credential term: {_term(default_term(old))} -> {_term(default_term(new))}")
 
     def span(c: dict[str, Any]) -> str:
         return f"counts from {c['from']}" + (f" until {c['until']}" if "until" in c else "")

@@ -32,6 +32,12 @@ def leaves(on: str, days: int, months: int) -> date:
         return date.max
 
 
+def default_term(credentials: dict[str, Any]) -> dict[str, Any]:
+    """A policy's `credentials.default_term`; the policy language's default is 12 months."""
+    term: dict[str, Any] = credentials.get("default_term", {"months": 12})
+    return term
+
+
 def term_key(term: dict[str, Any]) -> tuple[int, int]:
     """A policy term ({days: N} or {months: N}) as (days, months)."""
     return term.get("days", 0), term.get("months", 0)
@@ -75,7 +81,7 @@ class Context:
             for c in creds.get("accepted", ())
             if c["from"] <= iso and ("until" not in c or iso < c["until"])
         }
-        return cls(as_of, iso, windows, accepted, term_key(creds.get("default_term", {"months": 12})))
+        return cls(as_of, iso, windows, accepted, term_key(default_term(creds)))
 
 
 class Via(NamedTuple):
@@ -211,10 +217,10 @@ def _within_term(rule: dict[str, Any]) -> Test:
     own_term = term_key(rule["default_term"]) if "default_term" in rule else None
 
     def test(record: dict[str, Any], ctx: Context) -> Verdict:
-        ends = end(record)
-        if ends is None and start(record) is None:  # no term to be within
+        ends, begins = end(record), start(record)
+        if ends is None and begins is None:  # no term to be within
             return _fail(rule, record, ctx, end=f"(no {rule['start']})")
-        ends = term_end(start(record), *(own_term or ctx.default_term)) if ends is None else day(ends)
+        ends = term_end(begins, *(own_term or ctx.default_term)) if ends is None else day(ends)
         if ctx.as_of < ends:
             return ends
         return _fail(rule, record, ctx, end=ends.isoformat())

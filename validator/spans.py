@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from .rules import day, getter, is_present, leaves, term_end, term_key
+from .rules import day, default_term, getter, is_present, leaves, term_end, term_key
 
 Span = tuple[date, date]  # as-of dates from the first up to, not including, the second
 Spans = tuple[Span, ...]  # sorted, disjoint, not touching
@@ -106,8 +106,7 @@ def _not_before_window(rule: dict[str, Any], policy: dict[str, Any]) -> SpanTest
 
 def _within_term(rule: dict[str, Any], policy: dict[str, Any]) -> SpanTest:
     start, end = getter(rule["start"]), getter(rule["end"])
-    default = rule.get("default_term") or policy.get("credentials", {}).get("default_term", {"months": 12})
-    term = term_key(default)
+    term = term_key(rule.get("default_term") or default_term(policy.get("credentials", {})))
 
     def spans(record: dict[str, Any]) -> Spans:
         ends, begins = end(record), start(record)
