@@ -62,7 +62,7 @@ class Standing:
     history: list[Change] = field(default_factory=list)
     pending_demotion: Notice | None = None
     next_review: NextReview | None = None
-    look_notice: Notice | None = None  # what the next demotion look would give, with today's data
+    look_notice: Notice | None = None  # with look_ahead: what the next demotion look would give
 
 
 def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
@@ -161,8 +161,14 @@ def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, t
     return _notice(policy, eligible, tier, look.on)
 
 
-def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> Standing | None:
-    """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined."""
+def compute_standing(
+    policies: PolicySet, data: dict[str, Any], as_of: date, *, look_ahead: bool = False
+) -> Standing | None:
+    """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined.
+
+    With `look_ahead`, also the notice the next demotion look would give (`look_notice`), which
+    only the summary's shortlist needs.
+    """
     firm = data["firm"]
     joined = date.fromisoformat(firm["joined_on"])
     if as_of < joined:
@@ -183,7 +189,7 @@ def compute_standing(policies: PolicySet, data: dict[str, Any], as_of: date) -> 
         elif _can_move(policies.in_effect(review.on), standing, review):
             standing.next_review = _preview(eligibility, standing, review)
             break
-    if standing.pending_demotion is None:
+    if look_ahead and standing.pending_demotion is None:
         standing.look_notice = _notice_at_next_look(eligibility, as_of, joined, standing.tier)
     return standing
 

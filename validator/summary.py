@@ -47,7 +47,7 @@ class FirmLine:
 def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date) -> FirmLine:
     """Evaluate one valid firm for the summary: tier, standing, next-tier shortfalls, demotion at the look."""
     result = evaluate(policies.in_effect(as_of), data, as_of, file=file)
-    standing = compute_standing(policies, data, as_of)
+    standing = compute_standing(policies, data, as_of, look_ahead=True)
     nxt = result.next_tier
     shortfalls = tuple(
         Shortfall(r.metric, r.label, r.value, r.threshold)

@@ -150,7 +150,7 @@ def test_the_next_look_notice_is_previewed_with_todays_data_and_none_once_a_noti
 ) -> None:
     # Select since the launch review; last active 2026-09-15, so stale (90 days) from 2026-12-14.
     data = firm(joined_on="2026-06-10", active_on="2026-09-15")
-    fresh = compute_standing(shipped, data, D("2026-11-25"))
+    fresh = compute_standing(shipped, data, D("2026-11-25"), look_ahead=True)
     assert fresh is not None and fresh.tier == "select" and fresh.pending_demotion is None
     assert fresh.look_notice is not None
     assert (fresh.look_notice.given_on, fresh.look_notice.effective_on, fresh.look_notice.to_tier) == (
@@ -158,7 +158,7 @@ def test_the_next_look_notice_is_previewed_with_todays_data_and_none_once_a_noti
         D("2027-03-31"),
         "registered",
     )
-    noticed = compute_standing(shipped, data, D("2026-12-31"))
+    noticed = compute_standing(shipped, data, D("2026-12-31"), look_ahead=True)
     assert noticed is not None and noticed.pending_demotion is not None and noticed.look_notice is None
 
 
@@ -168,9 +168,9 @@ def test_the_look_notice_turns_on_the_last_active_day_leaving_the_window_on_the_
     # Select at the launch review thanks to September activity; last active 2026-10-02, which leaves
     # the 90-day window on 2026-12-31, the look day itself; a day later it is still inside.
     data = firm(joined_on="2026-06-10", active_on="2026-10-02", activity=("2026-09-20",))
-    s = compute_standing(shipped, data, D("2026-11-25"))
+    s = compute_standing(shipped, data, D("2026-11-25"), look_ahead=True)
     assert s is not None and s.tier == "select"
     assert s.look_notice is not None and s.look_notice.effective_on == D("2027-03-31")
     later = firm(joined_on="2026-06-10", active_on="2026-10-03", activity=("2026-09-20",))
-    kept = compute_standing(shipped, later, D("2026-11-25"))
+    kept = compute_standing(shipped, later, D("2026-11-25"), look_ahead=True)
     assert kept is not None and kept.tier == "select" and kept.look_notice is None
