@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import line_of
+from support import SHIPPED_POLICY
 
 from validator.policies import PolicyError, load_policies
 from validator.problem import Problem
 
-SHIPPED = Path(__file__).resolve().parents[2] / "policy" / "cpn-services-2026-03-01.yaml"
-TEXT = SHIPPED.read_text(encoding="utf-8")
+TEXT = SHIPPED_POLICY.read_text(encoding="utf-8")
 
 
 def changed(*replacements: tuple[str, str]) -> str:
@@ -23,14 +24,6 @@ def changed(*replacements: tuple[str, str]) -> str:
         assert text.count(old) == 1, f"{old!r} is not unique in the shipped policy"
         text = text.replace(old, new, 1)
     return text
-
-
-def line_of(text: str, needle: str, start: int = 1) -> int:
-    """The 1-based number of the first line at or after `start` containing `needle`."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if number >= start and needle in line:
-            return number
-    raise AssertionError(f"{needle!r} is not in the text")
 
 
 def problems(path: Path) -> list[Problem]:
@@ -48,7 +41,7 @@ def only_problem(tmp_path: Path, text: str) -> tuple[Path, Problem]:
 
 
 def test_the_shipped_policy_has_no_problems() -> None:
-    assert [p.version for p in load_policies(SHIPPED).versions] == ["2026.1"]
+    assert [p.version for p in load_policies(SHIPPED_POLICY).versions] == ["2026.1"]
 
 
 def test_an_unknown_window_in_a_rule_is_located_at_the_rule(tmp_path) -> None:
