@@ -1,4 +1,4 @@
-"""`tiercheck evaluate` and `tiercheck policy check` as CI jobs call them (docs/cli.md), in a subprocess."""
+"""`tiercheck evaluate` and `tiercheck policy check` as CI jobs call them (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from support import SHIPPED_POLICY, build_firm, policy_variant, tiercheck, write_yaml
+
+from validator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -295,3 +297,26 @@ def test_a_policy_path_that_does_not_exist_is_exit_2_without_a_traceback(select_
     r = tiercheck("evaluate", select_file, "--as-of", AS_OF, "--policy", tmp_path / "nope")
     assert r.returncode == 2 and "the policy is invalid" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_plan_naming_only_the_firms_sponsor_is_valid_and_excluded_while_the_other_tiers_evaluate(
+    tmp_path, suffix, capsys
+) -> None:
+    data = build_firm(people=10, customers=2, stories=1, regions=("emea", "apac"))
+    data["firm"]["joint_business_plan"] = {
+        "signed_on": "2026-05-01",
+        "executive_sponsors": {"firm": "Dana Whitfield"},
+    }
+    path = tmp_path / f"half-plan{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        write_yaml(path, data)
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(path), "--as-of", AS_OF, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["eligible_tier"] == "select"
+    plan = doc["metrics"]["joint_business_plan"]
+    assert (plan["value"], [o["reason"] for o in plan["excluded"]]) == (0, ["no-anthropic-sponsor"])
