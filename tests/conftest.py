@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: firm files on disk, and the command line run as a real subprocess."""
+"""Fixtures shared by every test: firm files on disk, and the command line run in this process."""
 
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ changes exactly the one field whose edge it is about. Dates are ISO strings, as 
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -15,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from validator.cli import main
 
 SHIPPED_POLICY = Path(__file__).resolve().parents[1] / "policy" / "cpn-services-2026-03-01.yaml"
 
@@ -212,17 +217,40 @@ def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:
 
 
 def tiercheck(
-    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a real subprocess, as a CI job would."""
-    return subprocess.run(
-        [sys.executable, "-m", "validator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
+    """Run the command line in this process, as `validator.cli.main(argv)`, with its output captured.
+
+    `env` replaces the environment and `cwd` the working directory for the run only; `input` is standard
+    input. The result has the shape `subprocess.run` gives, so a test reads `returncode`, `stdout`, `stderr`.
+    """
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd, saved_stdin = dict(os.environ), Path.cwd(), sys.stdin
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.StringIO(input or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(argv)
+            except SystemExit as exc:  # argparse: --help, --version, bad usage
+                status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+                if isinstance(exc.code, str):
+                    err.write(exc.code + "\n")
+    finally:
+        sys.stdin = saved_stdin
+        os.chdir(saved_cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["tiercheck", *argv], status, out.getvalue(), err.getvalue())
 
 
 class Page(HTMLParser):

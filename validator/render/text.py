@@ -57,9 +57,9 @@ def _standing_lines(e: Evaluation) -> list[str]:
     s = e.standing
     if s is None:
         return []
+    awarded = next((c for c in reversed(s.history) if c.from_tier != c.to_tier), None)
     lines = [
-        f"  standing: {_tier(e, s.tier)} since {s.since}"
-        + (f" ({s.history[-1].label.lower()})" if s.history else "")
+        f"  standing: {_tier(e, s.tier)} since {s.since}" + (f" ({awarded.label.lower()})" if awarded else "")
     ]
     if s.pending_demotion:
         p = s.pending_demotion
