@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import lru_cache
 
 ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A length of time: a number of days, or of months (exactly one of them is non-zero)."""
+
+    days: int = 0
+    months: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.days} days" if self.days else f"{self.months} months"
 
 
 def add_months(day: date, months: int) -> date:
@@ -16,29 +28,51 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def add_term(day: date, term: dict[str, Any]) -> date:
-    """`day` plus a policy term: {days: N} or {months: N}."""
-    if "days" in term:
-        return day + timedelta(days=term["days"])
-    return add_months(day, term["months"])
+def add_term(day: date, term: Term) -> date:
+    """`day` plus a term."""
+    if term.days:
+        return day + timedelta(days=term.days)
+    return add_months(day, term.months)
 
 
-def window_first(as_of: date, window: dict[str, Any]) -> date:
-    """The first day inside a window ending on `as_of`: {days: N} is as_of-(N-1) .. as_of;
-    {months: N} starts the day after the same date N months earlier."""
-    if "days" in window:
-        return as_of - timedelta(days=window["days"] - 1)
-    return add_months(as_of, -window["months"]) + ONE_DAY
+def window_first(as_of: date, window: Term) -> date:
+    """The first day inside a window ending on `as_of`: N days is as_of-(N-1) .. as_of;
+    N months starts the day after the same date N months earlier."""
+    if window.days:
+        return as_of - timedelta(days=window.days - 1)
+    return add_months(as_of, -window.months) + ONE_DAY
 
 
-def leaves_window(day: date, window: dict[str, Any]) -> date:
+def leaves_window(day: date, window: Term) -> date:
     """The first as-of date whose window no longer contains `day`."""
-    if "days" in window:
-        return day + timedelta(days=window["days"])
+    if window.days:
+        return day + timedelta(days=window.days)
     # window_first is monotonic in as_of; step from the estimate to the exact edge.
-    candidate = add_months(day, window["months"])
+    candidate = add_months(day, window.months)
     while window_first(candidate, window) > day:
         candidate -= ONE_DAY
     while window_first(candidate, window) <= day:
         candidate += ONE_DAY
     return candidate
+
+
+# Firm files repeat the same few dozen dates: parse and step each once.
+day = lru_cache(maxsize=16384)(date.fromisoformat)
+
+
+@lru_cache(maxsize=16384)
+def term_end(start: str, term: Term) -> date:
+    """The day a term starting on `start` ends; past the calendar's end (year 9999), its last day."""
+    try:
+        return add_term(day(start), term)
+    except (OverflowError, ValueError):
+        return date.max
+
+
+@lru_cache(maxsize=16384)
+def leaves(on: str, window: Term) -> date:
+    """The first as-of date whose window no longer holds `on`; at most date.max."""
+    try:
+        return leaves_window(day(on), window)
+    except (OverflowError, ValueError):
+        return date.max

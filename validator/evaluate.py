@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from .policies import Metric, Policy
+from .language.model import Metric, Policy, Tier
+from .language.rules import Context, Failed, Via
+from .language.spans import Spans, contains
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
-from .rules import Context, Failed, Via, run_rules
-from .spans import Spans, contains
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -18,11 +18,10 @@ def evaluate(
     policy: Policy, data: dict[str, Any], as_of: date, *, file: str = "", sha256: str = ""
 ) -> Evaluation:
     """The firm's metrics, tier and at-risk records as of `as_of` under `policy`."""
-    doc = policy.doc
-    ctx = Context.build(as_of, doc)
-    links, indexes = _links(doc, data)
+    ctx = Context.build(as_of, policy.windows)
+    links, indexes = _links(policy, data)
     metrics: dict[str, MetricResult] = {}
-    horizon = as_of + timedelta(days=doc.get("at_risk_days", 0))
+    horizon = as_of + timedelta(days=policy.at_risk_days)
     at_risk: list[Outcome] = []
     for metric in policy.metrics:
         if metric.derived_from is not None:
@@ -38,18 +37,16 @@ def evaluate(
         at_risk.extend(_at_risk(counted, keys, horizon))
     tiers = [
         TierCheck(
-            t["id"],
-            t.get("label", t["id"]),
-            t.get("partner", True),
+            t.id,
+            t.label,
+            t.partner,
             tuple(
-                Requirement(
-                    r["metric"], metrics[r["metric"]].label, metrics[r["metric"]].value, r["at_least"]
-                )
-                for r in t["requires"]
+                Requirement(r.metric, metrics[r.metric].label, metrics[r.metric].value, r.at_least)
+                for r in t.requires
             ),
-            tuple(t.get("benefits", ())),
+            t.benefits,
         )
-        for t in doc["tiers"]
+        for t in policy.tiers
     ]
     at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
     return Evaluation(
@@ -58,7 +55,7 @@ def evaluate(
         firm=data.get("firm", {}),
         as_of=as_of,
         policy=PolicyRef(policy.id, policy.version, policy.effective_from, policy.sha256, policy.path),
-        eligible_tier=_eligible(doc, data, ctx.iso, lambda metric, n: metrics[metric].value >= n),
+        eligible_tier=_eligible(policy.tiers, data, ctx.iso, lambda metric, n: metrics[metric].value >= n),
         metrics=metrics,
         tiers=tiers,
         windows={
@@ -66,7 +63,7 @@ def evaluate(
             for w in ctx.windows.values()
         },
         at_risk=at_risk,
-        warnings=_warnings(data, doc),
+        warnings=_warnings(data, policy),
     )
 
 
@@ -83,15 +80,15 @@ class Timeline:
     """
 
     def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
-        self.doc, self.data = policy.doc, data
-        self.links, self.indexes = _links(policy.doc, data)
+        self.tiers, self.data = policy.tiers, data
+        self.links, self.indexes = _links(policy, data)
         self.metrics = {m.id: m for m in policy.metrics}
         self.rows: dict[str, list[tuple[Spans, dict[str, Any]]]] = {}
         self.bounds: dict[str, int] = {}
 
     def tier_on(self, on: date) -> str | None:
         """The tier the firm is eligible for on `on`."""
-        return _eligible(self.doc, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on))
+        return _eligible(self.tiers, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on))
 
     def _reaches(self, metric_id: str, threshold: int, on: date) -> bool:
         metric = self.metrics[metric_id]
@@ -109,22 +106,22 @@ class Timeline:
 
 
 def _eligible(
-    doc: dict[str, Any], data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
+    tiers: tuple[Tier, ...], data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
-    for tier in doc["tiers"]:
-        if not all(meets(r["metric"], r["at_least"]) for r in tier["requires"]):
+    for tier in tiers:
+        if not all(meets(r.metric, r.at_least) for r in tier.requires):
             break
-        eligible = tier["id"]
+        eligible = tier.id
     return eligible
 
 
-def _links(doc: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+def _links(policy: Policy, data: dict[str, Any]) -> tuple[Mapping[str, str], dict[str, dict[str, Any]]]:
     """The policy's link fields, and an index by id of every list they point into."""
-    links: dict[str, str] = doc.get("links", {})
+    links = policy.links
     return links, {name: {r["id"]: r for r in data.get(name, ())} for name in set(links.values())}
 
 
@@ -148,15 +145,14 @@ def _outcomes(
     metric: Metric,
     records: list[dict[str, Any]],
     ctx: Context,
-    links: dict[str, str],
+    links: Mapping[str, str],
     indexes: dict[str, dict[str, Any]],
 ) -> tuple[list[Outcome], list[Outcome]]:
     counted, excluded = [], []
-    tests = list(metric.tests)
     for i, record in enumerate(records):
         linked = {f: indexes[links[f]].get(record[f]) for f in links if f in record} or None
         ident, label = _label(record, i, metric, linked)
-        verdict = run_rules(tests, record, ctx)
+        verdict = metric.verdict(record, ctx)
         if isinstance(verdict, Failed):
             excluded.append(Outcome(metric.id, ident, label, False, record, verdict, linked=linked))
         elif isinstance(verdict, Via):
@@ -168,7 +164,7 @@ def _outcomes(
     return counted, excluded
 
 
-def _getter(path: str | None, links: dict[str, str], indexes: dict[str, dict[str, Any]]) -> Getter:
+def _getter(path: str | None, links: Mapping[str, str], indexes: dict[str, dict[str, Any]]) -> Getter:
     """Read a dotted key through links: `customer.region` is the region of the linked customer."""
     parts = (path or "id").split(".")
     if len(parts) == 1:
@@ -186,7 +182,10 @@ def _getter(path: str | None, links: dict[str, str], indexes: dict[str, dict[str
 
 
 def _value(
-    metric: Metric, records: list[dict[str, Any]], links: dict[str, str], indexes: dict[str, dict[str, Any]]
+    metric: Metric,
+    records: list[dict[str, Any]],
+    links: Mapping[str, str],
+    indexes: dict[str, dict[str, Any]],
 ) -> int:
     """Distinct keys over the counted records (or their number); with group_by, the largest group's."""
     if metric.key is None and metric.group_by is None:
@@ -216,10 +215,10 @@ def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> l
     return [o for o in last.values() if o.drops_out_on is not None and o.drops_out_on <= horizon]
 
 
-def _warnings(data: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+def _warnings(data: dict[str, Any], policy: Policy) -> list[str]:
     """What the policy does not know of the firm's file: regions and a stated tier it does not list."""
     out = []
-    regions = doc.get("regions")
+    regions = policy.regions
     if regions:
         out += [
             f"customer {c['id']!r} is in region {c['region']!r}, which the policy does not list "
@@ -228,7 +227,7 @@ def _warnings(data: dict[str, Any], doc: dict[str, Any]) -> list[str]:
             if c.get("region") not in regions
         ]
     stated = data.get("firm", {}).get("standing")
-    tiers = [t["id"] for t in doc["tiers"]]
+    tiers = [t.id for t in policy.tiers]
     if stated and stated["tier"] not in tiers:
         out.append(f"the stated standing {stated['tier']!r} is not a tier of the policy ({', '.join(tiers)})")
     return out

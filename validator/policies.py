@@ -1,20 +1,19 @@
-"""Load policy files, check them against the meta-schema and each other, pick the version in effect."""
+"""Read policy files, check and compile each, check them against each other, pick the version in effect."""
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from .inputs import UsageError
-from .loader import LoadError, Located, Path_, parse_located, read_source
-from .problem import Problem, json_path
+from .language.compile import compile_policy
+from .language.model import Policy
+from .loader import LoadError, parse_located, read_source
+from .problem import Problem
 from .resources import bundled
-from .rules import Test, compile_rule
 from .schema import fast_validator, schema_problems
-from .spans import SpanTest, compile_spans
 
 
 class PolicyError(Exception):
@@ -23,43 +22,6 @@ class PolicyError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the policy")
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric compiled for evaluation."""
-
-    id: str
-    label: str
-    records: str | None
-    key: str | None
-    tests: tuple[Test, ...]
-    spans: SpanTest
-    derived_from: str | None
-    group_by: str | None
-
-
-@dataclass
-class Policy:
-    """One version of a program's policy."""
-
-    path: str
-    sha256: str
-    doc: dict[str, Any]
-    metrics: list[Metric] = field(default_factory=list)
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where each key is, for problems
-
-    @property
-    def id(self) -> str:
-        return str(self.doc["id"])
-
-    @property
-    def version(self) -> str:
-        return str(self.doc["version"])
-
-    @property
-    def effective_from(self) -> date:
-        return date.fromisoformat(self.doc["effective_from"])
 
 
 class NoPolicyInEffect(UsageError):
@@ -132,93 +94,9 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(file, 1, 1, f"cannot read: {exc.strerror or exc}", code="policy")]
     # jsonschema-rs says yes fast; only a policy it refuses pays for the located messages
-    valid = fast_validator("policy").is_valid(located.data)
-    problems = [] if valid else schema_problems("policy", file, located)
-    if not problems:
-        problems = _meaning_problems(file, located)
-    if problems:
-        return None, problems
-    policy = Policy(file, source.sha256, located.data, marks=located.marks)
-    policy.metrics = [_compile_metric(m, located.data) for m in located.data["metrics"]]
-    return policy, []
-
-
-def _compile_metric(doc: dict[str, Any], policy: dict[str, Any]) -> Metric:
-    return Metric(
-        doc["id"],
-        doc.get("label", doc["id"]),
-        doc.get("records"),
-        doc.get("key"),
-        tuple(compile_rule(r) for r in doc.get("rules", ())),
-        compile_spans(doc.get("rules", []), policy),
-        doc.get("from"),
-        doc.get("group_by"),
-    )
-
-
-RECORD_LISTS = ("people", "customers", "deployments", "stories", "firm.joint_business_plan")
-
-
-def _meaning_problems(file: str, located: Located) -> list[Problem]:
-    """What the meta-schema cannot say: names that must refer to something declared."""
-    doc = located.data
-    found: list[tuple[Path_, str]] = []
-    windows = set(doc["windows"])
-    metric_ids: set[str] = set()
-    derived: set[str] = set()
-
-    def rules(path: Path_, items: list[dict[str, Any]]) -> None:
-        for i, rule in enumerate(items):
-            if "window" in rule and rule["window"] not in windows:
-                found.append(
-                    (
-                        (*path, i, "window"),
-                        f"unknown window {rule['window']!r}; declared: " + ", ".join(sorted(windows)),
-                    )
-                )
-            if rule["test"] == "any":
-                rules((*path, i, "rules"), rule["rules"])
-
-    for i, metric in enumerate(doc["metrics"]):
-        if metric["id"] in metric_ids:
-            found.append((("metrics", i, "id"), f"metric {metric['id']!r} is declared twice"))
-        if "from" in metric and metric["from"] not in metric_ids:
-            found.append(
-                (
-                    ("metrics", i, "from"),
-                    f"metric {metric['from']!r} must be declared before {metric['id']!r} uses it",
-                )
-            )
-        elif metric.get("from") in derived:
-            found.append(
-                (
-                    ("metrics", i, "from"),
-                    f"metric {metric['from']!r} counts another metric's records; 'from' must name a "
-                    "metric with 'records'",
-                )
-            )
-        if "records" in metric and metric["records"] not in RECORD_LISTS:
-            found.append(
-                (
-                    ("metrics", i, "records"),
-                    f"unknown records {metric['records']!r}; one of: {', '.join(RECORD_LISTS)}",
-                )
-            )
-        metric_ids.add(metric["id"])
-        if "from" in metric:
-            derived.add(metric["id"])
-        rules(("metrics", i, "rules"), metric.get("rules", []))
-    tier_ids: set[str] = set()
-    for i, tier in enumerate(doc["tiers"]):
-        if tier["id"] in tier_ids:
-            found.append((("tiers", i, "id"), f"tier {tier['id']!r} is declared twice"))
-        tier_ids.add(tier["id"])
-        for j, req in enumerate(tier["requires"]):
-            if req["metric"] not in metric_ids:
-                found.append((("tiers", i, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
-    return [
-        Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found
-    ]
+    if not fast_validator("policy").is_valid(located.data):
+        return None, schema_problems("policy", file, located)
+    return compile_policy(file, source.sha256, located)
 
 
 def _set_problems(versions: list[Policy]) -> list[Problem]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .rules import Failed
+from .language.rules import Failed
 
 if TYPE_CHECKING:
     from .standing import Standing

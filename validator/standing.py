@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from .evaluate import Timeline
-from .policies import NoPolicyInEffect, Policy, PolicySet
+from .language.model import Policy
+from .policies import NoPolicyInEffect, PolicySet
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +67,16 @@ class Standing:
 
 
 def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
-    reviews = policy.doc["reviews"]
-    for md in reviews.get("promotion", ()):
+    reviews = policy.reviews
+    for md in reviews.promotion:
         day = _month_day(year, md)
         if day is not None:
             yield Review(day, "promotion", "Promotion review")
-    for one in reviews.get("one_off", ()):
-        day = date.fromisoformat(one["on"])
-        cohort = one.get("joined_on_or_before")
-        if day.year == year and (cohort is None or joined_on <= date.fromisoformat(cohort)):
-            yield Review(day, "promotion", one.get("label", "One-off review"))
-    day = _month_day(year, reviews["demotion_look"]["on"])
+    for one in reviews.one_off:
+        cohort = one.joined_on_or_before
+        if one.on.year == year and (cohort is None or joined_on <= cohort):
+            yield Review(one.on, "promotion", one.label)
+    day = _month_day(year, reviews.demotion_look.on)
     if day is not None:
         yield Review(day, "demotion-look", "Demotion look")
 
@@ -106,31 +106,21 @@ def _in_effect(policies: PolicySet, day: date) -> Policy | None:
         return None
 
 
-def _name(policy: Policy, tier: str | None) -> str:
-    """A tier's label for sentences: 'Select', not 'select'."""
-    return next((t.get("label", t["id"]) for t in policy.doc["tiers"] if t["id"] == tier), tier or "none")
-
-
-def _rank(policy: Policy, tier: str | None) -> int:
-    ids = [t["id"] for t in policy.doc["tiers"]]
-    return ids.index(tier) if tier in ids else -1
-
-
 def _can_move(policy: Policy, s: Standing, review: Review) -> bool:
     """Whether a review could change this standing at all: no look below the lowest tier, no promotion
     above the highest."""
     if review.kind == "promotion":
-        return _rank(policy, s.tier) < len(policy.doc["tiers"]) - 1
+        return policy.rank(s.tier) < len(policy.tiers) - 1
     if review.kind == "demotion-look":
-        return s.pending_demotion is None and _rank(policy, s.tier) > 0
+        return s.pending_demotion is None and policy.rank(s.tier) > 0
     return True
 
 
 def _notice(policy: Policy, eligible: str | None, tier: str, look_on: date) -> Notice | None:
     """The notice a demotion look on `look_on` gives a firm holding `tier`, or None if it keeps it."""
-    if _rank(policy, eligible) >= _rank(policy, tier):
+    if policy.rank(eligible) >= policy.rank(tier):
         return None
-    notice_days = policy.doc["reviews"]["demotion_look"]["notice_days"]
+    notice_days = policy.reviews.demotion_look.notice_days
     return Notice(look_on, look_on + timedelta(days=notice_days), eligible or "none")
 
 
@@ -179,7 +169,7 @@ def compute_standing(
         start = standing.since + timedelta(days=1)
     else:
         first_policy = _in_effect(policies, joined) or policies.versions[0]
-        standing = Standing(first_policy.doc["tiers"][0]["id"], joined)
+        standing = Standing(first_policy.tiers[0].id, joined)
         start = joined
     horizon = as_of + timedelta(days=400)
     eligibility = _Eligibility(policies, data)
@@ -210,11 +200,11 @@ def _events(
 
 def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
     policy, eligible = eligibility.on(review.on)
-    rules = policy.doc["reviews"]
-    tier, name = eligible or "none", _name(policy, eligible)
-    if review.kind == "promotion" and _rank(policy, eligible) > _rank(policy, s.tier):
+    rules = policy.reviews
+    tier, name = eligible or "none", policy.tier_label(eligible)
+    if review.kind == "promotion" and policy.rank(eligible) > policy.rank(s.tier):
         why = f"eligible for {name} on {review.on}"
-        if s.pending_demotion is not None and rules.get("promotion_replaces_notice", True):
+        if s.pending_demotion is not None and rules.promotion_replaces_notice:
             why += "; the pending demotion notice is withdrawn"
             s.pending_demotion = None
         s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
@@ -229,7 +219,7 @@ def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
     elif review.kind == "demotion" and s.pending_demotion is not None:
         notice = s.pending_demotion
         s.pending_demotion = None
-        cured = rules["demotion_look"].get("cure", False) and _cured(eligibility, s.tier, notice)
+        cured = rules.demotion_look.cure and _cured(eligibility, s.tier, notice)
         if cured:
             s.history.append(
                 Change(
@@ -238,7 +228,7 @@ def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
                     review.label,
                     s.tier,
                     s.tier,
-                    f"eligible for {_name(policy, s.tier)} again before {notice.effective_on}; "
+                    f"eligible for {policy.tier_label(s.tier)} again before {notice.effective_on}; "
                     "the notice is cured",
                 )
             )
@@ -261,7 +251,7 @@ def _cured(eligibility: _Eligibility, tier: str, notice: Notice) -> bool:
     day = notice.given_on + timedelta(days=1)
     while day < notice.effective_on:
         policy, eligible = eligibility.on(day)
-        if _rank(policy, eligible) >= _rank(policy, tier):
+        if policy.rank(eligible) >= policy.rank(tier):
             return True
         day += timedelta(days=1)
     return False
@@ -270,25 +260,26 @@ def _cured(eligibility: _Eligibility, tier: str, notice: Notice) -> bool:
 def _preview(eligibility: _Eligibility, s: Standing, review: Review) -> NextReview:
     """What `review` would do if the data stayed as it is (expiries and stale activity included)."""
     policy, eligible = eligibility.on(review.on)
-    stays = f"stays {_name(policy, s.tier)}"
+    stays = f"stays {policy.tier_label(s.tier)}"
     if review.kind == "promotion":
-        up = _rank(policy, eligible) > _rank(policy, s.tier)
+        up = policy.rank(eligible) > policy.rank(s.tier)
         return NextReview(
             review.on,
             review.kind,
             review.label,
             eligible,
             (eligible or "none") if up else s.tier,
-            f"promotion to {_name(policy, eligible)}" if up else stays,
+            f"promotion to {policy.tier_label(eligible)}" if up else stays,
         )
     if review.kind == "demotion-look":
         notice = None if s.pending_demotion else _notice(policy, eligible, s.tier, review.on)
         outcome = (
-            f"notice of demotion to {_name(policy, eligible)}, taking effect on {notice.effective_on}"
+            f"notice of demotion to {policy.tier_label(eligible)}, taking effect on {notice.effective_on}"
             if notice
             else stays
         )
         return NextReview(review.on, review.kind, review.label, eligible, s.tier, outcome)
     notice = s.pending_demotion
     to = notice.to_tier if notice else s.tier
-    return NextReview(review.on, review.kind, review.label, eligible, to, f"demotion to {_name(policy, to)}")
+    outcome = f"demotion to {policy.tier_label(to)}"
+    return NextReview(review.on, review.kind, review.label, eligible, to, outcome)

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from validator.dates import add_months, add_term, leaves_window, window_first
+from validator.dates import Term, add_months, add_term, leaves_window, window_first
 
-DAYS_90 = {"days": 90}
-MONTHS_12 = {"months": 12}
+DAYS_90 = Term(days=90)
+MONTHS_12 = Term(months=12)
 
 
 @pytest.mark.parametrize(
@@ -32,19 +32,19 @@ def test_add_months_keeps_the_day_or_clamps_to_the_month_end(start, months, expe
 
 
 def test_add_term_adds_days_or_months() -> None:
-    assert add_term(date(2026, 4, 10), {"months": 12}) == date(2027, 4, 10)
-    assert add_term(date(2028, 2, 29), {"months": 12}) == date(2029, 2, 28)
-    assert add_term(date(2026, 12, 31), {"days": 1}) == date(2027, 1, 1)
+    assert add_term(date(2026, 4, 10), Term(months=12)) == date(2027, 4, 10)
+    assert add_term(date(2028, 2, 29), Term(months=12)) == date(2029, 2, 28)
+    assert add_term(date(2026, 12, 31), Term(days=1)) == date(2027, 1, 1)
 
 
 # windows in days: D-(N-1) .. D
 def test_a_days_window_starts_n_minus_1_days_before_the_as_of_date() -> None:
     assert window_first(date(2026, 11, 25), DAYS_90) == date(2026, 8, 28)  # D-89
-    assert window_first(date(2026, 11, 25), {"days": 1}) == date(2026, 11, 25)  # just D
+    assert window_first(date(2026, 11, 25), Term(days=1)) == date(2026, 11, 25)  # just D
 
 
 def test_a_days_window_across_29_february() -> None:
-    assert window_first(date(2028, 3, 1), {"days": 2}) == date(2028, 2, 29)
+    assert window_first(date(2028, 3, 1), Term(days=2)) == date(2028, 2, 29)
 
 
 def test_a_day_leaves_a_days_window_n_days_later() -> None:
@@ -70,8 +70,8 @@ def test_the_trailing_year_starts_the_day_after_the_same_date_a_year_earlier(as_
 
 
 def test_a_one_month_window_at_a_month_end() -> None:
-    assert window_first(date(2027, 3, 31), {"months": 1}) == date(2027, 3, 1)  # 2027-02-28 + 1
-    assert window_first(date(2026, 5, 31), {"months": 1}) == date(2026, 5, 1)
+    assert window_first(date(2027, 3, 31), Term(months=1)) == date(2027, 3, 1)  # 2027-02-28 + 1
+    assert window_first(date(2026, 5, 31), Term(months=1)) == date(2026, 5, 1)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_a_day_leaves_the_trailing_year_on_the_first_as_of_date_whose_window_sta
     assert leaves_window(day, MONTHS_12) == leaves
 
 
-@pytest.mark.parametrize("window", [DAYS_90, {"days": 1}, {"months": 1}, MONTHS_12, {"months": 3}])
+@pytest.mark.parametrize("window", [DAYS_90, Term(days=1), Term(months=1), MONTHS_12, Term(months=3)])
 def test_leaves_window_agrees_with_window_first_on_every_day_of_two_years(window) -> None:
     start = date(2027, 1, 1)
     for n in range(2 * 366):
@@ -100,7 +100,7 @@ def test_leaves_window_agrees_with_window_first_on_every_day_of_two_years(window
         assert window_first(leaves - timedelta(days=1), window) <= day < window_first(leaves, window), day
 
 
-@pytest.mark.parametrize("window", [{"months": 1}, MONTHS_12])
+@pytest.mark.parametrize("window", [Term(months=1), MONTHS_12])
 def test_a_months_window_never_starts_earlier_on_a_later_as_of_date(window) -> None:
     firsts = [window_first(date(2027, 1, 1) + timedelta(days=n), window) for n in range(2 * 366)]
     assert firsts == sorted(firsts)

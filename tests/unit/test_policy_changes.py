@@ -240,8 +240,8 @@ def test_a_date_before_the_first_version_has_no_policy_in_effect(versions) -> No
 
 
 def test_the_shipped_architect_credential_is_named_as_the_fixtures_expect() -> None:
-    accepted = SHIPPED.versions[0].doc["credentials"]["accepted"]
-    assert {(c["name"], c["level"]) for c in accepted} == {
+    accepted = SHIPPED.versions[0].accepted
+    assert {(c.name, c.level) for c in accepted} == {
         (ARCHITECT, "foundations"),
         (ARCHITECT, "professional"),
     }

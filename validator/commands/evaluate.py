@@ -45,7 +45,7 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
                 out.write(render_text(result))
                 continue
             if fmt == "markdown":
-                out.write(render_markdown(result, policy.doc))
+                out.write(render_markdown(result, policy))
                 continue
             doc = evaluation_json(result)
         if fmt == "jsonl":

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ..inputs import UsageError, find_inputs
-from ..policies import Policy, PolicyError, load_policies, policies_to_run
-from ..policy_diff import Impact, describe_changes, firm_move
+from ..language.diff import describe_changes
+from ..language.model import Policy
+from ..policies import PolicyError, load_policies, policies_to_run
+from ..policy_diff import Impact, firm_move
 from ..progress import Progress
 from ..render.policy_diff import RENDER
 from ..validate import check_file
@@ -47,7 +49,7 @@ def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, 
             if move is not None:
                 impact.moves.append(move)
         progress.close()
-    changes = describe_changes(old.doc, new.doc)
+    changes = describe_changes(old, new)
     out.write(RENDER[fmt](old, new, changes, impact))
     return 1 if impact is not None and impact.invalid else 0
 

@@ -36,7 +36,7 @@ def report(
     result = evaluate(policy, checked.data, as_of, file=path, sha256=checked.sha256)
     result.standing = compute_standing(policies, checked.data, as_of)
     try:
-        files = render(result, policy.doc, policies, checked.data, templates)
+        files = render(result, policy, policies, checked.data, templates)
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None

@@ -57,7 +57,7 @@ def summary(
     """Fold every firm into one Summary and render it; 1 when any file is invalid."""
     files = find_inputs(paths)
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
-    total = Summary(as_of, [t["id"] for t in policies.in_effect(as_of).doc["tiers"]])
+    total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers])
     progress = Progress(len(files), "summarising")
     for order, line in _lines(files, policy_path, as_of, jobs or os.cpu_count() or 1):
         total.add(line, order)

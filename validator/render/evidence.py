@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..dates import add_term
 from ..evaluate import evaluate
 from ..inputs import UsageError
+from ..language.model import Metric, Policy
+from ..language.rules import AnyItem, WithinTerm
 from ..policies import PolicySet
 from ..result import Evaluation, MetricResult, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
@@ -55,7 +56,17 @@ def _latest_use(record: dict[str, Any], as_of: str) -> str | None:
     return max(known) if known else None
 
 
-def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
+def expires_on(metric: Metric | None, item: dict[str, Any]) -> date | None:
+    """The first day outside an item's term (a credential's expiry), as the metric's own rule reads it."""
+    for rule in metric.rules if metric else ():
+        if isinstance(rule, AnyItem):
+            for inner in rule.rules:
+                if isinstance(inner, WithinTerm):
+                    return inner.ends(item)
+    return None
+
+
+def _row(o: Outcome, e: Evaluation, policy: Policy) -> dict[str, Any]:
     """One record as the pack shows it: plain values for whatever kind of record it is."""
     r, as_of = o.record, e.as_of.isoformat()
     row: dict[str, Any] = {
@@ -68,26 +79,20 @@ def _row(o: Outcome, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
     kind = _kind(r)
     if kind == "people":
         cred = o.via or {}
-        labels = {
-            (c["name"], c["level"]): c.get("label") for c in policy.get("credentials", {}).get("accepted", ())
-        }
-        expires = cred.get("expires_on")
-        if cred and not expires:
-            term = policy.get("credentials", {}).get("default_term", {"months": 12})
-            expires = add_term(date.fromisoformat(cred["issued_on"]), term).isoformat()
+        expires = expires_on(_metric_of(policy, o.metric), cred) if cred else None
         row |= {
-            "credential": labels.get((cred.get("name"), cred.get("level"))) or cred.get("name"),
+            "credential": policy.credential_label(cred.get("name"), cred.get("level")),
             "level": cred.get("level"),
             "credential_id": cred.get("id"),
             "issued": cred.get("issued_on"),
-            "expires": expires,
+            "expires": expires.isoformat() if expires else None,
             "last_active": _latest_use(r, as_of),
         }
     elif kind == "deployments":
         customer = (o.linked or {}).get("customer") or {}
         row |= {
             "customer": customer.get("name", r.get("customer")),
-            "region": policy.get("regions", {}).get(customer.get("region"), customer.get("region")),
+            "region": policy.regions.get(str(customer.get("region")), customer.get("region")),
             "stage": r.get("stage"),
             "live": r.get("live_on"),
             "retired": r.get("retired_on"),
@@ -122,7 +127,11 @@ def count_of(n: int, kind: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _metric(m: MetricResult, e: Evaluation, policy: dict[str, Any]) -> dict[str, Any]:
+def _metric_of(policy: Policy, metric_id: str) -> Metric | None:
+    return next((m for m in policy.metrics if m.id == metric_id), None)
+
+
+def _metric(m: MetricResult, e: Evaluation, policy: Policy) -> dict[str, Any]:
     kind = _kind((m.counted + m.excluded)[0].record) if m.counted or m.excluded else "other"
     return {
         "id": m.id,
@@ -139,7 +148,7 @@ def _metric(m: MetricResult, e: Evaluation, policy: dict[str, Any]) -> dict[str,
 
 def context(
     e: Evaluation,
-    policy: dict[str, Any],
+    policy: Policy,
     monthly: dict[date, dict[str, int]],
     generated_at: str | None = None,
 ) -> dict[str, Any]:
@@ -168,7 +177,7 @@ def context(
             "version": e.policy.version,
             "sha256": e.policy.sha256,
             "effective_from": e.policy.effective_from.isoformat(),
-            "title": policy.get("title", e.policy.id),
+            "title": policy.title,
         },
         "eligible": tier.label if tier else None,
         "partner": bool(tier and tier.partner),
@@ -195,7 +204,7 @@ def context(
         ],
         "metrics": [_metric(m, e, policy) for m in e.metrics.values()],
         "at_risk": [{**_row(o, e, policy), "metric": e.metrics[o.metric].label} for o in e.at_risk],
-        "at_risk_days": policy.get("at_risk_days", 0),
+        "at_risk_days": policy.at_risk_days,
         "benefits": e.benefits,
         "bars": [threshold_bar(e.metrics[m].label, e.metrics[m].value, thresholds[m]) for m in required],
         "lines": [
@@ -250,7 +259,7 @@ def _standing(e: Evaluation, labels: dict[str, str]) -> dict[str, Any] | None:
 
 def render(
     e: Evaluation,
-    policy: dict[str, Any],
+    policy: Policy,
     policies: PolicySet,
     data: dict[str, Any],
     templates: str | Path | None = None,
@@ -267,18 +276,18 @@ def render(
     }
 
 
-def render_markdown(e: Evaluation, policy: dict[str, Any], templates: str | Path | None = None) -> str:
+def render_markdown(e: Evaluation, policy: Policy, templates: str | Path | None = None) -> str:
     """The pack's Markdown alone (for `evaluate --format markdown`): it draws no chart, so no series."""
     ctx = context(e, policy, {}, generated_at_from(os.environ.get("SOURCE_DATE_EPOCH")))
     return str(markdown_env(templates).get_template("evidence.md.j2").render(ctx))
 
 
-def _year_window(policy: dict[str, Any]) -> str | None:
+def _year_window(policy: Policy) -> str | None:
     """The longest window, over which the monthly chart runs (the trailing year in the shipped policy)."""
-    windows = policy.get("windows", {})
+    windows = policy.windows
     if not windows:
         return None
-    return str(max(windows, key=lambda n: windows[n].get("days", 0) + 31 * windows[n].get("months", 0)))
+    return max(windows, key=lambda n: windows[n].term.days + 31 * windows[n].term.months)
 
 
 def markdown_env(templates: str | Path | None) -> Any:

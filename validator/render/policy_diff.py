@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..policies import Policy
+from ..language.model import Policy
 from ..policy_diff import Impact
 
 

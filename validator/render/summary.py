@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..policies import Policy
+from ..language.model import Policy
 from ..summary import FirmLine, Summary
 
 
@@ -18,7 +18,7 @@ def _gap(line: FirmLine) -> str:
 
 def context(s: Summary, policy: Policy) -> dict[str, Any]:
     """Plain named values for every format: the templates and the JSON compute nothing more."""
-    labels = {t["id"]: t.get("label", t["id"]) for t in policy.doc["tiers"]}
+    labels = {t.id: t.label for t in policy.tiers}
     labels["none"] = "Not yet joined"
     tiers = [*s.tier_ids, "none"]
     valid = s.files - s.invalid_count

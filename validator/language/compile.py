@@ -1,0 +1,178 @@
+"""A policy document that passed the meta-schema, checked for meaning and compiled into the model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ..dates import Term
+from ..loader import Located, Path_
+from ..problem import Problem, json_path
+from .model import (
+    AcceptedCredential,
+    DemotionLook,
+    Metric,
+    OneOffReview,
+    Policy,
+    Requirement,
+    Reviews,
+    Tier,
+    Window,
+)
+from .rules import Scope, compile_rules, term_of
+from .spans import Spans, union
+
+Doc = Mapping[str, Any]
+
+RECORD_LISTS = ("people", "customers", "deployments", "stories", "firm.joint_business_plan")
+DEFAULT_TERM = Term(months=12)  # of a credential, when the policy gives no credentials.default_term
+
+
+def compile_policy(file: str, sha256: str, located: Located) -> tuple[Policy | None, list[Problem]]:
+    """The compiled policy, or the located problems that stop it."""
+    found = meaning_problems(located.data)
+    if found:
+        return None, [
+            Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found
+        ]
+    return build(file, sha256, located.data, located.marks), []
+
+
+def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int]]) -> Policy:
+    """The model of a document that has passed every check; each default is applied here and only here."""
+    windows = {
+        name: Window(name, spec.get("label", name), term_of(spec)) for name, spec in doc["windows"].items()
+    }
+    creds = doc.get("credentials", {})
+    accepted = tuple(
+        AcceptedCredential(
+            c["name"],
+            c["level"],
+            date.fromisoformat(c["from"]),
+            date.fromisoformat(c["until"]) if "until" in c else None,
+            c.get("label"),
+        )
+        for c in creds.get("accepted", ())
+    )
+    default_term = term_of(creds["default_term"]) if "default_term" in creds else DEFAULT_TERM
+    scope = Scope(windows, default_term, _accepted_days(accepted))
+    reviews = doc["reviews"]
+    look = reviews["demotion_look"]
+    return Policy(
+        path=file,
+        sha256=sha256,
+        id=doc["id"],
+        version=doc["version"],
+        title=doc.get("title", doc["id"]),
+        effective_from=date.fromisoformat(doc["effective_from"]),
+        windows=windows,
+        at_risk_days=doc.get("at_risk_days", 0),
+        regions=dict(doc.get("regions", {})),
+        links=dict(doc.get("links", {})),
+        default_term=default_term,
+        accepted=accepted,
+        metrics=tuple(
+            Metric(
+                m["id"],
+                m.get("label", m["id"]),
+                m.get("records"),
+                m.get("from"),
+                m.get("key"),
+                m.get("group_by"),
+                compile_rules(m.get("rules", []), scope),
+            )
+            for m in doc["metrics"]
+        ),
+        tiers=tuple(
+            Tier(
+                t["id"],
+                t.get("label", t["id"]),
+                t.get("partner", True),
+                tuple(Requirement(r["metric"], r["at_least"]) for r in t["requires"]),
+                tuple(t.get("benefits", ())),
+            )
+            for t in doc["tiers"]
+        ),
+        reviews=Reviews(
+            promotion=tuple(reviews.get("promotion", ())),
+            one_off=tuple(
+                OneOffReview(
+                    date.fromisoformat(r["on"]),
+                    r.get("label", "One-off review"),
+                    date.fromisoformat(r["joined_on_or_before"]) if "joined_on_or_before" in r else None,
+                )
+                for r in reviews.get("one_off", ())
+            ),
+            demotion_look=DemotionLook(look["on"], look["notice_days"], look.get("cure", False)),
+            promotion_replaces_notice=reviews.get("promotion_replaces_notice", True),
+        ),
+        marks=marks,
+    )
+
+
+def _accepted_days(accepted: tuple[AcceptedCredential, ...]) -> dict[tuple[str, str], Spans]:
+    """The days each credential (name, level) counts, over all its entries."""
+    periods: dict[tuple[str, str], list[tuple[date, date]]] = {}
+    for c in accepted:
+        periods.setdefault((c.name, c.level), []).append((c.from_, c.until or date.max))
+    return {key: union(spans) for key, spans in periods.items()}
+
+
+def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
+    """What the meta-schema cannot say: names that must refer to something declared."""
+    found: list[tuple[Path_, str]] = []
+    windows = set(doc["windows"])
+    metric_ids: set[str] = set()
+    derived: set[str] = set()
+
+    def rules(path: Path_, items: list[dict[str, Any]]) -> None:
+        for i, rule in enumerate(items):
+            if "window" in rule and rule["window"] not in windows:
+                found.append(
+                    (
+                        (*path, i, "window"),
+                        f"unknown window {rule['window']!r}; declared: " + ", ".join(sorted(windows)),
+                    )
+                )
+            if rule["test"] == "any":
+                rules((*path, i, "rules"), rule["rules"])
+
+    for i, metric in enumerate(doc["metrics"]):
+        if metric["id"] in metric_ids:
+            found.append((("metrics", i, "id"), f"metric {metric['id']!r} is declared twice"))
+        if "from" in metric and metric["from"] not in metric_ids:
+            found.append(
+                (
+                    ("metrics", i, "from"),
+                    f"metric {metric['from']!r} must be declared before {metric['id']!r} uses it",
+                )
+            )
+        elif metric.get("from") in derived:
+            found.append(
+                (
+                    ("metrics", i, "from"),
+                    f"metric {metric['from']!r} counts another metric's records; 'from' must name a "
+                    "metric with 'records'",
+                )
+            )
+        if "records" in metric and metric["records"] not in RECORD_LISTS:
+            found.append(
+                (
+                    ("metrics", i, "records"),
+                    f"unknown records {metric['records']!r}; one of: {', '.join(RECORD_LISTS)}",
+                )
+            )
+        metric_ids.add(metric["id"])
+        if "from" in metric:
+            derived.add(metric["id"])
+        rules(("metrics", i, "rules"), metric.get("rules", []))
+    tier_ids: set[str] = set()
+    for i, tier in enumerate(doc["tiers"]):
+        if tier["id"] in tier_ids:
+            found.append((("tiers", i, "id"), f"tier {tier['id']!r} is declared twice"))
+        tier_ids.add(tier["id"])
+        for j, req in enumerate(tier["requires"]):
+            if req["metric"] not in metric_ids:
+                found.append((("tiers", i, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
+    return found

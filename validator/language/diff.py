@@ -1,0 +1,150 @@
+"""What changed between two policy versions, in words, comparing effective values (defaults applied)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
+from .rules import RuleTest
+
+T = TypeVar("T")
+
+
+def describe_changes(old: Policy, new: Policy) -> list[str]:
+    """Each difference between two policy versions as one sentence, section by section."""
+    out: list[str] = []
+    for key in ("id", "version", "effective_from", "at_risk_days"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            out.append(f"{key}: {a} -> {b}")
+    out += _keyed("window", old.windows, new.windows, _window)
+    out += _credentials(old, new)
+    out += _metrics(old.metrics, new.metrics)
+    out += _tiers(old.tiers, new.tiers)
+    out += _reviews(old.reviews, new.reviews)
+    for key in ("regions", "links"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            out.append(f"{key}: {json.dumps(a)} -> {json.dumps(b)}")
+    return out
+
+
+def _window(w: Window) -> str:
+    return str(w.term)
+
+
+def _label(item: object) -> str:
+    return str(getattr(item, "label", ""))
+
+
+def _keyed(what: str, old: Mapping[str, T], new: Mapping[str, T], show: Callable[[T], str]) -> list[str]:
+    out = [f"{what} {k!r} added: {show(new[k])}" for k in new if k not in old]
+    out += [f"{what} {k!r} removed (was {show(old[k])})" for k in old if k not in new]
+    for k in old:
+        if k not in new or old[k] == new[k]:
+            continue
+        a, b = show(old[k]), show(new[k])
+        if a == b:  # only the label moved
+            out.append(f"{what} {k!r}: label {_label(old[k])!r} -> {_label(new[k])!r}")
+        else:
+            out.append(f"{what} {k!r}: {a} -> {b}")
+    return out
+
+
+def _credentials(old: Policy, new: Policy) -> list[str]:
+    out = []
+    if old.default_term != new.default_term:
+        out.append(f"default credential term: {old.default_term} -> {new.default_term}")
+
+    def span(c: AcceptedCredential) -> str:
+        return f"counts from {c.from_}" + (f" until {c.until}" if c.until else "")
+
+    o = {(c.name, c.level): c for c in old.accepted}
+    n = {(c.name, c.level): c for c in new.accepted}
+    out += [f"credential {k[0]} ({k[1]}) now accepted: {span(n[k])}" for k in n if k not in o]
+    out += [f"credential {k[0]} ({k[1]}) no longer accepted" for k in o if k not in n]
+    out += [f"credential {k[0]} ({k[1]}): {span(o[k])} -> {span(n[k])}" for k in o if k in n and o[k] != n[k]]
+    return out
+
+
+def _metrics(old: tuple[Metric, ...], new: tuple[Metric, ...]) -> list[str]:
+    o, n = {m.id: m for m in old}, {m.id: m for m in new}
+    out = [f"metric {k!r} added ({n[k].label})" for k in n if k not in o]
+    out += [f"metric {k!r} removed" for k in o if k not in n]
+    for k in o:
+        if k not in n or o[k] == n[k]:
+            continue
+        for part, attr in (
+            ("records", "records"),
+            ("from", "derived_from"),
+            ("key", "key"),
+            ("group_by", "group_by"),
+            ("label", "label"),
+        ):
+            a, b = getattr(o[k], attr), getattr(n[k], attr)
+            if a != b:
+                out.append(f"metric {k!r}: {part} {a} -> {b}")
+        if o[k].rules != n[k].rules:
+            out += _rules(k, o[k].rules, n[k].rules)
+    return out
+
+
+def _rules(metric: str, old: tuple[RuleTest, ...], new: tuple[RuleTest, ...]) -> list[str]:
+    o, n = {r.reason: r for r in old}, {r.reason: r for r in new}
+    out = [f"metric {metric!r}: new rule {k!r} ({n[k].test})" for k in n if k not in o]
+    out += [f"metric {metric!r}: rule {k!r} removed" for k in o if k not in n]
+    out += [f"metric {metric!r}: rule {k!r} changed" for k in o if k in n and o[k] != n[k]]
+    if not out and [r.reason for r in old] != [r.reason for r in new]:
+        out.append(f"metric {metric!r}: rules reordered")
+    return out
+
+
+def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
+    o, n = {t.id: t for t in old}, {t.id: t for t in new}
+    ids = [t.id for t in new]
+    out = []
+    for k in n:
+        if k not in o:
+            i = ids.index(k)
+            where = f"above {ids[i - 1]!r}" if i else "at the bottom"
+            reqs = ", ".join(f"{r.metric} >= {r.at_least}" for r in n[k].requires) or "nothing"
+            out.append(f"tier {k!r} added {where}, requiring {reqs}")
+    out += [f"tier {k!r} removed" for k in o if k not in n]
+    if [t.id for t in old if t.id in n] != [t for t in ids if t in o]:
+        out.append(f"tiers reordered: {' < '.join(ids)}")
+    for k in o:
+        if k not in n:
+            continue
+        a = {r.metric: r.at_least for r in o[k].requires}
+        b = {r.metric: r.at_least for r in n[k].requires}
+        out += [f"tier {k!r}: {m} at least {a[m]} -> {b[m]}" for m in a if m in b and a[m] != b[m]]
+        out += [f"tier {k!r}: now requires {m} at least {b[m]}" for m in b if m not in a]
+        out += [f"tier {k!r}: no longer requires {m} (was at least {a[m]})" for m in a if m not in b]
+        if o[k].benefits != n[k].benefits:
+            out.append(f"tier {k!r}: benefits changed")
+        if (o[k].label, o[k].partner) != (n[k].label, n[k].partner):
+            out.append(f"tier {k!r}: label or partner status changed")
+    return out
+
+
+def _reviews(old: Reviews, new: Reviews) -> list[str]:
+    out = []
+    if old.promotion != new.promotion:
+        out.append(f"promotion reviews: {', '.join(old.promotion)} -> {', '.join(new.promotion)}")
+    if old.one_off != new.one_off:
+        out.append(
+            f"one-off reviews: {', '.join(str(r.on) for r in old.one_off) or 'none'} -> "
+            f"{', '.join(str(r.on) for r in new.one_off) or 'none'}"
+        )
+    a, b = old.demotion_look, new.demotion_look
+    for key, what in (("on", "demotion look day"), ("notice_days", "notice period (days)"), ("cure", "cure")):
+        if getattr(a, key) != getattr(b, key):
+            out.append(f"{what}: {getattr(a, key)} -> {getattr(b, key)}")
+    if old.promotion_replaces_notice != new.promotion_replaces_notice:
+        out.append(
+            f"promotion replaces a pending notice: {old.promotion_replaces_notice} -> "
+            f"{new.promotion_replaces_notice}"
+        )
+    return out

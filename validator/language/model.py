@@ -1,0 +1,141 @@
+"""The compiled policy: frozen, typed objects with every default applied once; all downstream reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..dates import Term
+from .rules import Context, Record, RuleTest, Verdict, run_rules, spans_of
+from .spans import Spans
+
+Marks = Mapping[tuple[str | int, ...], tuple[int, int]]  # where each key of the document is: (line, col)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A named period ending on the as-of date."""
+
+    name: str
+    label: str
+    term: Term
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedCredential:
+    """A credential name and level that counts from one day until (not including) another."""
+
+    name: str
+    level: str
+    from_: date
+    until: date | None
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A count over a firm's records: which records, the rules each must pass, and what is counted."""
+
+    id: str
+    label: str
+    records: str | None  # the list it counts; None for a metric counted over another's records
+    derived_from: str | None
+    key: str | None
+    group_by: str | None
+    rules: tuple[RuleTest, ...]
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""
+        return run_rules(self.rules, record, ctx)
+
+    def spans(self, record: Record) -> Spans:
+        """The days on which `record` counts."""
+        return spans_of(self.rules, record)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A metric's value must be at least a threshold."""
+
+    metric: str
+    at_least: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A rung of the ladder: its requirements (with those of every rung below) and benefits."""
+
+    id: str
+    label: str
+    partner: bool
+    requires: tuple[Requirement, ...]
+    benefits: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OneOffReview:
+    """An extra promotion review on one date, for the firms that joined by a day (None: every firm)."""
+
+    on: date
+    label: str
+    joined_on_or_before: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemotionLook:
+    """The yearly look at standing: on a month-day, with days of notice, and whether a cure cancels it."""
+
+    on: str  # MM-DD
+    notice_days: int
+    cure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reviews:
+    """The review calendar: when the awarded tier (standing) may move."""
+
+    promotion: tuple[str, ...]  # MM-DD of every year
+    one_off: tuple[OneOffReview, ...]
+    demotion_look: DemotionLook
+    promotion_replaces_notice: bool
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One version of a program's policy, compiled."""
+
+    path: str
+    sha256: str
+    id: str
+    version: str
+    title: str
+    effective_from: date
+    windows: Mapping[str, Window]
+    at_risk_days: int
+    regions: Mapping[str, str]
+    links: Mapping[str, str]  # a field holding an id -> the list it points into
+    default_term: Term  # of a credential with no expires_on
+    accepted: tuple[AcceptedCredential, ...]
+    metrics: tuple[Metric, ...]
+    tiers: tuple[Tier, ...]
+    reviews: Reviews
+    marks: Marks = field(default_factory=dict, repr=False, compare=False)
+
+    def tier(self, tier_id: str | None) -> Tier | None:
+        return next((t for t in self.tiers if t.id == tier_id), None)
+
+    def rank(self, tier_id: str | None) -> int:
+        """A tier's place on the ladder, from 0; -1 for none or a tier this version does not have."""
+        return next((i for i, t in enumerate(self.tiers) if t.id == tier_id), -1)
+
+    def tier_label(self, tier_id: str | None) -> str:
+        """A tier's label for sentences: 'Select', not 'select'; 'none' for no tier."""
+        tier = self.tier(tier_id)
+        return tier.label if tier else tier_id or "none"
+
+    def credential_label(self, name: Any, level: Any) -> Any:
+        """The policy's label for a credential, or its name."""
+        found = next((c.label for c in self.accepted if (c.name, c.level) == (name, level) and c.label), None)
+        return found or name

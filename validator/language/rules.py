@@ -1,0 +1,503 @@
+"""The rule tests of the policy language: each test is one class holding both of its readings.
+
+`verdict` is the reading for one as-of date (pass, pass until a drop-out date, or fail with a reason
+and a sentence); `spans` is the days on which a record passes, for any as-of date at once. `TESTS`
+maps each test name a policy may use to its class, in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from ..dates import Term, day, leaves, term_end, window_first
+from .spans import ALWAYS, NEVER, Spans, intersect, span_on, starting, union, until
+
+if TYPE_CHECKING:
+    from .model import Window
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowOn:
+    """A named window resolved for one as-of date."""
+
+    name: str
+    label: str
+    term: Term
+    first: date
+    last: date
+    first_iso: str
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every test needs to know about one as-of date: the day, and each window's first day."""
+
+    as_of: date
+    iso: str
+    windows: dict[str, WindowOn]
+
+    @classmethod
+    def build(cls, as_of: date, windows: Mapping[str, Window]) -> Context:
+        resolved = {}
+        for name, w in windows.items():
+            first = window_first(as_of, w.term)
+            resolved[name] = WindowOn(name, w.label, w.term, first, as_of, first.isoformat())
+        return cls(as_of, as_of.isoformat(), resolved)
+
+
+class Via(NamedTuple):
+    """A pass thanks to an item of a list (a credential), dropping out on `drop` (None: not known to)."""
+
+    drop: date | None
+    item: Record
+
+
+class Failed(NamedTuple):
+    """The record fails this rule: a reason code, how many rules it passed first, and (lazily) a sentence."""
+
+    reason: str
+    template: str
+    record: Record
+    values: dict[str, Any]
+    passed: int = 0
+
+    @property
+    def message(self) -> str:
+        fields = _Fields((k, v) for k, v in self.record.items() if isinstance(v, str))
+        fields.update((k, v.message if isinstance(v, Failed) else v) for k, v in self.values.items())
+        return self.template.format_map(fields)
+
+
+class _Fields(dict[str, Any]):
+    """Values for a reason sentence; a field the record lacks (an optional email) reads '(no email)'."""
+
+    def __missing__(self, key: str) -> str:
+        return f"(no {key})"
+
+
+# A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
+Verdict = date | Via | Failed | None
+
+
+def getter(path: str) -> Callable[[Record], Any]:
+    """Read a possibly dotted field (`consent.given_on`) from a record; absent is None."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        return lambda record: record.get(path)
+
+    def get(record: Record) -> Any:
+        value: Any = record
+        for part in parts:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    return get
+
+
+def is_present(value: Any) -> bool:
+    """Whether a field holds something: not absent, empty or blank."""
+    if value is None or value == "" or value == {} or value == []:
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a rule may refer to in its policy: the windows, the default credential term, what is accepted."""
+
+    windows: Mapping[str, Window]
+    default_term: Term
+    accepted: Mapping[tuple[str, str], Spans]  # (name, level) -> the days it counts
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTest:
+    """One test a record must pass to count. Subclasses hold the test's options and both readings."""
+
+    test: ClassVar[str]
+    values: ClassVar[tuple[str, ...]] = ()  # placeholders its message may use besides as_of and fields
+
+    reason: str
+    message: str
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        """The test as a rule of a policy document declares it (already checked by the meta-schema)."""
+        raise NotImplementedError
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        """Whether `record` passes on `ctx.as_of`, and until when."""
+        raise NotImplementedError
+
+    def spans(self, record: Record) -> Spans:
+        """The days on which `record` passes."""
+        raise NotImplementedError
+
+    def fail(self, record: Record, ctx: Context, **values: Any) -> Failed:
+        values["as_of"] = ctx.iso
+        return Failed(self.reason, self.message, record, values)
+
+
+def _common(rule: Mapping[str, Any]) -> dict[str, Any]:
+    return {"reason": rule["reason"], "message": rule.get("message", "does not pass " + rule["test"])}
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldTest(RuleTest):
+    """A test of one (possibly dotted) field of the record."""
+
+    field: str
+    get: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "get", getter(self.field))
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        return cls(field=rule["field"], **_common(rule))
+
+
+@dataclass(frozen=True, slots=True)
+class OnOrBefore(_FieldTest):
+    """The field holds a date on or before the as-of date: it passes from that day on."""
+
+    test = "on_or_before"
+    values = ("value",)
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record)
+        if value is not None and value <= ctx.iso:
+            return None
+        return self.fail(record, ctx, value=value or f"(no {self.field})")
+
+    def spans(self, record: Record) -> Spans:
+        value = self.get(record)
+        return starting(None if value is None else day(value))
+
+
+@dataclass(frozen=True, slots=True)
+class AbsentOrAfter(_FieldTest):
+    """The field is absent or holds a date after the as-of date: it passes until that day."""
+
+    test = "absent_or_after"
+    values = ("value",)
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record)
+        if value is None:
+            return None
+        if value > ctx.iso:
+            return day(value)
+        return self.fail(record, ctx, value=value)
+
+    def spans(self, record: Record) -> Spans:
+        value = self.get(record)
+        return ALWAYS if value is None else until(day(value))
+
+
+@dataclass(frozen=True, slots=True)
+class InWindow(RuleTest):
+    """The latest date in the fields (each a date or a list of dates) up to the as-of date is inside a
+    window ending on the as-of date."""
+
+    test = "in_window"
+    values = ("value", "days_before", "window", "first")
+
+    fields: tuple[str, ...]
+    window: str
+    term: Term = dataclasses.field(compare=False)
+    gets: tuple[Callable[[Record], Any], ...] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gets", tuple(getter(f) for f in self.fields))
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        window = rule["window"]
+        return cls(
+            fields=tuple(rule["fields"]), window=window, term=scope.windows[window].term, **_common(rule)
+        )
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        window = ctx.windows[self.window]
+        latest = ""
+        for get in self.gets:
+            value = get(record)
+            for on in value if isinstance(value, list) else (value,):
+                if on is not None and latest < on <= ctx.iso:
+                    latest = on
+        if latest >= window.first_iso:
+            return leaves(latest, self.term)
+        if not latest:  # nothing to put in the policy's sentence: say plainly what is missing
+            never = f"has no {' or '.join(self.fields)} on or before {{as_of}}"
+            values = {"window": window.label, "first": window.first_iso, "as_of": ctx.iso}
+            return Failed(self.reason, never, record, values)
+        return self.fail(
+            record,
+            ctx,
+            value=latest,
+            days_before=(ctx.as_of - day(latest)).days,
+            window=window.label,
+            first=window.first_iso,
+        )
+
+    def spans(self, record: Record) -> Spans:
+        days: set[str | None] = set()
+        for get in self.gets:
+            value = get(record)
+            days.update(value if isinstance(value, list) else (value,))
+        return union((day(on), leaves(on, self.term)) for on in days if on is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class NotBeforeWindow(_FieldTest):
+    """The field is absent or holds a date inside (or after the start of) a window ending on the as-of
+    date: it passes until that date leaves the window."""
+
+    test = "not_before_window"
+    values = ("value", "first", "window")
+
+    window: str = ""
+    term: Term = dataclasses.field(default=Term(), compare=False)
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        window = rule["window"]
+        return cls(field=rule["field"], window=window, term=scope.windows[window].term, **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record)
+        if value is None:
+            return None
+        window = ctx.windows[self.window]
+        if value >= window.first_iso:
+            return leaves(value, self.term)
+        return self.fail(record, ctx, value=value, first=window.first_iso, window=window.label)
+
+    def spans(self, record: Record) -> Spans:
+        value = self.get(record)
+        return ALWAYS if value is None else until(leaves(value, self.term))
+
+
+@dataclass(frozen=True, slots=True)
+class WithinTerm(RuleTest):
+    """The as-of date is before the end field's date, or, with no end, before the start plus a term."""
+
+    test = "within_term"
+    values = ("end",)
+
+    start: str
+    end: str
+    default_term: Term | None  # as the rule declares it; None: the policy's credentials.default_term
+    term: Term = dataclasses.field(compare=False)  # the term in effect
+    get_start: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
+    get_end: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "get_start", getter(self.start))
+        object.__setattr__(self, "get_end", getter(self.end))
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        own = term_of(rule["default_term"]) if "default_term" in rule else None
+        term = own or scope.default_term
+        return cls(start=rule["start"], end=rule["end"], default_term=own, term=term, **_common(rule))
+
+    def ends(self, record: Record) -> date | None:
+        """The first day outside the term; None when the record has neither start nor end."""
+        ends, begins = self.get_end(record), self.get_start(record)
+        if ends is not None:
+            return day(ends)
+        return None if begins is None else term_end(begins, self.term)
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        ends = self.ends(record)
+        if ends is None:  # no term to be within
+            return self.fail(record, ctx, end=f"(no {self.start})")
+        if ctx.as_of < ends:
+            return ends
+        return self.fail(record, ctx, end=ends.isoformat())
+
+    def spans(self, record: Record) -> Spans:
+        ends = self.ends(record)
+        return NEVER if ends is None else until(ends)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedCredential(RuleTest):
+    """The record's name and level are a credential the policy accepts on the as-of date."""
+
+    test = "accepted_credential"
+
+    accepted: Mapping[tuple[str, str], Spans] = dataclasses.field(compare=False)
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        return cls(accepted=scope.accepted, **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        span = span_on(self.spans(record), ctx.as_of)
+        if span is None:
+            return self.fail(record, ctx)
+        return None if span[1] == date.max else span[1]
+
+    def spans(self, record: Record) -> Spans:
+        return self.accepted.get((record.get("name"), record.get("level")), NEVER)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Equals(_FieldTest):
+    """The field equals a value."""
+
+    test = "equals"
+    values = ("value",)
+
+    value: str | int | float | bool = ""
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        return cls(field=rule["field"], value=rule["value"], **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record)
+        return None if value == self.value else self.fail(record, ctx, value=value)
+
+    def spans(self, record: Record) -> Spans:
+        return ALWAYS if self.get(record) == self.value else NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class IsTrue(_FieldTest):
+    """The field is true."""
+
+    test = "is_true"
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        return None if self.get(record) is True else self.fail(record, ctx)
+
+    def spans(self, record: Record) -> Spans:
+        return ALWAYS if self.get(record) is True else NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class Present(_FieldTest):
+    """The field holds something: not absent, empty or blank."""
+
+    test = "present"
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        return None if is_present(self.get(record)) else self.fail(record, ctx)
+
+    def spans(self, record: Record) -> Spans:
+        return ALWAYS if is_present(self.get(record)) else NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class AnyItem(RuleTest):
+    """Some item of a list in the record (a credential) passes every one of the nested rules; the item
+    lasting longest is the one the record counts through."""
+
+    test = "any"
+    values = ("detail",)
+
+    of: str
+    rules: tuple[RuleTest, ...]
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        return cls(of=rule["of"], rules=compile_rules(rule["rules"], scope), **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        best: Via | None = None
+        closest: Failed | None = None
+        items = record.get(self.of)
+        for item in items if isinstance(items, list) else ():
+            verdict = run_rules(self.rules, item, ctx)
+            if isinstance(verdict, Failed):
+                if closest is None or verdict.passed > closest.passed:
+                    closest = verdict
+                continue
+            drop = verdict.drop if isinstance(verdict, Via) else verdict
+            if best is None or _later(drop, best.drop):
+                best = Via(drop, item)
+        if best is not None:
+            return best
+        return self.fail(record, ctx, detail=closest or f"no {self.of} listed")
+
+    def spans(self, record: Record) -> Spans:
+        items = record.get(self.of)
+        if not isinstance(items, list):
+            return NEVER
+        return union(span for item in items for span in spans_of(self.rules, item))
+
+
+def _later(a: date | None, b: date | None) -> bool:
+    """Whether drop date `a` is later than `b`, None meaning never."""
+    return b is not None and (a is None or a > b)
+
+
+def run_rules(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> Verdict:
+    """All tests in order; the first failure decides. A pass carries the earliest drop date."""
+    drop: date | None = None
+    via = None
+    for passed, test in enumerate(tests):
+        verdict = test.verdict(record, ctx)
+        if verdict is None:
+            continue
+        if verdict.__class__ is Failed:
+            return verdict if not passed else Failed(*verdict[:4], passed)
+        if verdict.__class__ is Via:
+            via = verdict.item
+            verdict = verdict.drop
+            if verdict is None:
+                continue
+        if drop is None or verdict < drop:  # type: ignore[operator]
+            drop = verdict  # type: ignore[assignment]
+    return drop if via is None else Via(drop, via)
+
+
+def spans_of(tests: tuple[RuleTest, ...], record: Record) -> Spans:
+    """The days on which `record` passes every one of `tests`."""
+    days = ALWAYS
+    for test in tests:
+        these = test.spans(record)
+        if these is not ALWAYS:
+            days = intersect(days, these) if days is not ALWAYS else these
+            if not days:
+                break
+    return days
+
+
+TESTS: dict[str, type[RuleTest]] = {
+    cls.test: cls
+    for cls in (
+        OnOrBefore,
+        AbsentOrAfter,
+        InWindow,
+        NotBeforeWindow,
+        WithinTerm,
+        AcceptedCredential,
+        Equals,
+        IsTrue,
+        Present,
+        AnyItem,
+    )
+}
+
+
+def compile_rules(rules: list[Mapping[str, Any]], scope: Scope) -> tuple[RuleTest, ...]:
+    """Each rule of a policy document as its test."""
+    return tuple(TESTS[r["test"]].compile(r, scope) for r in rules)
+
+
+def term_of(spec: Mapping[str, Any]) -> Term:
+    """A term as a policy document writes it: {days: N} or {months: N}."""
+    return Term(spec.get("days", 0), spec.get("months", 0))
