@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from support import SHIPPED_POLICY, policy_variant
 
+from validator.language.diff import describe_changes
 from validator.policies import load_policies
-from validator.policy_diff import describe_changes
 
 
 def _changes(tmp_path, *replacements: tuple[str, str]) -> list[str]:
-    old = load_policies(SHIPPED_POLICY).versions[0].doc
-    new = load_policies(policy_variant(tmp_path / "new.yaml", *replacements)).versions[0].doc
+    old = load_policies(SHIPPED_POLICY).versions[0]
+    new = load_policies(policy_variant(tmp_path / "new.yaml", *replacements)).versions[0]
     return describe_changes(old, new)
 
 
@@ -59,3 +59,41 @@ def test_a_new_tier_is_placed_on_the_ladder_with_its_requirements(tmp_path) -> N
 def test_calendar_changes_are_described(tmp_path) -> None:
     changes = _changes(tmp_path, ("notice_days: 90", "notice_days: 60"), ("cure: false", "cure: true"))
     assert changes == ["notice period (days): 90 -> 60", "cure: False -> True"]
+
+
+# Each optional value of the shipped policy, as written there, and the text with it left out.
+DEFAULTS_LEFT_OUT = (
+    (
+        "  default_term: {months: 12}    # choice: valid 12 months from award "
+        "unless the file says expires_on\n",
+        "",
+    ),
+    ("    cure: false                            # choice: no cure inside the notice period\n", ""),
+    ("  promotion_replaces_notice: true          # choice\n", ""),
+    (
+        "    partner: true\n    requires:\n      - {metric: certified_people, at_least: 10}",
+        "    requires:\n      - {metric: certified_people, at_least: 10}",
+    ),
+)
+
+
+def test_leaving_out_a_value_equal_to_its_default_is_no_change(tmp_path) -> None:
+    assert _changes(tmp_path, *DEFAULTS_LEFT_OUT) == []
+
+
+def test_a_value_left_out_is_compared_as_its_default(tmp_path) -> None:
+    written = policy_variant(
+        tmp_path / "written.yaml",
+        ("default_term: {months: 12}", "default_term: {months: 24}"),
+        ("cure: false", "cure: true"),
+        ("promotion_replaces_notice: true", "promotion_replaces_notice: false"),
+        ("label: Select\n    partner: true", "label: Select\n    partner: false"),
+    )
+    left_out = policy_variant(tmp_path / "left-out.yaml", *DEFAULTS_LEFT_OUT)
+    old, new = (load_policies(p).versions[0] for p in (written, left_out))
+    assert describe_changes(old, new) == [
+        "default credential term: 24 months -> 12 months",
+        "tier 'select': label or partner status changed",
+        "cure: True -> False",
+        "promotion replaces a pending notice: False -> True",
+    ]

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from support import Page, firm
+from support import Page, firm, policy_variant
 
 from validator.evaluate import evaluate
 from validator.policies import PolicySet, load_policies
@@ -36,7 +36,7 @@ def pack(policies: PolicySet, data: dict, as_of: date = AS_OF) -> dict[str, str]
     policy = policies.in_effect(as_of)
     result = evaluate(policy, data, as_of, file="firm.yaml", sha256="ab" * 32)
     result.standing = compute_standing(policies, data, as_of)
-    return render(result, policy.doc, policies, data)
+    return render(result, policy, policies, data)
 
 
 def test_counted_people_deployments_and_stories_appear_with_their_details(policies) -> None:
@@ -221,10 +221,34 @@ def test_context_is_a_pure_function_of_its_arguments(policies, monkeypatch) -> N
     policy = policies.in_effect(AS_OF)
     e = evaluate(policy, data, AS_OF, file="firm.yaml", sha256="ab" * 32)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    ctx = context(e, policy.doc, {})
+    ctx = context(e, policy, {})
     assert ctx["generated_at"] is None and ctx["lines"] == []
-    assert context(e, policy.doc, {}, "then")["generated_at"] == "then"
+    assert context(e, policy, {}, "then")["generated_at"] == "then"
     caption = {m["id"]: m["counted_caption"] for m in ctx["metrics"]}
     assert caption["certified_people"] == "Counted: 10 people"
     assert caption["customers_in_production"] == "Counted: 2 deployments"
     assert caption["public_stories"] == "Counted: 1 story"
+
+
+def test_a_credential_expiry_is_the_policys_reading_even_at_the_calendars_end(policies) -> None:
+    # issued in 9999 with no expires_on: the 12-month default term runs past the calendar, so the
+    # credential counts to its last day; the pack shows that day instead of crashing on the arithmetic
+    data = firm(people=1, customers=0, stories=0, active_on="9999-05-01")
+    data["firm"]["joined_on"] = "9999-01-01"
+    data["people"][0]["credentials"][0]["issued_on"] = "9999-03-01"
+    as_of = date(9999, 6, 1)
+    policy = policies.in_effect(as_of)
+    result = evaluate(policy, data, as_of, file="firm.yaml")
+    (row,) = context(result, policy, {})["metrics"][0]["counted"]
+    assert row["issued"] == "9999-03-01" and row["expires"] == "9999-12-31"
+    render(result, policy, policies, data)
+
+
+def test_a_credential_expiry_follows_the_policys_default_term(tmp_path) -> None:
+    path = policy_variant(tmp_path / "p.yaml", ("default_term: {months: 12}", "default_term: {days: 30}"))
+    policies = load_policies(path)
+    data = firm(people=1, customers=0, stories=0, active_on="2026-11-20")
+    data["people"][0]["credentials"][0]["issued_on"] = "2026-11-01"
+    result = evaluate(policies.in_effect(AS_OF), data, AS_OF)
+    (row,) = context(result, policies.in_effect(AS_OF), {})["metrics"][0]["counted"]
+    assert row["expires"] == "2026-12-01"
