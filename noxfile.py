@@ -1,10 +1,14 @@
-"""Sessions: tests, lint, typing and browser run by default; bench on request."""
+"""Sessions: tests, lint, typing, browser and ecosystem run by default; bench and build on request."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import nox
 
-nox.options.sessions = ["tests", "lint", "typing", "browser"]
+nox.options.sessions = ["tests", "lint", "typing", "browser", "ecosystem"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -14,6 +18,13 @@ def tests(session: nox.Session) -> None:
     """The whole test suite against the installed package (not the checkout)."""
     session.install(".[test]")
     session.run("pytest", "-m", "not browser", *session.posargs)
+
+
+@nox.session
+def ecosystem(session: nox.Session) -> None:
+    """The tool as others run it: the real pre-commit hook (and the GitHub Action's steps)."""
+    session.install(".[test]")
+    session.run("pytest", "-m", "ecosystem", *session.posargs)
 
 
 @nox.session
@@ -38,12 +49,18 @@ def bench(session: nox.Session) -> None:
     session.run("python", "bench/run.py", *session.posargs)
 
 
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """The sdist and wheel into dist/, then `twine check` on both (metadata and README render)."""
+    shutil.rmtree("dist", ignore_errors=True)
+    session.install("build", "twine")
+    session.run("python", "-m", "build", "--outdir", "dist")
+    session.run("twine", "check", "--strict", *map(str, Path("dist").glob("*")))
+
+
 @nox.session
 def browser(session: nox.Session) -> None:
     """The HTML pages in headless Chromium, driven by Playwright; screenshots go to test-artifacts/."""
-    import os
-    import shutil
-
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
             try:

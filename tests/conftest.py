@@ -66,6 +66,16 @@ def line_of(text: str, needle: str, start: int = 1) -> int:
     raise AssertionError(f"{needle!r} is not in the text")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip `ecosystem` tests (real pre-commit and pip installs) unless `-m` asks for them by name."""
+    if "ecosystem" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="installs with pre-commit/pip: run with -m ecosystem (nox -s ecosystem)")
+    for item in items:
+        if item.get_closest_marker("ecosystem"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def minimal_firm() -> str:
     """The text of a small valid firm file."""

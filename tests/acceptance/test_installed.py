@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
@@ -47,3 +48,11 @@ def test_every_subcommand_runs_from_outside_the_checkout(tmp_path) -> None:
         )
         assert r.returncode == 0, f"{args}: {r.stderr}"
         assert "internal error" not in r.stderr
+
+
+def test_the_installed_version_is_the_packages_one_version() -> None:
+    from validator import __version__
+
+    r = subprocess.run([console_script(), "--version"], capture_output=True, text=True, timeout=60)
+    assert r.stdout == f"tiercheck {__version__}\n"
+    assert version("tiercheck") == __version__
