@@ -180,3 +180,120 @@ def test_two_versions_with_the_same_effective_from_are_refused_at_effective_from
     assert problem.message == f"takes effect on 2026-03-01, as {tmp_path / 'a.yaml'} does"
     # cli.md: the line of the offending key, here `effective_from`
     assert problem.line == line_of(second, "effective_from:")
+
+
+# A message template is filled with str.format_map: only plain names may reach it.
+@pytest.mark.parametrize(
+    "placeholder,says",
+    [
+        ("{value.__class__.__mro__}", "is not one of this test's (as_of, value)"),
+        ("{value[0]}", "is not one of this test's (as_of, value)"),
+        ("{0}", "is not one of this test's"),
+        ("{}", "is not one of this test's"),
+        ("{value:>300000000}", "has a format spec or conversion; write a plain {value}"),
+        ("{value!z}", "has a format spec or conversion"),
+        ("{value!r}", "has a format spec or conversion"),
+        ("{valeu}", "is not one of this test's (as_of, value) nor a field"),
+        ("{value", "is not a valid template"),
+        ("value}", "is not a valid template"),
+    ],
+)
+def test_a_message_placeholder_other_than_a_plain_documented_name_is_refused_at_the_message(
+    tmp_path, placeholder: str, says: str
+) -> None:
+    text = changed(('message: "left the firm on {value}"', f'message: "left the firm on {placeholder}"'))
+    path, problem = only_problem(tmp_path, text)
+    line = line_of(text, "left the firm on")
+    col = text.splitlines()[line - 1].index("message:") + 1
+    assert (problem.file, problem.line, problem.col) == (str(path), line, col)
+    assert says in problem.message
+
+
+def test_a_message_may_use_the_tests_values_as_of_record_fields_and_escaped_braces(tmp_path) -> None:
+    text = changed(
+        (
+            'message: "left the firm on {value}"',
+            'message: "{name} ({email}) left on {value}, {{before}} {as_of}"',
+        )
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_policies(path).versions[0].metrics[0].rules[0].message.startswith("{name} ({email})")
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,col",
+    [
+        ('on: "12-31"', 'on: "04-31"', "04-31", 5),  # at the key of a mapping's value
+        ('promotion: ["01-01", "07-01"]', 'promotion: ["01-01", "02-30"]', "02-30", 24),  # at a list's item
+        ('promotion: ["01-01", "07-01"]', 'promotion: ["06-31", "07-01"]', "06-31", 15),
+    ],
+)
+def test_a_review_month_day_no_year_has_is_refused_where_it_is_written(
+    tmp_path, old, new, needle, col
+) -> None:
+    text = changed((old, new))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, needle))
+    assert problem.col == col
+    assert problem.message.startswith(f"'{needle}' is not a valid month-day: ")
+
+
+def test_29_february_is_a_review_day_of_leap_years(tmp_path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(changed(('promotion: ["01-01", "07-01"]', 'promotion: ["02-29"]')), encoding="utf-8")
+    assert load_policies(path).versions[0].reviews.promotion == ("02-29",)
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,says",
+    [
+        (
+            "at_risk_days: 90",
+            "at_risk_days: 36501",
+            "at_risk_days",
+            "36501 is greater than the maximum of 36500",
+        ),
+        ("at_risk_days: 90", "at_risk_days: 1000000000", "at_risk_days", "greater than the maximum of 36500"),
+        (
+            "activity: {days: 90,",
+            "activity: {days: 1000000000,",
+            "activity:",
+            "greater than the maximum of 36500",
+        ),
+        ("trailing_year: {months: 12,", "trailing_year: {months: 1201,", "trailing_year:", "maximum of 1200"),
+        ("default_term: {months: 12}", "default_term: {months: 1000000}", "default_term:", "maximum of 1200"),
+        ("notice_days: 90", "notice_days: 36501", "notice_days", "greater than the maximum of 36500"),
+        (
+            "effective_from: 2026-03-01",
+            "effective_from: 0000-01-01",
+            "effective_from",
+            "from 1900-01-01 to 9000",
+        ),
+        ("effective_from: 2026-03-01", "effective_from: 1899-12-31", "effective_from", "is not a valid date"),
+        ("effective_from: 2026-03-01", "effective_from: 9001-01-01", "effective_from", "is not a valid date"),
+        ("    - on: 2026-10-01\n", "    - on: 9999-12-31\n", "on: 9999", "is not a valid date"),
+    ],
+)
+def test_sizes_and_dates_past_what_the_calendar_can_compute_are_refused(
+    tmp_path, old, new, needle, says
+) -> None:
+    text = changed((old, new))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, needle))
+    assert says in problem.message
+
+
+def test_the_largest_sizes_and_the_last_dates_allowed_still_load(tmp_path) -> None:
+    text = changed(
+        ("at_risk_days: 90", "at_risk_days: 36500"),
+        ("activity: {days: 90,", "activity: {days: 36500,"),
+        ("trailing_year: {months: 12,", "trailing_year: {months: 1200,"),
+        ("notice_days: 90", "notice_days: 36500"),
+        ("effective_from: 2026-03-01", "effective_from: 1900-01-01"),
+        ("    - on: 2026-10-01\n", "    - on: 9000-12-31\n"),
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    policy = load_policies(path).versions[0]
+    assert (policy.at_risk_days, policy.windows["trailing_year"].term.months) == (36500, 1200)

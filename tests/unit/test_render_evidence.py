@@ -252,3 +252,21 @@ def test_a_credential_expiry_follows_the_policys_default_term(tmp_path) -> None:
     result = evaluate(policies.in_effect(AS_OF), data, AS_OF)
     (row,) = context(result, policies.in_effect(AS_OF), {})["metrics"][0]["counted"]
     assert row["expires"] == "2026-12-01"
+
+
+def test_policy_labels_are_escaped_in_markdown_as_firm_text_is(tmp_path) -> None:
+    hostile = "<script>x</script> | [a](javascript:alert(1))"
+    path = policy_variant(
+        tmp_path / "p.yaml",
+        ("label: Select", f'label: "{hostile}"'),
+        ("label: Certified people", f'label: "{hostile}"'),
+        ("activity: {days: 90, label: the last 90 days}", f'activity: {{days: 90, label: "{hostile}"}}'),
+        ("      - Listing in the Services Partner Directory", f'      - "{hostile}"'),
+    )
+    policies = load_policies(path)
+    md = pack(policies, firm(people=10, active_on="2026-11-20"))["evidence.md"]
+    assert "<script>" not in md and not re.search(r"(?<!\\)\]\(javascript:", md)
+    assert md.count("\\<script\\>x\\</script\\> \\| \\[a\\](javascript:alert(1))") >= 4
+    for block in re.findall(r"(?m)(?:^\|.*\n)+", md):
+        rows = block.splitlines()
+        assert {cells(r) for r in rows} == {cells(rows[0])}, block

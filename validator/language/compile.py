@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import string
+from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from ..dates import Term
 from ..loader import Located, Path_
 from ..problem import Problem, json_path
+from ..resources import schema
 from .model import (
     AcceptedCredential,
     DemotionLook,
@@ -20,7 +23,7 @@ from .model import (
     Tier,
     Window,
 )
-from .rules import Scope, compile_rules, term_of
+from .rules import TESTS, Scope, compile_rules, term_of
 from .spans import Spans, union
 
 Doc = Mapping[str, Any]
@@ -128,6 +131,10 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
 
     def rules(path: Path_, items: list[dict[str, Any]]) -> None:
         for i, rule in enumerate(items):
+            if "message" in rule:
+                found.extend(
+                    ((*path, i, "message"), m) for m in template_problems(rule["test"], rule["message"])
+                )
             if "window" in rule and rule["window"] not in windows:
                 found.append(
                     (
@@ -176,3 +183,42 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
             if req["metric"] not in metric_ids:
                 found.append((("tiers", i, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
     return found
+
+
+def template_problems(test: str, template: str) -> Iterator[str]:
+    """What is wrong with a rule's message: only plain {name} placeholders from the test's documented
+    set (as_of, the test's own values, a field of the firm file's records) may appear."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        yield f"the message is not a valid template ({exc}); write {{{{ and }}}} for literal braces"
+        return
+    values = ("as_of", *TESTS[test].values)
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion is not None:
+            yield f"placeholder {{{name}...}} has a format spec or conversion; write a plain {{{name}}}"
+        elif name not in values and name not in record_fields():
+            yield (
+                f"placeholder {{{name}}} is not one of this test's ({', '.join(values)}) nor a field "
+                "of a firm file's records; a placeholder is a plain name (see docs/policy.md)"
+            )
+
+
+@cache
+def record_fields() -> frozenset[str]:
+    """Every field name the firm file's schema defines, at any depth."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}) if isinstance(node.get("properties"), dict) else ())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema("firm"))
+    return frozenset(names)
