@@ -20,9 +20,14 @@ from typing import Any
 import yaml
 
 from validator.cli import main
+from validator.policies import load_policies
+from validator.vocabulary import vocabulary
 
 SHIPPED_POLICY = Path(__file__).resolve().parents[1] / "policy" / "cpn-services-2026-03-01.yaml"
 
+
+# What the bundled policy knows: the vocabulary `validate` checks firm files against by default.
+KNOWN = vocabulary(load_policies().versions)
 
 ARCHITECT = "claude-certified-architect"
 D = date(2026, 11, 25)  # the usual as-of date: the trailing year is 2025-11-26 .. 2026-11-25

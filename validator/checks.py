@@ -1,4 +1,5 @@
-"""Rules a JSON Schema cannot state: unique ids and emails, references, dates in order."""
+"""Rules a JSON Schema cannot state: unique ids, emails and credential numbers, references, dates in order,
+and values the policy knows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from .loader import Path_
+from .problem import Severity, did_you_mean
+from .vocabulary import Vocabulary
 
 LISTS = ("people", "customers", "deployments", "stories")
 
@@ -16,13 +19,27 @@ class Finding(NamedTuple):
     path: Path_
     message: str
     code: str
+    severity: Severity = "error"
 
 
 def cross_checks(data: Any) -> list[Finding]:
     """Every cross-reference and ordering problem; tolerant of data the schema rejected."""
     if not isinstance(data, dict):
         return []
-    return [*_unique_ids(data), *_unique_emails(data), *_references(data), *_date_order(data)]
+    return [
+        *_unique_ids(data),
+        *_unique_emails(data),
+        *_unique_credential_numbers(data),
+        *_references(data),
+        *_date_order(data),
+    ]
+
+
+def vocabulary_checks(data: Any, known: Vocabulary) -> list[Finding]:
+    """Every value the policy does not know: errors, and a warning for a credential name one typo away."""
+    if not isinstance(data, dict):
+        return []
+    return [*_regions(data, known), *_credentials(data, known), *_stated_tier(data, known)]
 
 
 def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -70,6 +87,27 @@ def _unique_emails(data: dict[str, Any]) -> Iterator[Finding]:
             )
         else:
             first[folded] = _text(person, "id") or f"entry {i + 1}"
+
+
+def _unique_credential_numbers(data: dict[str, Any]) -> Iterator[Finding]:
+    """One credential belongs to one person: a number claimed by a second person is a mistake."""
+    first: dict[str, tuple[int, dict[str, Any]]] = {}
+    for i, person in _entries(data, "people"):
+        for j, credential in _entries(person, "credentials"):
+            number = _text(credential, "id")
+            if number is None:
+                continue
+            holder = first.setdefault(number.casefold(), (i, person))
+            if holder[0] != i:
+                who = _text(holder[1], "id") or f"entry {holder[0] + 1}"
+                name = _text(holder[1], "name")
+                yield Finding(
+                    ("people", i, "credentials", j, "id"),
+                    f"credential number {number!r} is already claimed by {who!r}"
+                    + (f" ({name})" if name else "")
+                    + ": a credential belongs to one person",
+                    "duplicate-credential-number",
+                )
 
 
 def _references(data: dict[str, Any]) -> Iterator[Finding]:
@@ -149,4 +187,60 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
             "expires_on",
             True,
             "a plan expires after it is signed",
+        )
+
+
+TYPO = 0.9  # difflib similarity of a name one or two keystrokes from a known one (not a different credential)
+
+
+def _regions(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
+    if not known.regions:
+        return
+    for i, customer in _entries(data, "customers"):
+        region = _text(customer, "region")
+        if region is not None and region not in known.regions:
+            yield Finding(
+                ("customers", i, "region"),
+                f"unknown region {region!r}: {did_you_mean(region, known.regions)}"
+                f"the policy lists: {', '.join(known.regions)}",
+                "unknown-region",
+            )
+
+
+def _credentials(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
+    for i, person in _entries(data, "people"):
+        for j, credential in _entries(person, "credentials"):
+            name, level = _text(credential, "name"), _text(credential, "level")
+            if name is None:
+                continue
+            levels = known.credentials.get(name)
+            if levels is None:
+                hint = did_you_mean(name, known.credentials, TYPO)
+                if hint:
+                    yield Finding(
+                        ("people", i, "credentials", j, "name"),
+                        f"credential {name!r} is not one the policy knows, so it never counts: "
+                        + hint.strip(),
+                        "unknown-credential",
+                        "warning",
+                    )
+            elif level is not None and level not in levels:
+                yield Finding(
+                    ("people", i, "credentials", j, "level"),
+                    f"unknown level {level!r} for {name}: {did_you_mean(level, levels)}"
+                    f"the policy knows: {', '.join(levels)}",
+                    "unknown-level",
+                )
+
+
+def _stated_tier(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
+    firm = data.get("firm")
+    standing = firm.get("standing") if isinstance(firm, dict) else None
+    tier = _text(standing, "tier") if isinstance(standing, dict) else None
+    if tier is not None and tier not in known.tiers:
+        yield Finding(
+            ("firm", "standing", "tier"),
+            f"unknown tier {tier!r}: {did_you_mean(tier, known.tiers)}"
+            f"the policy's tiers: {', '.join(known.tiers)}",
+            "unknown-tier",
         )

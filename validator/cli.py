@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate",
-        help="check firm files against the schema and reference rules",
+        help="check firm files against the schema, the reference rules and the policy",
         description="Check firm files (or directories of *.yaml, *.yml, *.json).",
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (FILE:LINE:COL: message), json, or github workflow annotations",
     )
+    _policy(validate)
+    validate.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
 
     evaluate = sub.add_parser(
         "evaluate",
@@ -137,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from .commands.validate import validate
 
-        return validate(args.paths, args.format, sys.stdout)
+        return validate(args.paths, _load_policies(args.policy), args.format, args.strict, sys.stdout)
     if args.command == "evaluate":
         from .commands.evaluate import evaluate
 

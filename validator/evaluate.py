@@ -63,7 +63,6 @@ def evaluate(
             for w in ctx.windows.values()
         },
         at_risk=at_risk,
-        warnings=_warnings(data, policy),
     )
 
 
@@ -213,21 +212,3 @@ def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> l
         ):
             last[k] = o
     return [o for o in last.values() if o.drops_out_on is not None and o.drops_out_on <= horizon]
-
-
-def _warnings(data: dict[str, Any], policy: Policy) -> list[str]:
-    """What the policy does not know of the firm's file: regions and a stated tier it does not list."""
-    out = []
-    regions = policy.regions
-    if regions:
-        out += [
-            f"customer {c['id']!r} is in region {c['region']!r}, which the policy does not list "
-            f"({', '.join(regions)})"
-            for c in data.get("customers", ())
-            if c.get("region") not in regions
-        ]
-    stated = data.get("firm", {}).get("standing")
-    tiers = [t.id for t in policy.tiers]
-    if stated and stated["tier"] not in tiers:
-        out.append(f"the stated standing {stated['tier']!r} is not a tier of the policy ({', '.join(tiers)})")
-    return out

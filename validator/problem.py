@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import difflib
+from collections.abc import Iterable
+from typing import Literal, NamedTuple
 
 from .loader import Path_
+
+Severity = Literal["error", "warning"]  # an error makes a file invalid; a warning only says something
 
 
 class Problem(NamedTuple):
@@ -16,9 +20,11 @@ class Problem(NamedTuple):
     message: str
     path: str = "$"
     code: str = "schema"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        said = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {said}{self.message}"
 
     def as_json(self) -> dict[str, object]:
         """The problem as JSON output shows it, inside its file's entry."""
@@ -27,6 +33,7 @@ class Problem(NamedTuple):
             "col": self.col,
             "path": self.path,
             "code": self.code,
+            "severity": self.severity,
             "message": self.message,
         }
 
@@ -34,3 +41,10 @@ class Problem(NamedTuple):
 def json_path(path: Path_) -> str:
     """Render a data path as a JSONPath: ('people', 3, 'email') -> $.people[3].email."""
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
+    """`did you mean 'x'? ` for the known word closest to `word` (case aside), or '' when none is close."""
+    by_fold = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(word.casefold(), by_fold, n=1, cutoff=cutoff)
+    return f"did you mean {by_fold[close[0]]!r}? " if close else ""

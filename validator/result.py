@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +105,6 @@ class Evaluation:
     tiers: list[TierCheck]
     windows: dict[str, dict[str, str]]
     at_risk: list[Outcome]
-    warnings: list[str] = field(default_factory=list)
     standing: Standing | None = None
 
     def tier(self, tier_id: str | None) -> TierCheck | None:
@@ -178,7 +177,6 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         else {"id": nxt.id, "requirements": [requirement_json(r) for r in nxt.requirements]},
         "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
         "windows": e.windows,
-        "warnings": e.warnings,
         **standing_json(e.standing),
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import jsonschema_rs
 
 from .loader import Located, Path_
-from .problem import Problem, json_path
+from .problem import Problem, did_you_mean, json_path
 from .resources import schema
 
 _TYPE_WORDS = {
@@ -73,9 +72,8 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
     if kind == "additionalProperties" and isinstance(inst, dict):
         allowed = sorted(sch.get("properties", {}))
         for key in sorted(set(inst) - set(allowed)):
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            also = f"did you mean {hint[0]!r}? " if hint else ""
-            yield (*path, key), f"unknown key {key!r}: {also}allowed here: {', '.join(allowed)}"
+            hint = did_you_mean(key, allowed)
+            yield (*path, key), f"unknown key {key!r}: {hint}allowed here: {', '.join(allowed)}"
         return
     if kind == "required":
         missing = error.validator_value

@@ -148,7 +148,7 @@ def test_format_json_is_one_json_document_with_every_file(write_firm, run_cli) -
     r = run_cli("validate", "--format", "json", str(bad), str(good))
     assert r.returncode == 1
     doc = json.loads(r.stdout)
-    assert doc["summary"] == {"files": 2, "invalid": 1, "problems": 1}
+    assert doc["summary"] == {"files": 2, "invalid": 1, "problems": 1, "warnings": 0}
     assert [(f["file"], f["valid"]) for f in doc["files"]] == [(str(bad), False), (str(good), True)]
     [problem] = doc["files"][0]["problems"]
     assert problem["line"] == line_of(TYPO, "retired_date") and problem["col"] == 5

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import firm
+from support import ARCHITECT, credential, customer, firm, firm_of, person
 
-from validator.checks import LISTS, cross_checks
+from validator.checks import LISTS, cross_checks, vocabulary_checks
+from validator.vocabulary import Vocabulary
+
+KNOWS = Vocabulary(
+    ("amer", "emea", "apac"),
+    {ARCHITECT: ("foundations", "professional")},
+    ("registered", "select", "preferred", "global-premier"),
+)
 
 
 def findings(data: Any) -> list[tuple[tuple, str]]:
@@ -43,8 +50,8 @@ def test_ids_are_unique_within_each_list(key: str) -> None:
 
 def test_each_repeat_of_an_id_is_reported_and_points_back_to_the_first() -> None:
     data = firm(people=4)
-    for person in data["people"][1:]:
-        person["id"] = "p-0"
+    for entry in data["people"][1:]:
+        entry["id"] = "p-0"
     found = cross_checks(data)
     assert [f.path for f in found] == [("people", 1), ("people", 2), ("people", 3)]
     assert all("(first at entry 1)" in f.message for f in found)
@@ -218,12 +225,158 @@ def test_a_production_deployment_needs_live_on_and_a_pilot_does_not() -> None:
         {"firm": {"joint_business_plan": "yes"}},
         {"firm": {"joint_business_plan": {"signed_on": 1, "expires_on": "2026-01-01"}}},
         {1: 2, None: [], "people": [{1: 2}]},
+        {"customers": [{"region": 5}, {"region": None}, "emea"]},
+        {
+            "people": [
+                {"credentials": [{"name": 5, "level": "x"}, {"name": ARCHITECT, "level": 1}, {"id": 7}]}
+            ]
+        },
+        {"people": [{"credentials": [{"id": "N-1"}]}, {"credentials": [{"id": ["N-1"]}, "N-1"]}]},
+        {"firm": {"standing": "select"}},
+        {"firm": {"standing": {"tier": 3}}},
     ],
 )
 def test_wrongly_typed_data_gives_findings_or_none_but_never_an_exception(data: Any) -> None:
-    found = cross_checks(data)
+    found = [*cross_checks(data), *vocabulary_checks(data, KNOWS)]
     assert isinstance(found, list)
     assert all(
-        f.code in {"duplicate-id", "duplicate-email", "unknown-reference", "date-order", "missing-live-on"}
+        f.code
+        in {
+            "duplicate-id",
+            "duplicate-email",
+            "duplicate-credential-number",
+            "unknown-reference",
+            "date-order",
+            "missing-live-on",
+        }
         for f in found
     )
+
+
+# Credential numbers
+
+
+def numbered(*numbers: str | None) -> dict[str, Any]:
+    """A firm whose people hold one credential each, with these numbers (None: no number)."""
+    data = firm_of(people=[person(i) for i in range(len(numbers))])
+    for p, number in zip(data["people"], numbers, strict=True):
+        if number is not None:
+            p["credentials"][0]["id"] = number
+    return data
+
+
+def test_a_credential_number_claimed_by_two_people_points_at_the_second_and_names_the_first() -> None:
+    data = numbered("CCAR-P-01000", "CCAR-F-00001", "CCAR-P-01000")
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (
+        ("people", 2, "credentials", 0, "id"),
+        "duplicate-credential-number",
+    )
+    assert finding.message == (
+        "credential number 'CCAR-P-01000' is already claimed by 'p-0' (Person 0): "
+        "a credential belongs to one person"
+    )
+
+
+def test_credential_numbers_are_compared_ignoring_case() -> None:
+    assert findings(numbered("CCAR-P-01000", "ccar-p-01000")) == [
+        (("people", 1, "credentials", 0, "id"), "duplicate-credential-number")
+    ]
+
+
+def test_credentials_without_a_number_never_clash() -> None:
+    assert findings(numbered(None, None, "CCAR-P-01000")) == []
+
+
+def test_one_person_listing_their_own_credential_twice_is_not_a_claim_by_two_people() -> None:
+    data = firm_of(people=[person(0, credentials=[credential(), credential(level="professional")])])
+    for c in data["people"][0]["credentials"]:
+        c["id"] = "CCAR-P-01000"
+    assert findings(data) == []
+
+
+# Values the policy knows
+
+
+def known(data: Any, vocabulary: Vocabulary = KNOWS) -> list[tuple[tuple, str, str, str]]:
+    return [(f.path, f.code, f.severity, f.message) for f in vocabulary_checks(data, vocabulary)]
+
+
+def test_values_the_policy_knows_give_no_findings() -> None:
+    assert known(firm(people=3, customers=3, regions=("amer", "emea", "apac"))) == []
+
+
+@pytest.mark.parametrize("region", ["europe", "eu", "mars"])
+def test_a_region_the_policy_does_not_list_is_an_error_listing_the_allowed_ids(region: str) -> None:
+    assert known(firm_of(customers=[customer(0), customer(1, region)])) == [
+        (
+            ("customers", 1, "region"),
+            "unknown-region",
+            "error",
+            f"unknown region {region!r}: the policy lists: amer, emea, apac",
+        )
+    ]
+
+
+@pytest.mark.parametrize("region", ["EMEA", "Emea", "emae"])
+def test_a_region_a_typo_or_a_case_away_from_a_listed_one_suggests_it(region: str) -> None:
+    [(_, _, _, message)] = known(firm_of(customers=[customer(0, region)]))
+    assert message == f"unknown region {region!r}: did you mean 'emea'? the policy lists: amer, emea, apac"
+
+
+def test_a_policy_listing_no_regions_accepts_any_region() -> None:
+    assert known(firm_of(customers=[customer(0, "mars")]), Vocabulary((), {}, ("registered",))) == []
+
+
+def test_a_known_credential_at_a_level_the_policy_does_not_know_is_an_error_with_a_hint() -> None:
+    data = firm_of(people=[person(0), person(1, level="foundation")])
+    assert known(data) == [
+        (
+            ("people", 1, "credentials", 0, "level"),
+            "unknown-level",
+            "error",
+            f"unknown level 'foundation' for {ARCHITECT}: did you mean 'foundations'? "
+            "the policy knows: foundations, professional",
+        )
+    ]
+
+
+def test_a_level_with_nothing_close_lists_the_known_levels_without_a_hint() -> None:
+    [(_, _, _, message)] = known(firm_of(people=[person(0, level="expert")]))
+    assert message == f"unknown level 'expert' for {ARCHITECT}: the policy knows: foundations, professional"
+
+
+@pytest.mark.parametrize(
+    "name", ["aws-certified-solutions-architect", "claude-certified-developer", "certified-architect"]
+)
+def test_a_credential_the_policy_does_not_know_is_valid_data_whatever_its_level(name: str) -> None:
+    assert known(firm_of(people=[person(0, name=name, level="associate")])) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["claude-certified-architec", "claud-certified-architect", "claude-certfied-architect"]
+)
+def test_a_credential_name_a_typo_away_from_a_known_one_is_a_warning_with_a_hint(name: str) -> None:
+    assert known(firm_of(people=[person(0, name=name, level="foundation")])) == [
+        (
+            ("people", 0, "credentials", 0, "name"),
+            "unknown-credential",
+            "warning",
+            f"credential {name!r} is not one the policy knows, so it never counts: "
+            f"did you mean {ARCHITECT!r}?",
+        )
+    ]
+
+
+def test_a_stated_tier_the_policy_does_not_list_is_an_error_with_a_hint() -> None:
+    data = firm_of()
+    data["firm"]["standing"] = {"tier": "Select", "since": "2026-07-01"}
+    assert known(data) == [
+        (
+            ("firm", "standing", "tier"),
+            "unknown-tier",
+            "error",
+            "unknown tier 'Select': did you mean 'select'? "
+            "the policy's tiers: registered, select, preferred, global-premier",
+        )
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_FIRM, line_of
+from support import KNOWN
 
 from validator.loader import (
     MAX_DEPTH,
@@ -35,7 +36,7 @@ def refused(text: str, name: str = "f.yaml") -> LoadError:
 
 def only_problem(path: Path):
     """The one problem check_file reports for a file (the test fails if there are none or several)."""
-    checked = check_file(path)
+    checked = check_file(path, KNOWN)
     assert not checked.valid and checked.data is None
     assert len(checked.problems) == 1, checked.problems
     return checked.problems[0]
@@ -116,7 +117,7 @@ def test_the_fast_parser_reads_every_plain_scalar_as_the_exact_parser_does_or_de
 
 
 def test_country_no_is_norway_not_false(write_firm) -> None:
-    checked = check_file(write_firm())
+    checked = check_file(write_firm(), KNOWN)
     assert checked.valid, checked.problems
     assert checked.data["customers"][0]["country"] == "NO"
 
@@ -206,7 +207,7 @@ def test_a_tag_right_after_a_json_style_key_is_refused_too(tag: str, write_firm)
 
 def test_an_exclamation_mark_in_prose_is_not_a_tag(write_firm) -> None:
     text = MINIMAL_FIRM.replace("result: 40% faster claims handling", "result: 40% faster! Wow !")
-    checked = check_file(write_firm(text))
+    checked = check_file(write_firm(text), KNOWN)
     assert checked.valid, checked.problems
     assert checked.data["stories"][0]["result"] == "40% faster! Wow !"
 
@@ -228,8 +229,10 @@ def test_billion_laughs_is_refused_with_bounded_memory(write_firm) -> None:
     probe = textwrap.dedent(
         f"""
         import resource, sys
+        from validator.policies import load_policies
         from validator.validate import check_file
-        checked = check_file({str(path)!r})
+        from validator.vocabulary import vocabulary
+        checked = check_file({str(path)!r}, vocabulary(load_policies().versions))
         assert not checked.valid
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         """
@@ -246,7 +249,7 @@ def test_aliases_used_as_mapping_values_are_bounded_too() -> None:
     )
     start = time.perf_counter()
     assert "aliases expand to more than" in refused(text).message
-    assert check_source(Source("f.yaml", text, "")).problems
+    assert check_source(Source("f.yaml", text, ""), KNOWN).problems
     assert time.perf_counter() - start < 1.0
 
 
@@ -271,7 +274,7 @@ def test_nesting_deeper_than_the_limit_is_refused(text: str, name: str) -> None:
 def test_absurdly_deep_nesting_is_refused_quickly_without_a_crash(name: str) -> None:
     text = "[" * 200_000 + "]" * 200_000
     start = time.perf_counter()
-    checked = check_source(Source(name, text, ""))
+    checked = check_source(Source(name, text, ""), KNOWN)
     assert not checked.valid and "nesting" in checked.problems[0].message
     assert time.perf_counter() - start < 1.0
 
@@ -320,7 +323,7 @@ def test_a_non_utf8_firm_file_is_a_problem_at_the_line_of_the_bad_byte(write_fir
 
 def test_a_byte_order_mark_and_crlf_line_ends_are_fine(write_firm) -> None:
     path = write_firm(b"\xef\xbb\xbf" + MINIMAL_FIRM.replace("\n", "\r\n").encode())
-    checked = check_file(path)
+    checked = check_file(path, KNOWN)
     assert checked.valid, checked.problems
     assert checked.data["firm"]["id"] == "contoso"  # not "\ufeffschema_version" or "contoso\r"
 
@@ -358,7 +361,7 @@ def test_a_firm_file_with_a_second_document_is_refused_at_the_separator(write_fi
 
 
 def test_a_leading_document_marker_is_fine(write_firm) -> None:
-    assert check_file(write_firm("---\n" + MINIMAL_FIRM)).valid
+    assert check_file(write_firm("---\n" + MINIMAL_FIRM), KNOWN).valid
 
 
 # JSON
@@ -370,7 +373,7 @@ def test_json_with_tabs_is_fine(write_firm) -> None:
         '\t\t"joined_on": "2026-04-02"\n\t}\n}\n'
     )
     assert located(text, "f.json").data["firm"]["id"] == "contoso"
-    checked = check_file(write_firm(text, "firm.json"))
+    checked = check_file(write_firm(text, "firm.json"), KNOWN)
     assert checked.valid, checked.problems
 
 
@@ -402,7 +405,7 @@ def test_a_json_syntax_error_is_reported_with_its_line() -> None:
 )
 def test_a_json_file_must_be_json(broken: str, write_firm) -> None:
     text = '{"schema_version": 1,\n "firm": {"id": "contoso", "name": "Contoso",\n  ' + broken + "\n}\n"
-    checked = check_file(write_firm(text, "firm.json"))
+    checked = check_file(write_firm(text, "firm.json"), KNOWN)
     assert not checked.valid, "a file that is not JSON was accepted as a valid .json firm file"
     assert [p.line for p in checked.problems][:1] == [3]
     assert "JSON" in checked.problems[0].message

@@ -23,6 +23,16 @@ TWO = Checked(
         ),
     ],
 )
+TYPO = "credential 'claude-certified-architec' is not one the policy knows"
+WARNED = Checked(
+    "firms/warned.yaml",
+    [],
+    {"schema_version": 1},
+    warnings=(Problem("firms/warned.yaml", 9, 9, TYPO, "$.people[0]", "unknown-credential", "warning"),),
+)
+BOTH = TWO._replace(
+    warnings=(Problem("firms/two.yaml", 7, 9, TYPO, "$.people[0]", "unknown-credential", "warning"),)
+)
 
 
 def report(fmt: str, *results: Checked) -> str:
@@ -82,30 +92,72 @@ def test_text_for_valid_files_is_only_the_summary() -> None:
     assert report("text", GOOD) == "1 file checked: all valid\n"
 
 
+def test_text_prints_a_files_warnings_with_its_problems_in_line_order_before_the_totals() -> None:
+    assert report("text", BOTH, WARNED, GOOD).splitlines() == [
+        "firms/two.yaml:4:3: 'X' is not a valid slug",
+        f"firms/two.yaml:7:9: warning: {TYPO}",
+        "firms/two.yaml:12:5: customer 'c-x' is not listed",
+        f"firms/warned.yaml:9:9: warning: {TYPO}",
+        "3 files checked: 1 invalid, 2 problems, 2 warnings",
+    ]
+
+
+def test_text_a_file_with_only_a_warning_is_still_valid() -> None:
+    assert report("text", WARNED).splitlines()[-1] == "1 file checked: all valid, 1 warning"
+
+
 # json
 
 
 def test_json_lists_every_file_with_its_problems_and_a_summary() -> None:
     doc = json.loads(report("json", BAD, GOOD, TWO))
-    assert doc["summary"] == {"files": 3, "invalid": 2, "problems": 3}
+    assert doc["summary"] == {"files": 3, "invalid": 2, "problems": 3, "warnings": 0}
     assert [f["file"] for f in doc["files"]] == ["firms/a,b.yaml", "firms/ok.yaml", "firms/two.yaml"]
     assert doc["files"][0] == {
         "file": "firms/a,b.yaml",
         "valid": False,
         "problems": [
-            {"line": 3, "col": 5, "path": "$.x", "code": "schema", "message": "50% done:\nnot quite"}
+            {
+                "line": 3,
+                "col": 5,
+                "path": "$.x",
+                "code": "schema",
+                "severity": "error",
+                "message": "50% done:\nnot quite",
+            }
         ],
+        "warnings": [],
     }
-    assert doc["files"][1] == {"file": "firms/ok.yaml", "valid": True, "problems": []}
+    assert doc["files"][1] == {"file": "firms/ok.yaml", "valid": True, "problems": [], "warnings": []}
     assert [p["code"] for p in doc["files"][2]["problems"]] == ["schema", "unknown-reference"]
 
 
 def test_json_is_one_document_even_with_no_problems() -> None:
     doc = json.loads(report("json", GOOD))
     assert doc == {
-        "files": [{"file": "firms/ok.yaml", "valid": True, "problems": []}],
-        "summary": {"files": 1, "invalid": 0, "problems": 0},
+        "files": [{"file": "firms/ok.yaml", "valid": True, "problems": [], "warnings": []}],
+        "summary": {"files": 1, "invalid": 0, "problems": 0, "warnings": 0},
     }
+
+
+def test_json_carries_warnings_apart_from_problems_each_with_its_severity() -> None:
+    doc = json.loads(report("json", BOTH, WARNED))
+    assert doc["summary"] == {"files": 2, "invalid": 1, "problems": 2, "warnings": 2}
+    assert [(f["valid"], len(f["problems"]), len(f["warnings"])) for f in doc["files"]] == [
+        (False, 2, 1),
+        (True, 0, 1),
+    ]
+    assert {p["severity"] for p in doc["files"][0]["problems"]} == {"error"}
+    assert doc["files"][1]["warnings"] == [
+        {
+            "line": 9,
+            "col": 9,
+            "path": "$.people[0]",
+            "code": "unknown-credential",
+            "severity": "warning",
+            "message": TYPO,
+        }
+    ]
 
 
 # github
@@ -115,6 +167,15 @@ def test_github_annotates_each_problem_with_file_line_col_and_title() -> None:
     lines = report("github", TWO).splitlines()
     assert lines[:2] == [
         "::error file=firms/two.yaml,line=4,col=3,title=tiercheck schema::'X' is not a valid slug",
+        "::error file=firms/two.yaml,line=12,col=5,title=tiercheck unknown-reference::"
+        "customer 'c-x' is not listed",
+    ]
+
+
+def test_github_annotates_a_warning_as_a_warning_in_line_order_with_the_errors() -> None:
+    assert report("github", BOTH).splitlines()[:3] == [
+        "::error file=firms/two.yaml,line=4,col=3,title=tiercheck schema::'X' is not a valid slug",
+        f"::warning file=firms/two.yaml,line=7,col=9,title=tiercheck unknown-credential::{TYPO}",
         "::error file=firms/two.yaml,line=12,col=5,title=tiercheck unknown-reference::"
         "customer 'c-x' is not listed",
     ]

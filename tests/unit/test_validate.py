@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, MINIMAL_FIRM, line_of
+from support import KNOWN
 
 import validator.validate
 from validator.loader import Source
@@ -22,11 +23,11 @@ def exactly(monkeypatch: pytest.MonkeyPatch, source: Source):
 
     with monkeypatch.context() as m:
         m.setattr(validator.validate, "parse_fast", no_fast_path)
-        return check_source(source)
+        return check_source(source, KNOWN)
 
 
 def check(text: str, name: str = "firm.yaml"):
-    return check_source(Source(name, text, ""))
+    return check_source(Source(name, text, ""), KNOWN)
 
 
 def messages(text: str, name: str = "firm.yaml") -> list[tuple[int, str]]:
@@ -51,14 +52,14 @@ EXAMPLE_FILES = sorted(
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_fast_and_exact_paths_give_the_same_verdict_and_data(path: Path, monkeypatch) -> None:
     source = Source(str(path), path.read_text(encoding="utf-8"), "")
-    fast, exact = check_source(source), exactly(monkeypatch, source)
+    fast, exact = check_source(source, KNOWN), exactly(monkeypatch, source)
     assert (fast.valid, fast.data) == (exact.valid, exact.data)
     assert fast.problems == exact.problems
 
 
 def test_a_valid_file_gives_no_problems_and_its_data_on_both_paths(monkeypatch) -> None:
     source = Source("firm.yaml", MINIMAL_FIRM, "abc")
-    for checked in (check_source(source), exactly(monkeypatch, source)):
+    for checked in (check_source(source, KNOWN), exactly(monkeypatch, source)):
         assert checked.valid and checked.problems == []
         assert checked.data["firm"] == {"id": "contoso", "name": "Contoso", "joined_on": "2026-04-02"}
         assert checked.data["stories"][0]["customer_named"] is True
@@ -82,14 +83,14 @@ def test_an_invalid_file_gives_its_problems_sorted_by_line_and_no_data() -> None
 
 def test_check_file_records_the_digest_of_the_bytes_on_disk(write_firm) -> None:
     path = write_firm(MINIMAL_FIRM)
-    checked = check_file(path)
+    checked = check_file(path, KNOWN)
     assert checked.valid and checked.file == str(path)
     assert checked.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_check_file_turns_a_missing_file_or_a_folder_into_a_problem(tmp_path) -> None:
     for path in (tmp_path / "gone.yaml", tmp_path):
-        checked = check_file(path)
+        checked = check_file(path, KNOWN)
         assert not checked.valid and checked.problems[0].line == 1
         assert "cannot read" in checked.problems[0].message
 
@@ -102,7 +103,7 @@ def test_a_lone_surrogate_escape_in_json_is_refused_on_both_paths(monkeypatch) -
     assert "\\ud800" in text
     source = Source("firm.json", text, "")
     assert not exactly(monkeypatch, source).valid
-    assert not check_source(source).valid
+    assert not check_source(source, KNOWN).valid
 
 
 def test_a_large_file_with_one_mistake_is_reported_at_the_mistake(tmp_path) -> None:

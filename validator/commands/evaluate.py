@@ -15,17 +15,19 @@ from ..render.text import render_text
 from ..result import evaluation_json
 from ..standing import compute_standing
 from ..validate import check_file
+from ..vocabulary import vocabulary
 
 
 def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: TextIO) -> int:
     """Evaluate every file in input order; a file that cannot be evaluated reports its errors (exit 1)."""
     files = find_inputs(paths)
     policy = policies.in_effect(as_of)
+    known = vocabulary(policies.versions)
     progress = Progress(len(files), "evaluating")
     docs: list[dict[str, Any]] = []
     failed = 0
     for file in files:
-        checked = check_file(file)
+        checked = check_file(file, known)
         progress.advance()
         if not checked.valid:
             failed += 1

@@ -14,6 +14,7 @@ from ..policy_diff import Impact, firm_move
 from ..progress import Progress
 from ..render.policy_diff import RENDER
 from ..validate import check_file
+from ..vocabulary import vocabulary
 
 
 def check(path: str | None, out: TextIO) -> int:
@@ -37,9 +38,10 @@ def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, 
     impact = Impact(as_of) if firms else None
     if impact is not None:
         files = find_inputs(firms)
+        known = vocabulary([old, new])
         progress = Progress(len(files), "comparing")
         for file in files:
-            checked = check_file(file)
+            checked = check_file(file, known)
             progress.advance()
             if not checked.valid:
                 impact.invalid.append((file, str(checked.problems[0])))

@@ -16,6 +16,7 @@ from ..policies import PolicySet
 from ..render.evidence import render
 from ..standing import compute_standing
 from ..validate import check_file
+from ..vocabulary import vocabulary
 
 
 def report(
@@ -27,7 +28,7 @@ def report(
         raise UsageError(f"{path}: no such file")
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"{templates}: no such templates folder")
-    checked = check_file(path)
+    checked = check_file(path, vocabulary(policies.versions))
     if not checked.valid:
         sys.stderr.writelines(f"{p}\n" for p in checked.problems)
         sys.stderr.write(f"{path}: invalid, so no evidence pack was written\n")

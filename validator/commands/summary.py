@@ -14,20 +14,23 @@ from ..progress import Progress
 from ..render.summary import RENDER
 from ..summary import FirmLine, Summary, firm_line
 from ..validate import check_file
+from ..vocabulary import Vocabulary, vocabulary
 
 _policies: PolicySet | None = None  # one per worker process, loaded once
+_known: Vocabulary | None = None
 _as_of: date | None = None
 
 
 def _init(policy_path: str | None, as_of: date) -> None:
-    global _policies, _as_of
+    global _policies, _known, _as_of
     _policies, _as_of = load_policies(policy_path), as_of
+    _known = vocabulary(_policies.versions)
 
 
 def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
     order, file = task
-    assert _policies is not None and _as_of is not None
-    checked = check_file(file)
+    assert _policies is not None and _known is not None and _as_of is not None
+    checked = check_file(file, _known)
     if not checked.valid:
         return order, FirmLine(file, error=str(checked.problems[0]))
     return order, firm_line(_policies, file, checked.data, _as_of)

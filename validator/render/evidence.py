@@ -214,7 +214,6 @@ def context(
         if days
         else [],
         "standing": _standing(e, labels),
-        "warnings": e.warnings,
         "generated_at": generated_at,
     }
 

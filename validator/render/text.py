@@ -49,7 +49,6 @@ def render_text(e: Evaluation) -> str:
         )
         if len(e.at_risk) > AT_RISK_SHOWN:
             lines.append(f"    ... and {len(e.at_risk) - AT_RISK_SHOWN} more (--format json lists them all)")
-    lines.extend(f"  warning: {w}" for w in e.warnings)
     return "\n".join(lines) + "\n"
 
 

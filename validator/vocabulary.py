@@ -1,0 +1,32 @@
+"""What a policy knows of the values in a firm file: region ids, credential names with their levels, tiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .language.model import Policy
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values a firm file may use, each in the order the policy lists it; no regions: any region."""
+
+    regions: tuple[str, ...]
+    credentials: Mapping[str, tuple[str, ...]]  # credential name -> its levels
+    tiers: tuple[str, ...]
+
+
+def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
+    """Everything any of the versions knows: a value one version lists is a known value."""
+    regions: dict[str, None] = {}
+    credentials: dict[str, dict[str, None]] = {}
+    tiers: dict[str, None] = {}
+    for policy in versions:
+        regions.update(dict.fromkeys(policy.regions))
+        for accepted in policy.accepted:
+            credentials.setdefault(accepted.name, {})[accepted.level] = None
+        tiers.update(dict.fromkeys(tier.id for tier in policy.tiers))
+    return Vocabulary(tuple(regions), {n: tuple(levels) for n, levels in credentials.items()}, tuple(tiers))
