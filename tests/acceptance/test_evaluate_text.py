@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import line_of
 from support import build_firm, firm, plan, tiercheck, write_yaml
 
 NORTHWIND = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
@@ -110,9 +111,11 @@ def test_a_pending_demotion_names_its_day_and_notice_and_the_standing_keeps_the_
     ) in text
 
 
-def test_a_region_the_policy_does_not_list_is_a_warning_line(tmp_path) -> None:
+def test_a_region_the_policy_does_not_list_is_a_located_error_and_no_evaluation(tmp_path) -> None:
     path = write_yaml(tmp_path / "firm.yaml", firm(regions=("emea", "mars")))
-    text = evaluate_text(path, "2026-11-25")
-    assert text.endswith(
-        "  warning: customer 'c-1' is in region 'mars', which the policy does not list (amer, emea, apac)\n"
+    r = tiercheck("evaluate", path, "--as-of", "2026-11-25")
+    line = line_of(path.read_text(encoding="utf-8"), "region: mars")
+    assert (r.returncode, r.stdout) == (
+        1,
+        f"{path}:{line}:3: unknown region 'mars': the policy lists: amer, emea, apac\n",
     )
