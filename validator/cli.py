@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a policy file or folder (default: the bundled policy).",
     )
     check.add_argument("path", nargs="?", metavar="PATH")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 1)")
     diff = policy.add_parser(
         "diff",
         help="what changed between two policy versions, and which firms it moves",
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
-        return check(args.path, sys.stdout)
+        return check(args.path, sys.stdout, strict=args.strict)
     if args.command == "policy":
         from .commands.policy import diff
 

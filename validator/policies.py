@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -30,9 +30,10 @@ class NoPolicyInEffect(UsageError):
 
 @dataclass
 class PolicySet:
-    """The versions of one program's policy, in order of their effective dates."""
+    """The versions of one program's policy, in order of their effective dates, and their lints' warnings."""
 
     versions: list[Policy]
+    warnings: list[Problem] = field(default_factory=list)
 
     def in_effect(self, day: date) -> Policy:
         """The latest version whose effective date is on or before `day`."""
@@ -62,17 +63,19 @@ def load_policies(path: str | Path | None = None) -> PolicySet:
     if not files:
         raise PolicyError([Problem(str(path), 1, 1, "no policy files (*.yaml) here", code="policy")])
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     versions: list[Policy] = []
     for file in files:
         policy, found = load_policy(file)
-        problems.extend(found)
+        for problem in found:
+            (warnings if problem.severity == "warning" else problems).append(problem)
         if policy is not None:
             versions.append(policy)
     if not problems:
         problems.extend(_set_problems(versions))
     if problems:
         raise PolicyError(sorted(problems))
-    return PolicySet(sorted(versions, key=lambda p: p.effective_from))
+    return PolicySet(sorted(versions, key=lambda p: p.effective_from), sorted(warnings))
 
 
 def policies_to_run(path: str | Path | None) -> PolicySet:
@@ -85,7 +88,7 @@ def policies_to_run(path: str | Path | None) -> PolicySet:
 
 
 def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
-    """One policy file: the compiled policy, or the problems that stop it."""
+    """One policy file: the compiled policy and its warnings, or the problems that stop it."""
     try:
         source = read_source(file)
         located = parse_located(source)

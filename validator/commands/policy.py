@@ -17,8 +17,9 @@ from ..validate import check_file
 from ..vocabulary import vocabulary
 
 
-def check(path: str | None, out: TextIO) -> int:
-    """Print each problem at FILE:LINE:COL, or the versions found; 1 when any file is invalid."""
+def check(path: str | None, out: TextIO, *, strict: bool = False) -> int:
+    """Print each problem and warning at FILE:LINE:COL, and the versions found; 1 when any file is
+    invalid, or, with `strict`, has a warning."""
     if path is not None and not Path(path).exists():
         raise UsageError(f"{path}: no such file or directory")
     try:
@@ -27,9 +28,13 @@ def check(path: str | None, out: TextIO) -> int:
         out.writelines(f"{p}\n" for p in exc.problems)
         out.write(f"{len(exc.problems)} problem{'s' * (len(exc.problems) != 1)} in the policy\n")
         return 1
+    out.writelines(f"{w}\n" for w in policies.warnings)
     for p in policies.versions:
         out.write(f"{p.path}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
-    return 0
+    if policies.warnings:
+        n = len(policies.warnings)
+        out.write(f"{n} warning{'s' * (n != 1)}{' (--strict: failing)' if strict else ''}\n")
+    return 1 if strict and policies.warnings else 0
 
 
 def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, out: TextIO) -> int:

@@ -12,6 +12,7 @@ from ..dates import Term
 from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
+from .lint import lint
 from .model import (
     AcceptedCredential,
     DemotionLook,
@@ -33,13 +34,17 @@ DEFAULT_TERM = Term(months=12)  # of a credential, when the policy gives no cred
 
 
 def compile_policy(file: str, sha256: str, located: Located) -> tuple[Policy | None, list[Problem]]:
-    """The compiled policy, or the located problems that stop it."""
+    """The compiled policy with its warnings, or the located problems that stop it (warnings among them)."""
     found = meaning_problems(located.data)
-    if found:
-        return None, [
-            Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found
-        ]
-    return build(file, sha256, located.data, located.marks), []
+    warnings: list[tuple[Path_, str]] = []
+    if not found:
+        found, warnings = lint(located.data, schema("firm"))
+    problems = [Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found]
+    problems += [
+        Problem(file, *located.where(path), message, json_path(path), "policy", "warning")
+        for path, message in warnings
+    ]
+    return (None if found else build(file, sha256, located.data, located.marks)), problems
 
 
 def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int]]) -> Policy:

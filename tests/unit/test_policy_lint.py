@@ -1,0 +1,202 @@
+"""`policy check` lints: valid policies that are almost surely not what was meant, located at FILE:LINE:COL.
+
+A rule field no firm file can have and a lowest tier with requirements are errors (the results would be
+silently wrong); a higher tier easier than a lower one and a window, metric or credential never used are
+warnings (exit 0 unless --strict). Each case is the shipped policy's text with one change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import line_of
+from support import SHIPPED_POLICY
+from test_policy_check import changed, only_problem
+
+from validator.cli import main
+from validator.policies import load_policies
+from validator.problem import Problem
+
+
+def warnings_of(tmp_path: Path, text: str) -> tuple[Path, list[Problem]]:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, load_policies(path).warnings
+
+
+def test_the_shipped_policy_and_every_fixture_policy_have_no_lint() -> None:
+    fixtures = sorted((Path(__file__).parents[1] / "policies").rglob("*.yaml"))
+    for path in [SHIPPED_POLICY, *fixtures]:
+        assert load_policies(path).warnings == [], path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "    key: customer\n    rules:\n      - test: equals\n",
+            "    key: custmer\n    rules:\n      - test: equals\n",
+            "key: custmer",
+            "'custmer': this record has no field 'custmer'; its fields: customer, evidence, id, live_on, "
+            "retired_on, stage",
+        ),
+        (
+            "        field: live_on\n",
+            "        field: live_date\n",
+            "field: live_date",
+            "'live_date': this record has no field 'live_date'; its fields: customer, evidence, id, "
+            "live_on, retired_on, stage",
+        ),
+        (
+            "        field: consent.given_on\n",
+            "        field: consent.given\n",
+            "field: consent.given",
+            "'consent.given': consent has no field 'given'; its fields: by, given_on",
+        ),
+        (
+            "    key: customer.region\n",
+            "    key: customer.regoin\n",
+            "key: customer.regoin",
+            "'customer.regoin': customer has no field 'regoin'; its fields: country, id, name, region",
+        ),
+        (
+            "            field: issued_on\n",
+            "            field: issue_date\n",
+            "field: issue_date",
+            "'issue_date': this record has no field 'issue_date'; its fields: expires_on, id, issued_on, "
+            "level, name",
+        ),
+        (
+            "        fields: [last_active_on, activity]\n",
+            "        fields: [last_active_on, activities]\n",
+            "fields: [last_active_on, activities]",
+            "'activities': this record has no field 'activities'; its fields: activity, credentials, "
+            "email, id, last_active_on, left_on, name",
+        ),
+        (
+            "        of: credentials\n",
+            "        of: certificates\n",
+            "of: certificates",
+            "'certificates': this record has no field 'certificates'; its fields: activity, credentials, "
+            "email, id, last_active_on, left_on, name",
+        ),
+        (
+            "        field: executive_sponsors.firm\n",
+            "        field: executive_sponsors.partner\n",
+            "field: executive_sponsors.partner",
+            "'executive_sponsors.partner': executive_sponsors has no field 'partner'; its fields: "
+            "anthropic, firm",
+        ),
+    ],
+    ids=["key", "field", "dotted", "through-a-link", "inside-any", "one-of-fields", "any-of", "plan"],
+)
+def test_a_rule_field_no_firm_file_can_have_is_an_error_at_the_field(
+    tmp_path, old, new, needle, message
+) -> None:
+    text = changed((old, new))
+    path, problem = only_problem(tmp_path, text)
+    line = line_of(text, needle)
+    assert (problem.file, problem.line, problem.code) == (str(path), line, "policy")
+    at = "activities" if "fields:" in needle else needle.split(":")[0]  # a list entry, or a key
+    assert problem.col == text.splitlines()[line - 1].index(at) + 1
+    assert problem.message == message
+
+
+def test_a_field_through_a_link_the_policy_does_not_declare_is_an_error(tmp_path) -> None:
+    text = changed(("links:\n  customer: customers\n", ""))
+    _, problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "key: customer.region")
+    assert problem.message.startswith("'customer.region': customer has no field 'region'")
+
+
+def test_a_lowest_tier_with_requirements_is_an_error(tmp_path) -> None:
+    text = changed(
+        (
+            "    partner: false\n    requires: []\n",
+            "    partner: false\n    requires:\n      - {metric: certified_people, at_least: 1}\n",
+        )
+    )
+    _, problem = only_problem(tmp_path, text)
+    assert (problem.line, problem.col) == (line_of(text, "requires:", line_of(text, "id: registered")), 5)
+    assert problem.message.startswith("the lowest tier 'registered' has requirements: every firm")
+
+
+def test_a_higher_tier_easier_than_a_lower_one_is_a_warning_at_its_threshold(tmp_path) -> None:
+    text = changed(
+        ("{metric: customers_in_production, at_least: 15}", "{metric: customers_in_production, at_least: 1}")
+    )
+    path, found = warnings_of(tmp_path, text)
+    line = line_of(text, "{metric: customers_in_production, at_least: 1}")
+    assert [(w.line, w.severity, w.message) for w in found] == [
+        (
+            line,
+            "warning",
+            "tier 'preferred' asks customers_in_production at least 1, less than the 2 of 'select' "
+            "below it: the ladder is cumulative, so 2 applies",
+        )
+    ]
+    assert str(found[0]).startswith(f"{path}:{line}:")
+    assert ": warning: tier 'preferred'" in str(found[0])
+
+
+def test_an_equal_threshold_on_a_higher_tier_is_no_warning(tmp_path) -> None:
+    text = changed(("{metric: public_stories, at_least: 3}", "{metric: public_stories, at_least: 1}"))
+    assert warnings_of(tmp_path, text)[1] == []
+
+
+def test_an_unused_window_is_a_warning_at_its_name(tmp_path) -> None:
+    text = changed(("windows:\n", "windows:\n  quarter: {days: 91}\n"))
+    _, found = warnings_of(tmp_path, text)
+    assert [(w.line, w.col, w.message) for w in found] == [
+        (line_of(text, "quarter:"), 3, "window 'quarter' is declared and never used by a rule")
+    ]
+
+
+def test_an_unused_metric_is_a_warning_and_one_used_only_by_from_is_not(tmp_path) -> None:
+    text = changed(("      - {metric: production_regions, at_least: 3}\n", ""))
+    _, found = warnings_of(tmp_path, text)
+    assert [(w.line, w.message) for w in found] == [
+        (
+            line_of(text, "  - id: production_regions"),
+            "metric 'production_regions' is declared and never required by a tier or metric",
+        )
+    ]  # customers_in_production is still required; it is also the source of production_regions
+
+
+def test_accepted_credentials_no_rule_tests_are_a_warning(tmp_path) -> None:
+    text = changed(
+        (
+            "          - test: accepted_credential\n"
+            "            reason: credential-not-accepted\n"
+            '            message: "{name} at level {level} is not a credential the program accepts on '
+            '{as_of}"\n',
+            "",
+        )
+    )
+    _, found = warnings_of(tmp_path, text)
+    assert [(w.line, w.message) for w in found] == [
+        (
+            line_of(text, "  accepted:"),
+            "credentials are accepted but no rule tests accepted_credential: they are never used",
+        )
+    ]
+
+
+def test_policy_check_prints_warnings_exits_0_and_1_with_strict(tmp_path, capsys) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(changed(("windows:\n", "windows:\n  quarter: {days: 91}\n")), encoding="utf-8")
+    assert main(["policy", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:{line_of(path.read_text(), 'quarter:')}:3: warning: window 'quarter'" in out
+    assert out.endswith(": ok\n1 warning\n")
+    assert main(["policy", "check", "--strict", str(path)]) == 1
+    assert capsys.readouterr().out.endswith("1 warning (--strict: failing)\n")
+
+
+def test_evaluate_runs_under_a_policy_with_warnings(tmp_path, capsys) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(changed(("windows:\n", "windows:\n  quarter: {days: 91}\n")), encoding="utf-8")
+    firm = Path(__file__).parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
+    assert main(["evaluate", str(firm), "--policy", str(path), "--as-of", "2026-11-25"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -1,0 +1,197 @@
+"""Lints of a policy document: what is valid by the meta-schema but almost surely not what was meant.
+
+Two kinds. An *error* is a policy whose results would be silently wrong (a rule reading a field no
+firm file can have counts 0; a lowest tier with requirements leaves a firm holding no tier): it stops
+the policy like any other problem. A *warning* is harmless to the results but a likely slip (a
+higher tier easier than a lower one, a window never used): `policy check` prints it and exits 0
+unless `--strict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..loader import Path_
+
+Doc = Mapping[str, Any]
+Found = list[tuple[Path_, str]]
+
+FIELD_KEYS = ("field", "start", "end")  # rule keys naming one field of the record they test
+
+
+def lint(doc: Doc, firm_schema: Doc) -> tuple[Found, Found]:
+    """The errors and the warnings of a document that passed the meta-schema and the meaning checks."""
+    errors = _lowest_tier_requirements(doc) + _unknown_fields(doc, firm_schema)
+    warnings = _easier_higher_tiers(doc) + _unused(doc)
+    return errors, warnings
+
+
+def _lowest_tier_requirements(doc: Doc) -> Found:
+    lowest = doc["tiers"][0]
+    if not lowest["requires"]:
+        return []
+    return [
+        (
+            ("tiers", 0, "requires"),
+            f"the lowest tier {lowest['id']!r} has requirements: every firm that has joined holds the "
+            "lowest tier, so it must require nothing (requires: []); add a tier below it",
+        )
+    ]
+
+
+def _easier_higher_tiers(doc: Doc) -> Found:
+    """A threshold below one a lower tier sets on the same metric: the lower tier's applies anyway."""
+    found: Found = []
+    highest: dict[str, tuple[float, str]] = {}  # metric -> (threshold, the tier setting it)
+    for i, tier in enumerate(doc["tiers"]):
+        for j, req in enumerate(tier["requires"]):
+            if "metric" not in req or "at_least" not in req:
+                continue
+            metric, n = req["metric"], req["at_least"]
+            below = highest.get(metric)
+            if below is not None and n < below[0]:
+                found.append(
+                    (
+                        ("tiers", i, "requires", j, "at_least"),
+                        f"tier {tier['id']!r} asks {metric} at least {n}, less than the {below[0]} of "
+                        f"{below[1]!r} below it: the ladder is cumulative, so {below[0]} applies",
+                    )
+                )
+            elif below is None or n > below[0]:
+                highest[metric] = (n, tier["id"])
+    return found
+
+
+def _unused(doc: Doc) -> Found:
+    """Windows, metrics and accepted credentials that nothing reads."""
+    found: Found = []
+    metrics = doc["metrics"]
+    windows_used = {v for _, key, v in _walk(metrics, ()) if key == "window"}
+    for name in doc["windows"]:
+        if name not in windows_used:
+            found.append((("windows", name), f"window {name!r} is declared and never used by a rule"))
+    for i, metric in enumerate(metrics):
+        mid = metric["id"]
+        elsewhere = [m for m in metrics if m is not metric]
+        if not _mentions(doc["tiers"], mid) and not _mentions(elsewhere, mid):
+            found.append(
+                (("metrics", i, "id"), f"metric {mid!r} is declared and never required by a tier or metric")
+            )
+    tests = {v for _, key, v in _walk(metrics, ()) if key == "test"}
+    if doc.get("credentials", {}).get("accepted") and "accepted_credential" not in tests:
+        found.append(
+            (
+                ("credentials", "accepted"),
+                "credentials are accepted but no rule tests accepted_credential: they are never used",
+            )
+        )
+    return found
+
+
+def _mentions(node: Any, name: str) -> bool:
+    """Whether `name` is a value (not the `id` or `label`) anywhere in `node`."""
+    return any(
+        v == name or (isinstance(v, list) and name in v)
+        for _, k, v in _walk(node, ())
+        if k not in ("id", "label")
+    )
+
+
+def _walk(node: Any, path: Path_) -> Iterator[tuple[Path_, str, Any]]:
+    """Every (path, key, value) of the mappings in `node`, depth first."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield (*path, key), key, value
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, (*path, i))
+
+
+def _unknown_fields(doc: Doc, firm_schema: Doc) -> Found:
+    """Rule fields, keys and groups that no firm file can have, following the policy's links."""
+    schema = _Schema(firm_schema, doc.get("links", {}))
+    found: Found = []
+    sources: dict[str, Doc | None] = {}
+    for i, metric in enumerate(doc["metrics"]):
+        at: Path_ = ("metrics", i)
+        record = (
+            schema.records(metric["records"]) if "records" in metric else sources.get(metric.get("from", ""))
+        )
+        sources[metric["id"]] = record
+        if record is None:
+            continue
+        for key in ("key", "group_by"):
+            if key in metric:
+                found += schema.check(record, metric[key], (*at, key))
+        found += _rule_fields(schema, record, metric.get("rules", []), (*at, "rules"))
+    return found
+
+
+def _rule_fields(schema: _Schema, record: Doc, rules: list[Any], at: Path_) -> Found:
+    found: Found = []
+    for i, rule in enumerate(rules):
+        here = (*at, i)
+        for key in FIELD_KEYS:
+            if isinstance(rule.get(key), str):
+                found += schema.check(record, rule[key], (*here, key))
+        for j, name in enumerate(rule.get("fields", ())):
+            found += schema.check(record, name, (*here, "fields", j))
+        inner: Doc | None = record
+        if rule.get("test") == "any":
+            found += schema.check(record, rule["of"], (*here, "of"))
+            inner = schema.items(record, rule["of"])
+        if inner is None:  # a list the record cannot have: already said, its items unknown
+            continue
+        for key, value in rule.items():
+            if key == "rules" and isinstance(value, list):
+                found += _rule_fields(schema, inner, value, (*here, key))
+            elif isinstance(value, Mapping) and "test" in value:  # a rule holding one rule (`not`)
+                found += [((*here, key, *p[1:]), m) for p, m in _rule_fields(schema, inner, [value], ())]
+    return found
+
+
+class _Schema:
+    """The firm schema, read for which fields each kind of record has."""
+
+    def __init__(self, root: Doc, links: Mapping[str, str]) -> None:
+        self.root, self.links = root, links
+
+    def records(self, name: str) -> Doc | None:
+        """The schema of one record of a record list (`people`) or of the firm's plan."""
+        node: Doc = self.root
+        for part in name.split("."):
+            node = self._deref(node).get("properties", {}).get(part, {})
+        node = self._deref(node)
+        return self._deref(node["items"]) if "items" in node else node or None
+
+    def items(self, record: Doc, name: str) -> Doc | None:
+        """The schema of an item of the list field `name` of a record."""
+        node = self._deref(self._deref(record).get("properties", {}).get(name, {}))
+        return self._deref(node["items"]) if "items" in node else None
+
+    def check(self, record: Doc, path: str, at: Path_) -> Found:
+        """Nothing when `path` (dotted, through links) is a field a record can have; else why not."""
+        node = self._deref(record)
+        parts = path.split(".")
+        for k, part in enumerate(parts):
+            props = node.get("properties", {})
+            if part not in props:
+                known = ", ".join(sorted(props))
+                where = ".".join(parts[:k]) or "this record"
+                return [(at, f"{path!r}: {where} has no field {part!r}; its fields: {known}")]
+            if k + 1 < len(parts) and part in self.links:
+                node = self.records(self.links[part]) or {}
+            else:
+                node = self._deref(props[part])
+        return []
+
+    def _deref(self, node: Doc) -> Doc:
+        """A schema node with its `$ref` (to `#/$defs/...`) followed."""
+        while "$ref" in node:
+            target: Any = self.root
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
