@@ -39,7 +39,9 @@ def compile_policy(file: str, sha256: str, located: Located) -> tuple[Policy | N
     warnings: list[tuple[Path_, str]] = []
     if not found:
         found, warnings = lint(located.data, schema("firm"))
-    problems = [Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found]
+    problems = [
+        Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found
+    ]
     problems += [
         Problem(file, *located.where(path), message, json_path(path), "policy", "warning")
         for path, message in warnings
