@@ -66,6 +66,12 @@ def line_of(text: str, needle: str, start: int = 1) -> int:
     raise AssertionError(f"{needle!r} is not in the text")
 
 
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--format auto` means github inside GitHub Actions: tests ask for it explicitly when they want it."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip `ecosystem` tests (real pre-commit and pip installs) unless `-m` asks for them by name."""
     if "ecosystem" in (config.getoption("markexpr") or ""):

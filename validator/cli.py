@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,12 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check firm files (or directories of *.yaml, *.yml, *.json).",
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")
-    validate.add_argument(
-        "--format",
-        choices=["text", "json", "github"],
-        default="text",
-        help="text (FILE:LINE:COL: message), json, or github workflow annotations",
-    )
+    _format(validate, "validate")
     _policy(validate)
     validate.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
 
@@ -46,13 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
     _as_of(evaluate, required=False)
     _policy(evaluate)
-    evaluate.add_argument(
-        "--format",
-        choices=["text", "json", "jsonl", "markdown"],
-        default="text",
-        help="text (default), json (one object, or a list for several files), jsonl (one object a line), "
-        "markdown (the evidence pack's Markdown, for a CI job summary)",
-    )
+    _format(evaluate, "evaluate")
 
     report = sub.add_parser(
         "report",
@@ -66,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--templates", metavar="DIR", help="a folder of templates overriding the bundled ones"
     )
+    _format(report, "report")
 
     summary = sub.add_parser(
         "summary",
@@ -75,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("paths", nargs="+", metavar="PATH")
     _as_of(summary, required=False)
     _policy(summary)
-    summary.add_argument("--format", choices=["text", "json", "html"], default="text")
+    _format(summary, "summary")
     summary.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
 
     policy = sub.add_parser("policy", help="work with policy files").add_subparsers(
@@ -88,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", nargs="?", metavar="PATH")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 1)")
+    _format(check, "policy check")
     diff = policy.add_parser(
         "diff",
         help="what changed between two policy versions, and which firms it moves",
@@ -103,8 +94,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="firm files or folders: report whose eligible tier moves",
     )
     _as_of(diff, required=False)
-    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    _format(diff, "policy diff")
     return parser
+
+
+FORMATS = {
+    "validate": ("text", "json", "github", "sarif", "junit"),
+    "evaluate": ("text", "json", "jsonl", "markdown", "github", "sarif", "junit"),
+    "report": ("text", "json"),
+    "summary": ("text", "json", "markdown", "html"),
+    "policy check": ("text", "json"),
+    "policy diff": ("text", "json", "markdown"),
+}
+
+
+def _format(parser: argparse.ArgumentParser, command: str) -> None:
+    choices = FORMATS[command]
+    parser.add_argument(
+        "--format",
+        choices=("auto", *choices),
+        default="auto",
+        help="auto (default): github when GITHUB_ACTIONS=true, else text"
+        if "github" in choices
+        else "auto (default) is text",
+    )
+
+
+def output_format(given: str, command: str, environ: Mapping[str, str]) -> str:
+    """The format asked for; `auto` is GitHub annotations inside GitHub Actions when the command has them."""
+    if given != "auto":
+        return given
+    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    return "github" if in_actions and "github" in FORMATS[command] else "text"
 
 
 def _iso_date(text: str) -> date:
@@ -137,6 +158,8 @@ def _load_policies(path: str | None) -> PolicySet:
 
 
 def run(args: argparse.Namespace) -> int:
+    command = args.command if args.command != "policy" else f"policy {args.policy_command}"
+    args.format = output_format(args.format, command, os.environ)
     if args.command == "validate":
         from .commands.validate import validate
 
@@ -150,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         from .commands.report import report
 
         policies = _load_policies(args.policy)
-        return report(args.path, args.as_of, policies, args.out, args.templates, sys.stdout)
+        return report(args.path, args.as_of, policies, args.out, args.templates, args.format, sys.stdout)
     if args.command == "summary":
         from .commands.summary import summary
 
@@ -160,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
-        return check(args.path, sys.stdout, strict=args.strict)
+        return check(args.path, args.format, sys.stdout, strict=args.strict)
     if args.command == "policy":
         from .commands.policy import diff
 

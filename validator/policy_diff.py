@@ -9,6 +9,7 @@ from typing import Any
 
 from .evaluate import eligible_tier
 from .language.model import Policy
+from .problem import Problem
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Impact:
     as_of: date
     firms: int = 0
     moves: list[Move] = field(default_factory=list)
-    invalid: list[tuple[str, str]] = field(default_factory=list)  # (file, first problem)
+    invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
 
     @property
     def counts(self) -> Counter[tuple[str | None, str | None]]:

@@ -1,21 +1,26 @@
-"""Report `validate` results as text, JSON or GitHub workflow annotations, file by file, warnings included."""
+"""Report checked files, warnings included, as text, JSON, GitHub annotations, SARIF or JUnit XML."""
 
 from __future__ import annotations
 
 import json
 from typing import TextIO
 
+from .problem import Problem
+from .render.junit import Case, junit_xml
+from .render.sarif import sarif_log
 from .validate import Checked
 
 
 class Reporter:
     """Receives each file's result in input order, then the end of the run."""
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
+        self.out, self.suite = out, suite
         self.files = self.invalid = self.problems = self.warnings = 0
 
-    def file(self, checked: Checked) -> None:
+    def file(self, checked: Checked, note: str = "") -> None:
+        """One file's result; `note` is what evaluate found of a valid file (its tier), for formats that
+        carry a line per file."""
         self.files += 1
         self.invalid += not checked.valid
         self.problems += len(checked.problems)
@@ -37,7 +42,7 @@ class Reporter:
 class TextReporter(Reporter):
     """`FILE:LINE:COL: message` (`warning: message` for a warning), one a line, then a summary."""
 
-    def file(self, checked: Checked) -> None:
+    def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
         for problem in sorted([*checked.problems, *checked.warnings]):
             self.out.write(f"{problem}\n")
@@ -49,11 +54,11 @@ class TextReporter(Reporter):
 class JsonReporter(Reporter):
     """One JSON document: every file with its problems and warnings, and a summary."""
 
-    def __init__(self, out: TextIO) -> None:
-        super().__init__(out)
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
+        super().__init__(out, suite)
         self.results: list[dict[str, object]] = []
 
-    def file(self, checked: Checked) -> None:
+    def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
         self.results.append(
             {
@@ -89,16 +94,56 @@ def _escape_property(text: str) -> str:
 class GithubReporter(Reporter):
     """GitHub Actions `::error` and `::warning` workflow commands, so they show on the pull request's diff."""
 
-    def file(self, checked: Checked) -> None:
+    def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
         for p in sorted([*checked.problems, *checked.warnings]):
             self.out.write(
                 f"::{p.severity} file={_escape_property(p.file)},line={p.line},col={p.col},"
                 f"title={_escape_property('tiercheck ' + p.code)}::{_escape_data(p.message)}\n"
             )
+        if note:
+            self.out.write(f"::notice file={_escape_property(checked.file)}::{_escape_data(note)}\n")
 
     def end(self) -> None:
         self.out.write(self.summary() + "\n")
 
 
-REPORTERS: dict[str, type[Reporter]] = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter}
+class SarifReporter(Reporter):
+    """One SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers."""
+
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
+        super().__init__(out, suite)
+        self.found: list[Problem] = []
+
+    def file(self, checked: Checked, note: str = "") -> None:
+        super().file(checked)
+        self.found.extend(sorted([*checked.problems, *checked.warnings]))
+
+    def end(self) -> None:
+        json.dump(sarif_log(self.found), self.out, indent=2)
+        self.out.write("\n")
+
+
+class JunitReporter(Reporter):
+    """JUnit XML: a test case per file, failing with its problems (GitLab, Jenkins)."""
+
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
+        super().__init__(out, suite)
+        self.cases: list[Case] = []
+
+    def file(self, checked: Checked, note: str = "") -> None:
+        super().file(checked)
+        warned = "".join(f"{w}\n" for w in checked.warnings)
+        self.cases.append(Case(checked.file, checked.problems, warned + note))
+
+    def end(self) -> None:
+        self.out.write(junit_xml(self.suite, self.cases))
+
+
+REPORTERS: dict[str, type[Reporter]] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "github": GithubReporter,
+    "sarif": SarifReporter,
+    "junit": JunitReporter,
+}

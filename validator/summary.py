@@ -10,6 +10,7 @@ from typing import Any
 
 from .evaluate import evaluate
 from .policies import PolicySet
+from .problem import Problem
 from .standing import compute_standing
 
 
@@ -36,7 +37,7 @@ class FirmLine:
     shortfalls: tuple[Shortfall, ...] = ()
     demotion_on: date | None = None  # the day a demotion would take effect
     demotion_to: str | None = None
-    error: str | None = None  # the first problem of an invalid file
+    problems: tuple[Problem, ...] = ()  # an invalid file's problems
 
     @property
     def distance(self) -> tuple[int, float]:
@@ -90,7 +91,7 @@ class Summary:
     def add(self, line: FirmLine, order: int) -> None:
         """Fold in one firm; `order` (its place in the input) breaks ties, so runs are reproducible."""
         self.files += 1
-        if line.error is not None:
+        if line.problems:
             self.invalid_count += 1
             self._push(self._invalid, (-order, line.file, line))
             return

@@ -102,12 +102,24 @@ def test_an_invalid_file_gives_an_object_with_errors_and_exit_1_while_the_others
     assert all({"line", "col", "message"} <= set(e) for e in docs[1]["errors"])
 
 
-def test_an_invalid_file_with_json_format_still_gives_one_entry_per_file(tmp_path, select_file) -> None:
+def test_several_files_in_json_are_one_object_with_an_entry_per_file_and_a_summary(
+    tmp_path, select_file
+) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\nfirm: {id: x}\n", encoding="utf-8")
-    status, docs = evaluate_json(select_file, broken, "--as-of", AS_OF)
+    status, doc = evaluate_json(select_file, broken, "--as-of", AS_OF)
     assert status == 1
-    assert [("errors" in d, d.get("eligible_tier")) for d in docs] == [(False, "select"), (True, None)]
+    docs = doc["files"]
+    assert [("problems" in d, d.get("eligible_tier")) for d in docs] == [(False, "select"), (True, None)]
+    assert doc["summary"] == {"files": 2, "evaluated": 1, "invalid": 1}
+
+
+def test_an_invalid_files_problems_are_under_problems_and_the_contracts_errors_alike(tmp_path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: 1\nfirm: {id: x}\n", encoding="utf-8")
+    status, doc = evaluate_json(broken, "--as-of", AS_OF)
+    assert status == 1
+    assert doc["valid"] is False and doc["problems"] and doc["errors"] == doc["problems"]
 
 
 def test_a_date_before_the_firm_joined_gives_a_null_eligible_tier(tmp_path) -> None:

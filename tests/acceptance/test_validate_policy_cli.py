@@ -185,4 +185,4 @@ def test_summary_counts_a_file_with_a_claimed_credential_number_as_invalid(tmp_p
     status, out = run(capsys, "summary", bad, good, "--as-of", AS_OF, "--format", "json", "--jobs", "1")
     doc = json.loads(out)
     assert status == 1 and doc["invalid_count"] == 1
-    assert "already claimed by 'p-ada'" in doc["invalid"][0]["problem"]
+    assert "already claimed by 'p-ada'" in doc["invalid"][0]["problems"][0]["message"]

@@ -12,50 +12,72 @@ from ..policies import PolicySet
 from ..progress import Progress
 from ..render.evidence import markdown_problems, render_markdown
 from ..render.text import render_text
-from ..result import evaluation_json
+from ..reporters import REPORTERS
+from ..result import Evaluation, evaluation_json
 from ..standing import compute_standing
-from ..validate import check_file
+from ..validate import Checked, check_file
 from ..vocabulary import vocabulary
+
+ANNOTATIONS = ("github", "sarif", "junit")  # problems per file, as validate reports them, with the tier found
 
 
 def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: TextIO) -> int:
-    """Evaluate every file in input order; a file that cannot be evaluated reports its errors (exit 1)."""
+    """Evaluate every file in input order; a file that cannot be evaluated reports its problems (exit 1)."""
     files = find_inputs(paths)
     policy = policies.in_effect(as_of)
     known = vocabulary(policies.versions)
     progress = Progress(len(files), "evaluating")
+    reporter = REPORTERS[fmt](out, "tiercheck evaluate") if fmt in ANNOTATIONS else None
     docs: list[dict[str, Any]] = []
     failed = 0
     for file in files:
         checked = check_file(file, known)
         progress.advance()
-        if not checked.valid:
-            failed += 1
-            doc: dict[str, Any] = {
-                "file": file,
-                "as_of": as_of.isoformat(),
-                "errors": [p.as_json() for p in checked.problems],
-            }
-            if fmt == "text":
-                out.write("".join(f"{p}\n" for p in checked.problems))
-            elif fmt == "markdown":
-                out.write(markdown_problems(file, [str(p) for p in checked.problems]))
-        else:
+        result = None
+        if checked.valid:
             result = evaluate_firm(policy, checked.data, as_of, file=file, sha256=checked.sha256)
             result.standing = compute_standing(policies, checked.data, as_of)
-            if fmt == "text":
-                out.write(render_text(result))
-                continue
-            if fmt == "markdown":
-                out.write(render_markdown(result, policy))
-                continue
-            doc = evaluation_json(result)
-        if fmt == "jsonl":
-            out.write(json.dumps(doc) + "\n")
-        elif fmt == "json":
+        failed += result is None
+        if reporter is not None:
+            reporter.file(checked, _note(result))
+        elif fmt == "text":
+            out.write(render_text(result) if result else "".join(f"{p}\n" for p in checked.problems))
+        elif fmt == "markdown":
+            out.write(
+                render_markdown(result, policy)
+                if result
+                else markdown_problems(file, [str(p) for p in checked.problems])
+            )
+        else:
+            doc = evaluation_json(result) if result else invalid_json(checked, as_of)
+            if fmt == "jsonl":
+                out.write(json.dumps(doc) + "\n")
             docs.append(doc)
     progress.close()
-    if fmt == "json":
-        json.dump(docs[0] if len(docs) == 1 else docs, out, indent=2)
+    if reporter is not None:
+        reporter.end()
+    elif fmt == "json":
+        summary = {"files": len(files), "evaluated": len(files) - failed, "invalid": failed}
+        json.dump(docs[0] if len(docs) == 1 else {"files": docs, "summary": summary}, out, indent=2)
         out.write("\n")
     return 1 if failed else 0
+
+
+def invalid_json(checked: Checked, as_of: date) -> dict[str, Any]:
+    """A file that could not be evaluated: its problems (`errors` is the same list, kept for the
+    contract's first readers)."""
+    problems = [p.as_json() for p in checked.problems]
+    return {
+        "file": checked.file,
+        "as_of": as_of.isoformat(),
+        "valid": False,
+        "problems": problems,
+        "errors": problems,
+    }
+
+
+def _note(result: Evaluation | None) -> str:
+    if result is None:
+        return ""
+    tier = result.tier(result.eligible_tier)
+    return f"{result.firm.get('name')}: eligible for {tier.label if tier else 'no tier'} as of {result.as_of}"

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..inputs import UsageError, find_inputs
 from ..language.diff import describe_changes
 from ..language.model import Policy
 from ..policies import PolicyError, load_policies, policies_to_run
 from ..policy_diff import Impact, firm_move
+from ..problem import Problem
 from ..progress import Progress
 from ..render.policy_diff import RENDER
 from ..validate import check_file
 from ..vocabulary import vocabulary
 
 
-def check(path: str | None, out: TextIO, *, strict: bool = False) -> int:
+def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> int:
     """Print each problem and warning at FILE:LINE:COL, and the versions found; 1 when any file is
     invalid, or, with `strict`, has a warning."""
     if path is not None and not Path(path).exists():
@@ -25,16 +28,55 @@ def check(path: str | None, out: TextIO, *, strict: bool = False) -> int:
     try:
         policies = load_policies(path)
     except PolicyError as exc:
+        if fmt == "json":
+            out.write(json.dumps(check_json(exc.problems, [], []), indent=2) + "\n")
+            return 1
         out.writelines(f"{p}\n" for p in exc.problems)
         out.write(f"{len(exc.problems)} problem{'s' * (len(exc.problems) != 1)} in the policy\n")
         return 1
+    failed = 1 if strict and policies.warnings else 0
+    if fmt == "json":
+        out.write(json.dumps(check_json([], policies.warnings, policies.versions), indent=2) + "\n")
+        return failed
     out.writelines(f"{w}\n" for w in policies.warnings)
     for p in policies.versions:
         out.write(f"{p.path}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
     if policies.warnings:
         n = len(policies.warnings)
         out.write(f"{n} warning{'s' * (n != 1)}{' (--strict: failing)' if strict else ''}\n")
-    return 1 if strict and policies.warnings else 0
+    return failed
+
+
+def check_json(
+    problems: Sequence[Problem], warnings: Sequence[Problem], versions: Sequence[Policy]
+) -> dict[str, Any]:
+    """The validation report's shape (schemas/validation.schema.json), with the versions found."""
+    files: dict[str, tuple[list[Problem], list[Problem]]] = {v.path: ([], []) for v in versions}
+    for p in problems:
+        files.setdefault(p.file, ([], []))[0].append(p)
+    for w in warnings:
+        files.setdefault(w.file, ([], []))[1].append(w)
+    return {
+        "files": [
+            {
+                "file": f,
+                "valid": not ps,
+                "problems": [p.as_json() for p in ps],
+                "warnings": [w.as_json() for w in ws],
+            }
+            for f, (ps, ws) in files.items()
+        ],
+        "summary": {
+            "files": len(files),
+            "invalid": sum(bool(ps) for ps, _ in files.values()),
+            "problems": len(problems),
+            "warnings": len(warnings),
+        },
+        "versions": [
+            {"file": v.path, "id": v.id, "version": v.version, "effective_from": v.effective_from.isoformat()}
+            for v in versions
+        ],
+    }
 
 
 def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, out: TextIO) -> int:
@@ -49,7 +91,7 @@ def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, 
             checked = check_file(file, known)
             progress.advance()
             if not checked.valid:
-                impact.invalid.append((file, str(checked.problems[0])))
+                impact.invalid.append((file, checked.problems))
                 continue
             impact.firms += 1
             move = firm_move(old, new, file, checked.data, as_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,13 @@ from ..vocabulary import vocabulary
 
 
 def report(
-    path: str, as_of: date, policies: PolicySet, out_dir: str, templates: str | None, out: TextIO
+    path: str,
+    as_of: date,
+    policies: PolicySet,
+    out_dir: str,
+    templates: str | None,
+    fmt: str,
+    out: TextIO,
 ) -> int:
     """Render the pack in memory, then write its three files atomically; 1 (and nothing written) when
     the firm file is invalid."""
@@ -42,6 +49,10 @@ def report(
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None
     write_all(Path(out_dir), files)
-    for name in files:
-        out.write(f"wrote {Path(out_dir) / name}\n")
+    written = [str(Path(out_dir) / name) for name in files]
+    if fmt == "json":
+        pack = {"file": path, "out": out_dir, "written": written}
+        out.write(json.dumps({"packs": [pack]}, indent=2) + "\n")
+    else:
+        out.writelines(f"wrote {w}\n" for w in written)
     return 0

@@ -32,7 +32,7 @@ def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
     assert _policies is not None and _known is not None and _as_of is not None
     checked = check_file(file, _known)
     if not checked.valid:
-        return order, FirmLine(file, error=str(checked.problems[0]))
+        return order, FirmLine(file, problems=tuple(checked.problems))
     return order, firm_line(_policies, file, checked.data, _as_of)
 
 

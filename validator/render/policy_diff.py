@@ -38,7 +38,7 @@ def as_json(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
                 {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
                 for m in impact.moves
             ],
-            "invalid": [{"file": f, "problem": p} for f, p in impact.invalid],
+            "invalid": [{"file": f, "problems": [p.as_json() for p in ps]} for f, ps in impact.invalid],
         }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -56,7 +56,7 @@ def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
         lines += [
             f"  {m.direction:<4} {m.file} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in impact.moves
         ]
-        lines += [f"  invalid: {p}" for _, p in impact.invalid]
+        lines += [f"  invalid: {ps[0]}" for _, ps in impact.invalid]
     return "\n".join(lines) + "\n"
 
 
@@ -87,7 +87,9 @@ def as_markdown(old: Policy, new: Policy, changes: list[str], impact: Impact | N
                 for m in impact.moves
             ]
         if impact.invalid:
-            lines += ["", "Invalid firm files:", ""] + [f"- `{_cell(p)}`" for _, p in impact.invalid]
+            lines += ["", "Invalid firm files:", ""] + [
+                f"- `{_cell(str(ps[0]))}`" for _, ps in impact.invalid
+            ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""Render the program-wide summary as text, JSON or a self-contained HTML overview."""
+"""Render the program-wide summary as text, JSON, Markdown or a self-contained HTML overview."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def context(s: Summary, policy: Policy) -> dict[str, Any]:
             }
             for f in s.facing_demotion
         ],
-        "invalid": [{"file": f.file, "problem": f.error} for f in s.invalid],
+        "invalid": [{"file": f.file, "problems": [p.as_json() for p in f.problems]} for f in s.invalid],
         "keep": s.keep,
     }
 
@@ -94,7 +94,57 @@ def as_text(s: Summary, policy: Policy) -> str:
         ]
     if c["invalid"]:
         lines += ["", f"invalid files ({c['invalid_count']}), first problem of each:"]
-        lines += [f"  {r['problem']}" for r in c["invalid"]]
+        lines += [f"  {r['file']}:{_first(r['problems'])}" for r in c["invalid"]]
+    return "\n".join(lines) + "\n"
+
+
+def _first(problems: list[dict[str, Any]]) -> str:
+    """An invalid file's first problem as `LINE:COL: message`, and how many more it has."""
+    p, more = problems[0], len(problems) - 1
+    return f"{p['line']}:{p['col']}: {p['message']}" + (f" (and {more} more)" if more else "")
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(s: Summary, policy: Policy) -> str:
+    c = context(s, policy)
+    lines = [
+        f"## Firms as of {c['as_of']} under {_cell(policy.id)} {_cell(policy.version)}",
+        "",
+        f"{c['files']} firm files: {c['valid']} evaluated, {c['invalid_count']} invalid.",
+        "",
+        "| tier | eligible | standing | share |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {_cell(d['label'])} | {d['eligible']} | {d['standing']} | {d['percent']}% |"
+        for d in c["distribution"]
+    ]
+    if c["within_reach"]:
+        lines += ["", "### Within reach of the next tier (closest first)", "", "| firm | next | gap | file |"]
+        lines += ["|---|---|---|---|"]
+        lines += [
+            f"| {_cell(r['firm'])} | {_cell(r['next'])} | {_cell(r['gap'])} | {_cell(r['file'])} |"
+            for r in c["within_reach"]
+        ]
+    if c["facing_demotion"]:
+        lines += [
+            "",
+            f"### Facing demotion ({c['facing_demotion_count']})",
+            "",
+            "| firm | from | to | on | file |",
+        ]
+        lines += ["|---|---|---|---|---|"]
+        lines += [
+            f"| {_cell(r['firm'])} | {_cell(r['standing'])} | {_cell(r['to'])} | {r['on']} "
+            f"| {_cell(r['file'])} |"
+            for r in c["facing_demotion"]
+        ]
+    if c["invalid"]:
+        lines += ["", f"### Invalid files ({c['invalid_count']}), first problem of each", ""]
+        lines += [f"- `{_cell(r['file'])}:{_cell(_first(r['problems']))}`" for r in c["invalid"]]
     return "\n".join(lines) + "\n"
 
 
@@ -104,4 +154,9 @@ def as_html(s: Summary, policy: Policy) -> str:
     return environment(None).get_template("summary.html.j2").render(**context(s, policy))
 
 
-RENDER: dict[str, Callable[[Summary, Policy], str]] = {"text": as_text, "json": as_json, "html": as_html}
+RENDER: dict[str, Callable[[Summary, Policy], str]] = {
+    "text": as_text,
+    "json": as_json,
+    "markdown": as_markdown,
+    "html": as_html,
+}
