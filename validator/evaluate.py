@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from .language.model import Metric, Policy, Tier
 from .language.rules import Context, Failed, Via
 from .language.spans import Spans, contains
+from .language.values import Number, sum_of, value_of
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
 
 Getter = Callable[[dict[str, Any]], Any]
@@ -24,15 +26,24 @@ def evaluate(
     horizon = as_of + timedelta(days=policy.at_risk_days)
     at_risk: list[Outcome] = []
     for metric in policy.metrics:
+        if metric.sum_of:
+            value = sum_of(metric, (metrics[m].value for m in metric.sum_of))
+            metrics[metric.id] = MetricResult(metric.id, metric.label, value, [], [], sum_of=metric.sum_of)
+            continue
         if metric.derived_from is not None:
             counted = metrics[metric.derived_from].counted
-            value = _value(metric, [o.record for o in counted], links, indexes)
-            metrics[metric.id] = MetricResult(metric.id, metric.label, value, [], [], metric.derived_from)
+            if metric.points is not None:  # each record shown with what it gives this metric
+                counted = [
+                    replace(o, metric=metric.id, points=metric.points.on(o.record, ctx)) for o in counted
+                ]
+            value = _value(metric, counted, links, indexes)
+            shown = counted if metric.points is not None else []
+            metrics[metric.id] = MetricResult(metric.id, metric.label, value, shown, [], metric.derived_from)
             continue
         counted, excluded = _outcomes(metric, _records(data, metric.records), ctx, links, indexes)
-        records = [o.record for o in counted]
-        value = _value(metric, records, links, indexes)
+        value = _value(metric, counted, links, indexes)
         metrics[metric.id] = MetricResult(metric.id, metric.label, value, counted, excluded)
+        records = [o.record for o in counted]
         keys = [_getter(metric.key, links, indexes)(r) for r in records] if metric.key else None
         at_risk.extend(_at_risk(counted, keys, horizon))
     tiers = [
@@ -82,8 +93,8 @@ class Timeline:
         self.tiers, self.data = policy.tiers, data
         self.links, self.indexes = _links(policy, data)
         self.metrics = {m.id: m for m in policy.metrics}
-        self.rows: dict[str, list[tuple[Spans, dict[str, Any]]]] = {}
-        self.bounds: dict[str, int] = {}
+        self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
+        self.bounds: dict[str, Number] = {}
 
     def tier_on(self, on: date) -> str | None:
         """The tier the firm is eligible for on `on`."""
@@ -91,17 +102,51 @@ class Timeline:
 
     def _reaches(self, metric_id: str, threshold: int, on: date) -> bool:
         metric = self.metrics[metric_id]
-        source = self.metrics[metric.derived_from] if metric.derived_from else metric
-        if metric_id not in self.bounds:  # the value with every record counting: no day has more
-            every = _records(self.data, source.records)
-            self.bounds[metric_id] = _value(metric, every, self.links, self.indexes)
-        if self.bounds[metric_id] < threshold:
-            return False
-        if source.id not in self.rows:
-            spans = ((source.spans(r), r) for r in _records(self.data, source.records))
-            self.rows[source.id] = [(s, r) for s, r in spans if s]
-        counted = [r for s, r in self.rows[source.id] if contains(s, on)]
-        return _value(metric, counted, self.links, self.indexes) >= threshold
+        return self._bound(metric) >= threshold and self.value_on(metric, on) >= threshold
+
+    def _bound(self, metric: Metric) -> Number:
+        """The value with every record counting, each giving its most: no day has more."""
+        if metric.id not in self.bounds:
+            if metric.sum_of:
+                bound = sum_of(metric, (self._bound(self.metrics[m]) for m in metric.sum_of))
+            else:
+                every = _records(self.data, self._source(metric).records)
+                points = [metric.points.most(r) for r in every] if metric.points is not None else None
+                bound = value_of(metric, every, points, *self._getters(metric))
+            self.bounds[metric.id] = bound
+        return self.bounds[metric.id]
+
+    def value_on(self, metric: Metric, on: date) -> Number:
+        """The metric's value on `on`, from the records whose spans hold that day."""
+        if metric.sum_of:
+            return sum_of(metric, (self.value_on(self.metrics[m], on) for m in metric.sum_of))
+        if metric.points is None:
+            counted = [r for s, r, _ in self._rows(self._source(metric)) if contains(s, on)]
+            return value_of(metric, counted, None, *self._getters(metric))
+        best: dict[int, tuple[dict[str, Any], Number]] = {}  # a record's rows: the best holding the day
+        for s, r, p in self._rows(metric):
+            if contains(s, on) and p > best.get(id(r), (r, -1))[1]:
+                best[id(r)] = (r, p)
+        rows = list(best.values())
+        return value_of(metric, [r for r, _ in rows], [p for _, p in rows], *self._getters(metric))
+
+    def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
+        """Each record that counts on some day, with those days and the points it gives on them."""
+        if metric.id not in self.rows:
+            source = self._source(metric)
+            records = _records(self.data, source.records)
+            if metric.points is None:
+                rows = [(source.spans(r), r, 1.0) for r in records]
+            else:
+                rows = [(s, r, p) for r in records for s, p in metric.points.rows(source.rules, r)]
+            self.rows[metric.id] = [row for row in rows if row[0]]
+        return self.rows[metric.id]
+
+    def _source(self, metric: Metric) -> Metric:
+        return self.metrics[metric.derived_from] if metric.derived_from else metric
+
+    def _getters(self, metric: Metric) -> tuple[Getter | None, Getter | None]:
+        return _key_getters(metric, self.links, self.indexes)
 
 
 def _eligible(
@@ -160,6 +205,9 @@ def _outcomes(
             )
         else:
             counted.append(Outcome(metric.id, ident, label, True, record, None, verdict, None, linked))
+    if metric.points is not None:
+        for o in counted:
+            o.points = metric.points.on(o.record, ctx)
     return counted, excluded
 
 
@@ -182,23 +230,24 @@ def _getter(path: str | None, links: Mapping[str, str], indexes: dict[str, dict[
 
 def _value(
     metric: Metric,
-    records: list[dict[str, Any]],
+    counted: list[Outcome],
     links: Mapping[str, str],
     indexes: dict[str, dict[str, Any]],
-) -> int:
-    """Distinct keys over the counted records (or their number); with group_by, the largest group's."""
+) -> Number:
+    """The metric's value over the records counted on the as-of date, with the points each gives."""
+    records = [o.record for o in counted]
+    points = [o.points or 0 for o in counted] if metric.points is not None else None
+    return value_of(metric, records, points, *_key_getters(metric, links, indexes))
+
+
+def _key_getters(
+    metric: Metric, links: Mapping[str, str], indexes: dict[str, dict[str, Any]]
+) -> tuple[Getter | None, Getter | None]:
+    """The metric's key and group as readers through links; no key and no group: each record counts."""
     if metric.key is None and metric.group_by is None:
-        return len(records)
-    key = _getter(metric.key, links, indexes)
-    if metric.group_by is None:
-        return len({key(r) for r in records} - {None})
-    group = _getter(metric.group_by, links, indexes)
-    groups: dict[Any, set[Any]] = {}
-    for r in records:
-        g, k = group(r), key(r)
-        if g is not None and k is not None:  # an absent key or group adds nothing
-            groups.setdefault(g, set()).add(k)
-    return max((len(keys) for keys in groups.values()), default=0)
+        return None, None
+    group = _getter(metric.group_by, links, indexes) if metric.group_by else None
+    return _getter(metric.key, links, indexes), group
 
 
 def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[Outcome]:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .language.rules import Failed
+from .language.values import Number
 
 if TYPE_CHECKING:
     from .standing import Standing
@@ -25,6 +26,7 @@ class Outcome:
     drops_out_on: date | None = None
     via: dict[str, Any] | None = None
     linked: dict[str, Any] | None = None
+    points: Number | None = None  # what it gives a points metric
 
     @property
     def reason(self) -> str | None:
@@ -41,10 +43,11 @@ class MetricResult:
 
     id: str
     label: str
-    value: int
+    value: Number
     counted: list[Outcome]
     excluded: list[Outcome]
     derived_from: str | None = None
+    sum_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,7 @@ class Requirement:
 
     metric: str
     label: str
-    value: int
+    value: Number
     threshold: int
 
     @property
@@ -61,7 +64,7 @@ class Requirement:
         return self.value >= self.threshold
 
     @property
-    def shortfall(self) -> int:
+    def shortfall(self) -> Number:
         return max(0, self.threshold - self.value)
 
 
@@ -133,6 +136,8 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
     out: dict[str, Any] = {"id": o.id, "label": o.label}
     if o.counted:
         out["drops_out_on"] = o.drops_out_on.isoformat() if o.drops_out_on else None
+        if o.points is not None:
+            out["points"] = o.points
     else:
         out["reason"], out["message"] = o.reason, o.message
     return out

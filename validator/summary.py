@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from .evaluate import evaluate
+from .language.values import Number
 from .policies import PolicySet
 from .problem import Problem
 from .standing import compute_standing
@@ -20,7 +21,7 @@ class Shortfall:
 
     metric: str
     label: str
-    value: int
+    value: Number
     threshold: int
 
 

@@ -24,8 +24,9 @@ from .model import (
     Tier,
     Window,
 )
-from .rules import TESTS, Scope, compile_rules, term_of
+from .rules import TESTS, AnyItem, RuleTest, Scope, compile_rules, term_of
 from .spans import Spans, union
+from .values import Points
 
 Doc = Mapping[str, Any]
 
@@ -82,18 +83,7 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         links=dict(doc.get("links", {})),
         default_term=default_term,
         accepted=accepted,
-        metrics=tuple(
-            Metric(
-                m["id"],
-                m.get("label", m["id"]),
-                m.get("records"),
-                m.get("from"),
-                m.get("key"),
-                m.get("group_by"),
-                compile_rules(m.get("rules", []), scope),
-            )
-            for m in doc["metrics"]
-        ),
+        metrics=_metrics(doc["metrics"], scope),
         tiers=tuple(
             Tier(
                 t["id"],
@@ -121,6 +111,36 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
     )
 
 
+def _metrics(docs: list[dict[str, Any]], scope: Scope) -> tuple[Metric, ...]:
+    out: dict[str, Metric] = {}
+    for m in docs:
+        rules = compile_rules(m.get("rules", []), scope)
+        source = out[m["from"]].rules if "from" in m else rules
+        out[m["id"]] = Metric(
+            m["id"],
+            m.get("label", m["id"]),
+            m.get("records"),
+            m.get("from"),
+            m.get("key"),
+            m.get("group_by"),
+            rules,
+            _points(m["points"], source) if "points" in m else None,
+            m.get("at_most"),
+            tuple(m.get("sum", ())),
+            m.get("groups_with_at_least"),
+        )
+    return tuple(out.values())
+
+
+def _points(spec: float | Mapping[str, Any], rules: tuple[RuleTest, ...]) -> Points:
+    """`points: N`, or a table keyed by a field of the record or (with `of`) of its best counting item."""
+    if not isinstance(spec, Mapping):
+        return Points(None, {}, spec)
+    of = spec.get("of")
+    items = next((r.rules for r in rules if isinstance(r, AnyItem) and r.of == of), ())
+    return Points(spec["field"], dict(spec["table"]), spec.get("otherwise", 0), of, items)
+
+
 def _accepted_days(accepted: tuple[AcceptedCredential, ...]) -> dict[tuple[str, str], Spans]:
     """The days each credential (name, level) counts, over all its entries."""
     periods: dict[tuple[str, str], list[tuple[date, date]]] = {}
@@ -134,7 +154,8 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
     found: list[tuple[Path_, str]] = []
     windows = set(doc["windows"])
     metric_ids: set[str] = set()
-    derived: set[str] = set()
+    derived: dict[str, str] = {}  # a metric with no records of its own -> what it is instead
+    any_lists: dict[str, set[str]] = {}  # a metric -> the lists its `any` rules (or its source's) test
 
     def rules(path: Path_, items: list[dict[str, Any]]) -> None:
         for i, rule in enumerate(items):
@@ -166,7 +187,7 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
             found.append(
                 (
                     ("metrics", i, "from"),
-                    f"metric {metric['from']!r} counts another metric's records; 'from' must name a "
+                    f"metric {metric['from']!r} " + derived[metric["from"]] + "; 'from' must name a "
                     "metric with 'records'",
                 )
             )
@@ -179,7 +200,29 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
             )
         metric_ids.add(metric["id"])
         if "from" in metric:
-            derived.add(metric["id"])
+            derived[metric["id"]] = "counts another metric's records"
+        if "sum" in metric:
+            derived[metric["id"]] = "is a sum of metrics"
+        for j, part in enumerate(metric.get("sum", ())):
+            if part not in metric_ids - {metric["id"]}:
+                found.append(
+                    (
+                        ("metrics", i, "sum", j),
+                        f"metric {part!r} must be declared before {metric['id']!r} sums it",
+                    )
+                )
+        own = {r["of"] for r in metric.get("rules", ()) if r["test"] == "any"}
+        any_lists[metric["id"]] = any_lists.get(metric.get("from", ""), set()) | own
+        points = metric.get("points")
+        if isinstance(points, dict) and "of" in points and points["of"] not in any_lists[metric["id"]]:
+            lists = ", ".join(sorted(any_lists[metric["id"]])) or "none"
+            found.append(
+                (
+                    ("metrics", i, "points", "of"),
+                    f"points read the best counting item of {points['of']!r}, but no 'any' rule of the "
+                    f"metric tests that list (its 'any' rules test: {lists})",
+                )
+            )
         rules(("metrics", i, "rules"), metric.get("rules", []))
     tier_ids: set[str] = set()
     for i, tier in enumerate(doc["tiers"]):

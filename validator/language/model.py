@@ -10,6 +10,7 @@ from typing import Any
 from ..dates import Term
 from .rules import Context, Record, RuleTest, Verdict, run_rules, spans_of
 from .spans import Spans
+from .values import Number, Points
 
 Marks = Mapping[tuple[str | int, ...], tuple[int, int]]  # where each key of the document is: (line, col)
 
@@ -36,15 +37,19 @@ class AcceptedCredential:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """A count over a firm's records: which records, the rules each must pass, and what is counted."""
+    """A value over a firm's records: which records, the rules each must pass, and what each gives."""
 
     id: str
     label: str
-    records: str | None  # the list it counts; None for a metric counted over another's records
+    records: str | None  # the list it counts; None for a metric over another's records or a sum
     derived_from: str | None
     key: str | None
     group_by: str | None
     rules: tuple[RuleTest, ...]
+    points: Points | None = None  # None: each record (or key) counts 1
+    at_most: Number | None = None  # the cap on the value
+    sum_of: tuple[str, ...] = ()  # a metric computed from metrics: the sum of their values
+    groups_with_at_least: Number | None = None  # with group_by: the value is how many groups reach it
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""

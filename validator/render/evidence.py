@@ -13,6 +13,7 @@ from ..evaluate import evaluate
 from ..inputs import UsageError
 from ..language.model import Metric, Policy
 from ..language.rules import AnyItem, WithinTerm
+from ..language.values import Number
 from ..policies import PolicySet
 from ..result import Evaluation, MetricResult, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
@@ -39,7 +40,9 @@ def month_ends(first: date, last: date) -> list[date]:
     return days if days and days[-1] == last else [*days, last]
 
 
-def monthly_values(policies: PolicySet, data: dict[str, Any], days: list[date]) -> dict[date, dict[str, int]]:
+def monthly_values(
+    policies: PolicySet, data: dict[str, Any], days: list[date]
+) -> dict[date, dict[str, Number]]:
     """Each metric's value at each day, under the policy version in effect that day (days before the
     first version are left out)."""
     out = {}
@@ -75,6 +78,7 @@ def _row(o: Outcome, e: Evaluation, policy: Policy) -> dict[str, Any]:
         "reason": o.reason,
         "message": o.message,
         "drops_out_on": o.drops_out_on.isoformat() if o.drops_out_on else None,
+        "points": o.points,
     }
     kind = _kind(r)
     if kind == "people":
@@ -133,11 +137,21 @@ def _metric_of(policy: Policy, metric_id: str) -> Metric | None:
 
 def _metric(m: MetricResult, e: Evaluation, policy: Policy) -> dict[str, Any]:
     kind = _kind((m.counted + m.excluded)[0].record) if m.counted or m.excluded else "other"
+    metric = _metric_of(policy, m.id)
+    cap = f"; the value is capped at {metric.at_most}" if metric and metric.at_most is not None else ""
+    per_key = metric.key if metric and metric.key not in (None, "id") else None
+    parts = ", ".join(f"{e.metrics[p].label} ({e.metrics[p].value})" for p in m.sum_of)
     return {
         "id": m.id,
         "label": m.label,
         "value": m.value,
         "derived": m.derived_from is not None,
+        "points": bool(metric and metric.points),
+        "points_caption": "Points each counted record gives"
+        + (f" (each {per_key} gives the most of its records)" if per_key else "")
+        + cap,
+        "sum_of": m.sum_of,
+        "sum_caption": f"The sum of {parts}{cap}." if parts else "",
         "kind": kind,
         "counted": [_row(o, e, policy) for o in m.counted],
         "excluded": [_row(o, e, policy) for o in m.excluded],
@@ -149,7 +163,7 @@ def _metric(m: MetricResult, e: Evaluation, policy: Policy) -> dict[str, Any]:
 def context(
     e: Evaluation,
     policy: Policy,
-    monthly: dict[date, dict[str, int]],
+    monthly: dict[date, dict[str, Number]],
     generated_at: str | None = None,
 ) -> dict[str, Any]:
     """Everything the pack shows, as plain named values; templates compute nothing more.
