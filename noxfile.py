@@ -74,3 +74,16 @@ def browser(session: nox.Session) -> None:
             )
     session.install(".[test]", "playwright")
     session.run("pytest", "-m", "browser", "tests/browser", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """The one-verdict properties with many more examples (`nox -s fuzz -- N`, default 20000)."""
+    session.install(".[test]")
+    examples = session.posargs[0] if session.posargs else "20000"
+    session.run(
+        "pytest",
+        "-q",
+        "tests/unit/test_one_verdict.py",
+        env={"TIERCHECK_FUZZ_EXAMPLES": examples},
+    )

@@ -1,14 +1,11 @@
-"""Read firm and policy files safely: a fast parse for clean files, an exact one that locates."""
+"""Read firm and policy files safely: the text once, and libyaml's events with the place of every key."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
-
-import yaml_rs
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
@@ -20,9 +17,9 @@ Path_ = tuple[str | int, ...]
 class LoadError(Exception):
     """A file that cannot be read as data, with where the reading stopped."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+    def __init__(self, message: str, line: int = 1, col: int = 1, kind: str = "syntax") -> None:
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.kind = message, line, col, kind
 
 
 class Source(NamedTuple):
@@ -69,61 +66,6 @@ def read_source(path: str | Path) -> Source:
     return Source(str(path), text, hashlib.sha256(raw).hexdigest())
 
 
-# Text the fast parser may read otherwise than YAML 1.2's core schema, so the exact parser decides:
-# a tag (it starts a node: at a line start, or after white space, ':' or a flow indicator; prose
-# such as "Wow!" does not match), YAML 1.1 numbers yaml-rs still accepts (1_000, 0x_1, 0b101),
-# which the core schema reads as strings, and surrogate escapes (\ud800), which YAML does not
-# allow. Each pattern starts with a literal, so a 20 KB file is scanned in ~0.04 ms (one
-# alternation of them all took ~1.9 ms, three times the parse itself).
-_NEEDS_EXACT = tuple(
-    re.compile(p) for p in (r"!(?<=[\s,\[{:]!)", r"_(?<=[0-9xob]_)", r"0b[01]", r"\\u[dD][89a-fA-F]")
-)
-
-
-def _needs_exact(text: str) -> bool:
-    return text.startswith("!") or any(pattern.search(text) for pattern in _NEEDS_EXACT)
-
-
-# In JSON, a surrogate escape that is not half of a pair is no character at all.
-_LONE_SURROGATE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-_ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
-
-
-def parse_fast(source: Source) -> Any:
-    """Parse without positions; raise on anything the exact parser must look at.
-
-    Files the fast parser could read differently (see _NEEDS_EXACT) go to the exact parser. JSON that
-    is not JSON raises json.JSONDecodeError, which is the answer: it is never re-read as YAML.
-    """
-    if source.is_json:
-        if not source.text.strip():
-            raise ValueError("empty: the exact parser says so")
-        lone = _LONE_SURROGATE.search(source.text)
-        if lone:
-            raise json.JSONDecodeError(
-                f"{lone.group()} is half of a surrogate pair, not a character", source.text, lone.start()
-            )
-        return json.loads(source.text, object_pairs_hook=_unique_pairs)
-    if _needs_exact(source.text):
-        raise ValueError("needs the exact parser")
-    return yaml_rs.loads(
-        source.text,
-        parse_datetime=False,
-        alias_limits=_ALIAS_LIMITS,
-        duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
-    )
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise ValueError("duplicate key")
-    return out
-
-
 # YAML 1.2 core schema: what a plain scalar means. `NO`, `on`, `yes` stay strings.
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -135,7 +77,8 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = re.compile(r"\.(nan|NaN|NAN)")
 
 
-def _plain(value: str) -> Any:
+def plain_scalar(value: str) -> Any:
+    """What a plain scalar means in YAML 1.2's core schema."""
     if _NULL.fullmatch(value):
         return None
     if value in _BOOL:
@@ -193,7 +136,7 @@ def parse_located(source: Source) -> Located:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise LoadError("a second YAML document: a file holds exactly one", *mark)
+                    raise LoadError("a second YAML document: a file holds exactly one", *mark, "documents")
                 continue
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
@@ -209,17 +152,17 @@ def parse_located(source: Source) -> Located:
                 continue
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
-                raise LoadError(f"YAML tags are not allowed (found {tag!r}); write plain data", *mark)
+                raise LoadError(f"YAML tags are not allowed (found {tag!r}); write plain data", *mark, "tag")
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
                     raise LoadError(f"alias *{event.anchor} refers to no anchor", *mark)
                 value, size = anchors[event.anchor]
                 expanded += size
                 if expanded > MAX_NODES:
-                    raise LoadError(f"aliases expand to more than {MAX_NODES} nodes", *mark)
+                    raise LoadError(f"aliases expand to more than {MAX_NODES} nodes", *mark, "aliases")
             elif isinstance(event, yaml.ScalarEvent):
                 try:
-                    value = _plain(event.value) if event.implicit[0] else event.value
+                    value = plain_scalar(event.value) if event.implicit[0] else event.value
                 except ValueError:  # Python refuses ints of more than 4,300 digits
                     raise LoadError(f"a number of {len(event.value)} characters is too long", *mark) from None
                 size = 1
@@ -227,7 +170,7 @@ def parse_located(source: Source) -> Located:
                     anchors[event.anchor] = (value, 1)
             else:  # a mapping or sequence starts
                 if len(stack) >= MAX_DEPTH:
-                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *mark)
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", *mark, "depth")
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     raise LoadError("a mapping key must be a plain string, not a list or mapping", *mark)
                 container: dict[str, Any] | list[Any] = (
@@ -250,7 +193,9 @@ def parse_located(source: Source) -> Located:
                     if value is None:
                         raise LoadError("a mapping key must be a plain string", *mark)
                 if value in top.seen:
-                    raise LoadError(f"duplicate key {value!r} (first on line {top.seen[value]})", *mark)
+                    raise LoadError(
+                        f"duplicate key {value!r} (first on line {top.seen[value]})", *mark, "duplicate"
+                    )
                 top.seen[value] = mark[0]
                 top.key = value
                 marks[(*top.path, value)] = mark
@@ -270,14 +215,14 @@ def parse_located(source: Source) -> Located:
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise LoadError(
-            f"control character U+{code:04X} is not allowed in a YAML or JSON file", line, col
+            f"control character U+{code:04X} is not allowed in a YAML or JSON file", line, col, "character"
         ) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"cannot parse: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
     if documents == 0:
-        raise LoadError("the file is empty")
+        raise LoadError("the file is empty", kind="empty")
     return located
 
 

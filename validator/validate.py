@@ -1,15 +1,16 @@
-"""Check one firm file against the schema, the cross-checks and what the policy knows: fast when it is clean,
-exact (every problem located) when it is not."""
+"""Check one firm file against the schema, the cross-checks and what the policy knows: one parser
+decides what it says; only a file with problems or warnings is located."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .checks import cross_checks, vocabulary_checks
-from .loader import LoadError, Located, Source, parse_fast, parse_located, read_source
+from .loader import LoadError, Located, Source, read_source
+from .locate import locate
 from .problem import Problem, json_path
+from .reading import data_refusal, decide
 from .resources import schema
 from .schema import fast_validator, schema_problems
 from .vocabulary import Vocabulary
@@ -42,39 +43,49 @@ def check_file(path: str | Path, known: Vocabulary) -> Checked:
 
 
 def check_source(source: Source, known: Vocabulary) -> Checked:
-    """Check text already read; the fast path's verdict is final only when it finds nothing."""
+    """Check text already read: decide what it says; a clean file needs no positions."""
     try:
-        data = parse_fast(source)
+        data = decide(source)
+    except LoadError as exc:
+        return Checked(source.path, [_load_problem(source, exc)], None, source.sha256)
+    try:
         valid = fast_validator("firm").is_valid(data) and not cross_checks(data)
         if valid and not vocabulary_checks(data, known):
             return Checked(source.path, [], data, source.sha256)
-    except json.JSONDecodeError as exc:  # not JSON: say so where it stops, never re-read it as YAML
-        problem = Problem(source.path, exc.lineno, exc.colno, f"JSON syntax: {exc.msg}", code="json")
-        return Checked(source.path, [problem], None, source.sha256)
-    except Exception:  # anything unusual is for the exact path to explain, with its line
+    except ValueError:  # a key jsonschema-rs cannot take (not text): refused below, at its place
         pass
-    return _check_exactly(source, known)
+    return check_exactly(source, data, known)
 
 
-def _check_exactly(source: Source, known: Vocabulary) -> Checked:
+def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
+    """Every problem and warning in decided data, each at its line and column."""
     file = source.path
     try:
-        located = parse_located(source)
+        located = locate(source, data)
     except LoadError as exc:
-        code = "yaml" if not source.is_json else "json"
-        return Checked(file, [Problem(file, exc.line, exc.col, exc.message, code=code)], sha256=source.sha256)
+        return Checked(file, [_load_problem(source, exc)], None, source.sha256)
+    refusal = data_refusal(data)
+    if refusal is not None:
+        line, col = located.where(refusal[0])
+        problem = Problem(
+            file, line, col, refusal[1], json_path(refusal[0]), "json" if source.is_json else "yaml"
+        )
+        return Checked(file, [problem], None, source.sha256)
     problems = _version_problems(file, located)
     warnings: list[Problem] = []
     if not problems:
-        schema_ok = fast_validator("firm").is_valid(located.data)
+        schema_ok = fast_validator("firm").is_valid(data)
         problems = [] if schema_ok else schema_problems("firm", file, located)
-        for f in [*cross_checks(located.data), *vocabulary_checks(located.data, known)]:
+        for f in [*cross_checks(data), *vocabulary_checks(data, known)]:
             line, col = located.where(f.path)
             found = Problem(file, line, col, f.message, json_path(f.path), f.code, f.severity)
             (warnings if f.severity == "warning" else problems).append(found)
     problems.sort()
-    data = None if problems else located.data
-    return Checked(file, problems, data, source.sha256, tuple(sorted(warnings)))
+    return Checked(file, problems, None if problems else data, source.sha256, tuple(sorted(warnings)))
+
+
+def _load_problem(source: Source, exc: LoadError) -> Problem:
+    return Problem(source.path, exc.line, exc.col, exc.message, code="json" if source.is_json else "yaml")
 
 
 def _version_problems(file: str, located: Located) -> list[Problem]:

@@ -10,20 +10,18 @@ import pytest
 from conftest import EXAMPLES, MINIMAL_FIRM, line_of
 from support import KNOWN
 
-import validator.validate
-from validator.loader import Source
-from validator.validate import check_file, check_source
+from validator.loader import LoadError, Source
+from validator.reading import decide
+from validator.validate import check_exactly, check_file, check_source
 
 
 def exactly(monkeypatch: pytest.MonkeyPatch, source: Source):
-    """check_source with the fast parser out of the way, so the exact (locating) path decides."""
-
-    def no_fast_path(_: Source) -> None:
-        raise ValueError("the exact path, please")
-
-    with monkeypatch.context() as m:
-        m.setattr(validator.validate, "parse_fast", no_fast_path)
+    """The located path on every file, valid or not: what check_source says when the fast check fails."""
+    try:
+        data = decide(source)
+    except LoadError:
         return check_source(source, KNOWN)
+    return check_exactly(source, data, KNOWN)
 
 
 def check(text: str, name: str = "firm.yaml"):
