@@ -250,6 +250,12 @@ def _decide_json(text: str) -> Any:
     except ValueError as exc:  # a duplicate key, NaN or Infinity, a number too long: the scanner locates it
         from .locate import json_marks
 
+        try:
+            json.loads(text)  # a syntax error later in the text comes first
+        except json.JSONDecodeError as syntax:
+            raise LoadError(f"JSON syntax: {syntax.msg}", *Lines(text).at(syntax.pos), "syntax") from None
+        except ValueError:
+            pass
         json_marks(text)
         raise LoadError(f"JSON: {exc}", kind="syntax") from None
     if _SURROGATE_ESCAPE.search(text):
