@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .inputs import UsageError
@@ -16,15 +17,27 @@ if TYPE_CHECKING:
     from .policies import PolicySet
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line that names where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tiercheck", description="Check partner-program firm files and the tiers they earn."
+    parser = Parser(prog="tiercheck", description="Check partner-program firm files and the tiers they earn.")
+    parser.add_argument("-V", "--version", action="version", version=f"tiercheck {__version__}")
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an internal error, print its full stack (for a bug report)",
     )
-    parser.add_argument("--version", action="version", version=f"tiercheck {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser(
         "validate",
+        parents=[common],
         help="check firm files against the schema, the reference rules and the policy",
         description="Check firm files (or directories of *.yaml, *.yml, *.json).",
     )
@@ -35,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "evaluate",
+        parents=[common],
         help="the tier each firm is eligible for as of a date, and why",
         description="Evaluate firm files under the policy in effect on the as-of date.",
     )
@@ -45,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser(
         "report",
+        parents=[common],
         help="write a firm's evidence pack: evidence.html, evidence.md, evidence.json",
         description="Render one firm's evidence pack into a folder (written atomically).",
     )
@@ -59,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser(
         "summary",
+        parents=[common],
         help="every firm at once: tiers, firms within reach, firms facing demotion",
         description="Evaluate thousands of firm files on every core and summarise them.",
     )
@@ -73,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check = policy.add_parser(
         "check",
+        parents=[common],
         help="check policy files against the policy meta-schema",
         description="Check a policy file or folder (default: the bundled policy).",
     )
@@ -81,11 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     _format(check, "policy check")
     diff = policy.add_parser(
         "diff",
+        parents=[common],
         help="what changed between two policy versions, and which firms it moves",
         description="Compare two policy files (or folders: the version in effect on --as-of).",
     )
-    diff.add_argument("old", metavar="OLD")
-    diff.add_argument("new", metavar="NEW")
+    # optional to argparse, so `--firms DIR OLD NEW` (where --firms takes all three) gets our message
+    diff.add_argument("old", metavar="OLD", nargs="?")
+    diff.add_argument("new", metavar="NEW", nargs="?")
     diff.add_argument(
         "--firms",
         nargs="+",
@@ -187,6 +206,11 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy":
         from .commands.policy import diff
 
+        if args.new is None:
+            raise UsageError(
+                "policy diff needs OLD and NEW before --firms, which takes every path after it: "
+                "tiercheck policy diff OLD NEW --firms PATH..."
+            )
         return diff(args.old, args.new, args.firms, args.as_of or date.today(), args.format, sys.stdout)
     raise AssertionError(args.command)
 
@@ -206,8 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
+        if args.traceback:
+            traceback.print_exc()
         print(
-            f"tiercheck: internal error: {type(exc).__name__}: {exc} (a bug in tiercheck; please report it)",
+            f"tiercheck: internal error: {type(exc).__name__}: {exc} (a bug in tiercheck; please report it"
+            + (")" if args.traceback else ", with the stack that --traceback prints)"),
             file=sys.stderr,
         )
         return 2

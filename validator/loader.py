@@ -50,6 +50,15 @@ class Located:
         return (1, 1)
 
 
+def _not_utf8(raw: bytes, at: int) -> str:
+    """Say what the file is, when that is clear, and how to make it UTF-8."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:64]:
+        return (
+            "the file is UTF-16 text, not UTF-8: save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+        )
+    return f"not UTF-8 text: byte 0x{raw[at]:02x} cannot be decoded; save the file as UTF-8"
+
+
 def read_source(path: str | Path) -> Source:
     """Read a file as UTF-8 text (a BOM is dropped), refusing oversized and non-UTF-8 files."""
     p = Path(path)
@@ -62,7 +71,7 @@ def read_source(path: str | Path) -> Source:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded", line, col) from None
+        raise LoadError(_not_utf8(raw, exc.start), line, col) from None
     return Source(str(path), text, hashlib.sha256(raw).hexdigest())
 
 

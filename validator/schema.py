@@ -46,6 +46,14 @@ def _exact_validator(name: str) -> Any:
     return cls(schema(name), format_checker=cls.FORMAT_CHECKER)
 
 
+# What to write instead, where the schema's description (written for an editor's hover help) says
+# something else; keyed by the field's title.
+_HINTS = {
+    "email": "an email address has one @ and no spaces, e.g. ada.park@northwind.example",
+    "country": "a two-letter ISO 3166-1 code in capitals, e.g. NO for Norway",
+}
+
+
 def schema_problems(name: str, file: str, located: Located) -> list[Problem]:
     """Every schema problem in the data, one per location, the most relevant message first."""
     from jsonschema.exceptions import relevance
@@ -81,11 +89,20 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
         return
     if kind in ("format", "pattern"):
         what = (sch.get("title") or "value").lower()
-        yield path, f"{inst!r} is not a valid {what}: {sch.get('description', error.message)}"
+        yield (
+            path,
+            f"{inst!r} is not a valid {what}: {_HINTS.get(what, sch.get('description', error.message))}",
+        )
         return
     if kind == "type":
         want = sch["type"]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([want] if isinstance(want, str) else want))
+        if inst is None and path and isinstance(path[-1], str):
+            yield (
+                path,
+                f"{path[-1]} is empty: write {words} after the colon, or delete the line if it is optional",
+            )
+            return
         yield path, f"expected {words}, found {inst!r}"
         return
     if kind == "enum":

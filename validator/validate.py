@@ -47,7 +47,7 @@ def check_source(source: Source, known: Vocabulary) -> Checked:
     try:
         data = decide(source)
     except LoadError as exc:
-        return Checked(source.path, [_load_problem(source, exc)], None, source.sha256)
+        return Checked(source.path, _load_problems(source, exc), None, source.sha256)
     try:
         valid = fast_validator("firm").is_valid(data) and not cross_checks(data)
         if valid and not vocabulary_checks(data, known):
@@ -63,7 +63,7 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
     try:
         located = locate(source, data)
     except LoadError as exc:
-        return Checked(file, [_load_problem(source, exc)], None, source.sha256)
+        return Checked(file, _load_problems(source, exc), None, source.sha256)
     refusal = data_refusal(data)
     if refusal is not None:
         line, col = located.where(refusal[0])
@@ -84,8 +84,10 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
     return Checked(file, problems, None if problems else data, source.sha256, tuple(sorted(warnings)))
 
 
-def _load_problem(source: Source, exc: LoadError) -> Problem:
-    return Problem(source.path, exc.line, exc.col, exc.message, code="json" if source.is_json else "yaml")
+def _load_problems(source: Source, exc: LoadError) -> list[Problem]:
+    """Why the file does not parse, after any line indented with a look-alike space."""
+    code = "json" if source.is_json else "yaml"
+    return [*_odd_indentation(source), Problem(source.path, exc.line, exc.col, exc.message, code=code)]
 
 
 def _version_problems(file: str, located: Located) -> list[Problem]:
@@ -97,12 +99,28 @@ def _version_problems(file: str, located: Located) -> list[Problem]:
     if version is None or version == known:
         return []
     line, col = located.where(("schema_version",))
-    return [
-        Problem(
-            file,
-            line,
-            col,
-            f"schema_version {version!r} is not supported: this tiercheck reads schema_version {known}",
-            "$.schema_version",
-        )
-    ]
+    if version == str(known):
+        message = f"schema_version is the text {version!r}; write the number, unquoted: {known}"
+    else:
+        message = f"schema_version {version!r} is not one this tiercheck reads: write schema_version: {known}"
+    return [Problem(file, line, col, message, "$.schema_version")]
+
+
+NO_BREAK_SPACES = (
+    "\u00a0\u2007\u202f"  # look like spaces in an editor; YAML does not take them as indentation
+)
+
+
+def _odd_indentation(source: Source) -> list[Problem]:
+    """A line indented with a non-breaking space, named on its own line: YAML reports the next one."""
+    found = []
+    for number, line in enumerate(source.text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t" + NO_BREAK_SPACES))]
+        odd = next((i for i, ch in enumerate(indent) if ch in NO_BREAK_SPACES), None)
+        if odd is not None:
+            message = (
+                f"a non-breaking space (U+{ord(indent[odd]):04X}) indents this line: "
+                "YAML needs ordinary spaces; delete the indentation and type it again"
+            )
+            found.append(Problem(source.path, number, odd + 1, message, code="yaml"))
+    return found

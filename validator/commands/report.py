@@ -31,8 +31,14 @@ def report(
 ) -> int:
     """Render the pack in memory, then write its three files atomically; 1 (and nothing written) when
     the firm file is invalid."""
+    if Path(path).is_dir():
+        raise UsageError(
+            f"{path}: is a folder; report writes one firm's pack: name its file, e.g. {path}/firm.yaml"
+        )
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such file")
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise UsageError(f"{out_dir}: is a file, not a folder; --out names the folder to write the pack into")
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"{templates}: no such templates folder")
     checked = check_file(path, vocabulary(policies.versions))
@@ -48,7 +54,13 @@ def report(
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None
-    write_all(Path(out_dir), files)
+    try:
+        write_all(Path(out_dir), files)
+    except OSError as exc:
+        raise UsageError(
+            f"{out_dir}: cannot write the pack here ({exc.strerror or exc}); "
+            "choose a folder you can write to with --out DIR"
+        ) from None
     written = [str(Path(out_dir) / name) for name in files]
     if fmt == "json":
         pack = {"file": path, "out": out_dir, "written": written}

@@ -1,0 +1,66 @@
+"""What the user or the system got wrong is one line on stderr, exit 2, with what to try instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import SHIPPED_POLICY, tiercheck
+
+import validator.commands.validate as validate_command
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
+
+
+def one_line_error(*args: str | Path) -> str:
+    r = tiercheck(*args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("tiercheck"), r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    return r.stderr.strip()
+
+
+def test_report_out_naming_an_existing_file_says_out_is_a_folder(tmp_path) -> None:
+    taken = tmp_path / "pack.html"
+    taken.write_text("mine")
+    said = one_line_error("report", EXAMPLE, "--as-of", "2026-11-25", "--out", taken)
+    assert (
+        said == f"tiercheck: {taken}: is a file, not a folder; --out names the folder to write the pack into"
+    )
+    assert taken.read_text() == "mine"
+
+
+def test_report_out_where_nothing_can_be_written_says_to_choose_another_folder() -> None:
+    said = one_line_error("report", EXAMPLE, "--as-of", "2026-11-25", "--out", "/proc/x")
+    assert said.startswith("tiercheck: /proc/x: cannot write the pack here (")
+    assert said.endswith("choose a folder you can write to with --out DIR")
+
+
+def test_policy_diff_with_firms_before_old_and_new_shows_the_order_to_use(tmp_path) -> None:
+    said = one_line_error("policy", "diff", "--firms", tmp_path, SHIPPED_POLICY, SHIPPED_POLICY)
+    assert said.endswith("tiercheck policy diff OLD NEW --firms PATH...")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("validate",), ("validate", "x.yaml", "--format", "xml"), ("evaluate", "x", "--as-of", "2026-02-30")],
+    ids=["missing-path", "unknown-format", "impossible-date"],
+)
+def test_a_usage_mistake_is_one_line_pointing_at_help(args) -> None:
+    said = one_line_error(*args)
+    assert said.endswith(f"(see 'tiercheck {args[0]} --help')")
+
+
+def test_an_internal_error_is_one_line_that_names_traceback(monkeypatch, tmp_path) -> None:
+    def broken(*_: object) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(validate_command, "validate", broken)
+    r = tiercheck("validate", EXAMPLE)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "internal error: ZeroDivisionError: division by zero" in r.stderr
+    assert "--traceback" in r.stderr and "Traceback" not in r.stderr
+    shown = tiercheck("validate", EXAMPLE, "--traceback")
+    assert shown.returncode == 2
+    assert shown.stderr.startswith("Traceback (most recent call last):")
+    assert "in broken" in shown.stderr
