@@ -78,12 +78,13 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def fuzz(session: nox.Session) -> None:
-    """The one-verdict properties with many more examples (`nox -s fuzz -- N`, default 20000)."""
+    """One verdict and whole packs with many more cases (`nox -s fuzz -- N`: N files, N/10 kills)."""
     session.install(".[test]")
     examples = session.posargs[0] if session.posargs else "20000"
     session.run(
         "pytest",
         "-q",
         "tests/unit/test_one_verdict.py",
+        "tests/unit/test_atomic.py",
         env={"TIERCHECK_FUZZ_EXAMPLES": examples},
     )
