@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .language.model import Metric, Policy, Tier
-from .language.rules import Context, Failed, Via
+from .language.rules import Context, Failed, Via, needs_days
 from .language.spans import Spans, contains
 from .language.values import Number, sum_of, value_of
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
@@ -86,13 +86,16 @@ class Timeline:
     """One firm under one policy with the days each record counts: the eligible tier on any day, cheaply.
 
     A metric's spans are worked out the first time a tier needs it, and not at all when even every
-    record counting could not reach the threshold.
+    record counting could not reach the threshold. A metric with an expression has no spans: its
+    records are judged on each day asked.
     """
 
     def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
         self.tiers, self.data = policy.tiers, data
         self.links, self.indexes = _links(policy, data)
         self.metrics = {m.id: m for m in policy.metrics}
+        self.windows = policy.windows
+        self.by_day = {m.id for m in policy.metrics if needs_days(m.rules)}
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.bounds: dict[str, Number] = {}
 
@@ -120,6 +123,13 @@ class Timeline:
         """The metric's value on `on`, from the records whose spans hold that day."""
         if metric.sum_of:
             return sum_of(metric, (self.value_on(self.metrics[m], on) for m in metric.sum_of))
+        source = self._source(metric)
+        if source.id in self.by_day:  # an expression: no spans, so each record is judged on the day
+            ctx = Context.build(on, self.windows)
+            every = _records(self.data, source.records)
+            counted = [r for r in every if not isinstance(source.verdict(r, ctx), Failed)]
+            points = [metric.points.on(r, ctx) for r in counted] if metric.points is not None else None
+            return value_of(metric, counted, points, *self._getters(metric))
         if metric.points is None:
             counted = [r for s, r, _ in self._rows(self._source(metric)) if contains(s, on)]
             return value_of(metric, counted, None, *self._getters(metric))

@@ -7,6 +7,7 @@ warnings (exit 0 unless --strict). Each case is the shipped policy's text with o
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ def warnings_of(tmp_path: Path, text: str) -> tuple[Path, list[Problem]]:
 
 def test_the_shipped_policy_and_every_fixture_policy_have_no_lint() -> None:
     fixtures = sorted((Path(__file__).parents[1] / "policies").rglob("*.yaml"))
+    if not find_spec("cel_expr_python"):  # test_expressions.py says it is skipped, and why
+        fixtures = [f for f in fixtures if "cel" not in f.parts]
     for path in [SHIPPED_POLICY, *fixtures]:
         assert load_policies(path).warnings == [], path
 

@@ -12,6 +12,7 @@ from ..dates import Term
 from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
+from .expressions import expression_problems
 from .lint import lint
 from .model import (
     AcceptedCredential,
@@ -36,7 +37,7 @@ DEFAULT_TERM = Term(months=12)  # of a credential, when the policy gives no cred
 
 def compile_policy(file: str, sha256: str, located: Located) -> tuple[Policy | None, list[Problem]]:
     """The compiled policy with its warnings, or the located problems that stop it (warnings among them)."""
-    found = meaning_problems(located.data)
+    found = meaning_problems(located.data) or expression_problems(located.data)
     warnings: list[tuple[Path_, str]] = []
     if not found:
         found, warnings = lint(located.data, schema("firm"))

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
+from .expressions import Condition, condition
 from .spans import ALWAYS, NEVER, Spans, intersect, span_on, starting, union, until
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class RuleTest:
 
     test: ClassVar[str]
     values: ClassVar[tuple[str, ...]] = ()  # placeholders its message may use besides as_of and fields
+    by_day: ClassVar[bool] = False  # True: no `spans` reading; a record is judged on each day by `verdict`
 
     reason: str
     message: str
@@ -439,6 +441,50 @@ class AnyItem(RuleTest):
         return union(span for item in items for span in spans_of(self.rules, item))
 
 
+@dataclass(frozen=True, slots=True)
+class Expression(RuleTest):
+    """A CEL condition over the record and the as-of date is true. Its days cannot be derived as spans,
+    so a metric holding one is judged day by day."""
+
+    test = "expression"
+    values = ("error",)
+    by_day = True
+
+    expr: str
+    condition: Condition = dataclasses.field(compare=False, repr=False)
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        return cls(expr=rule["expr"], condition=condition(rule["expr"]), **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        result = self.condition(record, ctx.iso)
+        if result is True:
+            return None
+        if result is False:
+            return self.fail(record, ctx, error="")
+        said = "cannot be judged by the expression: {error}"
+        return Failed(self.reason, said, record, {"as_of": ctx.iso, "error": result})
+
+    def spans(self, record: Record) -> Spans:
+        raise TypeError("an expression has no spans: judge its metric day by day (by_day)")
+
+
+def needs_days(tests: tuple[RuleTest, ...]) -> bool:
+    """Whether any of the tests, or a test nested in them, is judged only day by day."""
+    for test in tests:
+        if test.by_day:
+            return True
+        for f in dataclasses.fields(test):
+            inner = getattr(test, f.name)
+            nested = inner if isinstance(inner, tuple) else (inner,)
+            if any(isinstance(t, RuleTest) for t in nested) and needs_days(
+                tuple(t for t in nested if isinstance(t, RuleTest))
+            ):
+                return True
+    return False
+
+
 def _later(a: date | None, b: date | None) -> bool:
     """Whether drop date `a` is later than `b`, None meaning never."""
     return b is not None and (a is None or a > b)
@@ -489,6 +535,7 @@ TESTS: dict[str, type[RuleTest]] = {
         IsTrue,
         Present,
         AnyItem,
+        Expression,
     )
 }
 

@@ -1,0 +1,143 @@
+"""CEL expressions: a condition no construct says, compiled once at load, judged day by day in standing.
+
+The fixture `tests/policies/cel/measured-results.yaml` is the shipped policy where a story counts only
+when its result is measured (states a number): `expr: 'record.result.matches("[0-9]")'`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+from conftest import line_of
+from support import D, build_firm, day, policy_variant, story
+from test_policy_check import changed, only_problem
+
+from validator.evaluate import Timeline, evaluate
+from validator.language import expressions
+from validator.policies import load_policies
+from validator.standing import compute_standing
+
+FIXTURE = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
+RULE = "      - test: present\n        field: result\n"
+ONE = "      - test: expression\n        expr: {expr}\n        reason: custom\n"
+EXPRESSION = ONE + RULE
+
+needs_cel = pytest.mark.skipif(
+    not find_spec("cel_expr_python"),
+    reason="CEL is not installed: pip install 'tiercheck[cel]' (the test extra installs it)",
+)
+
+
+@needs_cel
+def test_a_story_without_a_number_in_its_result_stops_counting_and_the_firm_drops_a_tier() -> None:
+    policy = load_policies(FIXTURE).in_effect(D)
+    data = build_firm(people=10, customers=2)
+    data["stories"] = [story(1, "c-0", result="40% faster claims handling")]
+    assert evaluate(policy, data, D).eligible_tier == "select"
+    data["stories"] = [story(1, "c-0", result="much faster claims handling")]
+    result = evaluate(policy, data, D)
+    assert result.eligible_tier == "registered"
+    (excluded,) = result.metrics["public_stories"].excluded
+    assert excluded.reason == "result-not-measured"
+    assert excluded.message == "states no measured result: much faster claims handling"
+
+
+@needs_cel
+def test_standing_judges_an_expression_metric_day_by_day_and_agrees_with_evaluate() -> None:
+    policy = load_policies(FIXTURE).in_effect(D)
+    data = build_firm(people=10, customers=2, activity=(day(-60),))
+    data["stories"] = [
+        story(1, "c-0", published_on="2026-06-10", result="twice as fast"),
+        story(2, "c-0", published_on=day(-20), withdrawn_on=day(6), result="2x faster"),
+    ]
+    timeline = Timeline(policy, data)
+    assert timeline.by_day == {"public_stories"}
+    for offset in range(-40, 40, 3):
+        on = D + timedelta(days=offset)
+        assert timeline.tier_on(on) == evaluate(policy, data, on).eligible_tier, on
+    assert timeline.tier_on(D - timedelta(days=21)) == "registered"  # only the unmeasured story
+    assert timeline.tier_on(D - timedelta(days=20)) == "select"  # the measured one is published
+    assert timeline.tier_on(D + timedelta(days=5)) == "select"
+    assert timeline.tier_on(D + timedelta(days=6)) == "registered"  # withdrawn: its first day out
+
+
+@needs_cel
+def test_the_standing_walk_promotes_only_at_a_review_where_the_expression_holds() -> None:
+    data = build_firm(people=10, customers=2, active_on="2026-06-20")
+    data["stories"] = [story(1, "c-0", published_on="2026-05-01", result="faster")]
+    standing = compute_standing(load_policies(FIXTURE), data, date(2027, 1, 15))
+    assert standing is not None and standing.tier == "registered"
+    data["stories"][0]["result"] = "3x faster"
+    standing = compute_standing(load_policies(FIXTURE), data, date(2027, 1, 15))
+    assert standing is not None and (standing.tier, standing.since) == ("select", date(2026, 7, 1))
+
+
+@needs_cel
+def test_an_expression_that_cannot_be_judged_excludes_the_record_and_says_why(tmp_path) -> None:
+    text = changed((RULE, EXPRESSION.format(expr="'record.score > 3'")))
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = evaluate(load_policies(path).in_effect(D), build_firm(people=10, customers=2, stories=1), D)
+    (excluded,) = result.metrics["public_stories"].excluded
+    assert excluded.reason == "custom"
+    assert excluded.message.startswith("cannot be judged by the expression: ")
+    assert "score" in excluded.message
+
+
+@needs_cel
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        (
+            "'record.result.matches(\"[0-9]\") &&'",
+            "the expression does not compile, at its line 1, column 34: Syntax error: mismatched input",
+        ),
+        (
+            "'recrd.result != \"\"'",
+            "the expression does not compile, at its line 1, column 6: undeclared reference to 'recrd",
+        ),
+        ("'size(record.result)'", "a condition must give true or false; this one gives int"),
+    ],
+    ids=["syntax", "unknown-variable", "not-a-condition"],
+)
+def test_policy_check_locates_an_expression_that_does_not_compile_at_its_line(
+    tmp_path, expr, message
+) -> None:
+    text = changed((RULE, EXPRESSION.format(expr=expr)))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line, problem.col) == (str(path), line_of(text, "expr: "), 9)
+    assert problem.message.startswith(message)
+
+
+def test_without_cel_installed_a_policy_with_an_expression_is_refused_with_how_to_install(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cel_expr_python", None)  # `import` now fails as if absent
+    expressions.condition.cache_clear()
+    expressions._environment.cache_clear()
+    try:
+        text = changed((RULE, ONE.format(expr="'true'") + EXPRESSION.format(expr="'false'")))
+        _, problem = only_problem(tmp_path, text)  # said once, not once per expression
+        assert problem.line == line_of(text, "expr: 'true'")
+        assert problem.message == (
+            "this policy uses a CEL expression, and CEL is not installed: install it with "
+            "pip install 'tiercheck[cel]'"
+        )
+    finally:
+        expressions.condition.cache_clear()
+        expressions._environment.cache_clear()
+
+
+def test_a_policy_without_expressions_never_imports_cel(tmp_path) -> None:
+    variant = policy_variant(tmp_path / "policy.yaml", ("at_risk_days: 90", "at_risk_days: 60"))
+    code = (
+        "import sys; from validator.policies import load_policies; "
+        f"load_policies({str(variant)!r}); print('cel_expr_python' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "False\n"

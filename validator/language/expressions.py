@@ -1,0 +1,96 @@
+"""CEL expressions, the policy language's escape hatch: compiled once at load, never Python `eval`.
+
+The binding (`cel-expr-python`, Google's CEL runtime) is an optional extra, imported only when a policy
+uses an expression, so a policy without one pays nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from ..loader import Path_
+
+INSTALL = "pip install 'tiercheck[cel]'"
+VARIABLES = ("record", "as_of")  # what a condition may read: the record tested, the as-of date (YYYY-MM-DD)
+
+
+class ExpressionError(Exception):
+    """An expression that cannot be used: the binding is missing, or it does not compile."""
+
+
+class Condition:
+    """A compiled CEL condition over one record: true counts."""
+
+    def __init__(self, source: str, program: Any) -> None:
+        self.source, self.program = source, program
+
+    def __call__(self, record: Mapping[str, Any], as_of: str) -> bool | str:
+        """True or False, or why the expression could not say (a field the record lacks, a wrong type)."""
+        value = self.program.eval(data={"record": record, "as_of": as_of})
+        result = value.value()
+        if isinstance(result, bool):
+            return result
+        return str(result) if value.type().name() == "ERROR" else f"gave {result!r}, not true or false"
+
+
+@cache
+def condition(source: str) -> Condition:
+    """The expression compiled once, however many rules and versions hold it."""
+    env = _environment()
+    try:
+        program = env.compile(source)
+    except RuntimeError as exc:
+        raise ExpressionError(_explain(str(exc))) from None
+    kind = program.return_type().name()
+    if kind not in ("BOOL", "DYN"):
+        raise ExpressionError(f"a condition must give true or false; this one gives {kind.lower()}")
+    return Condition(source, program)
+
+
+@cache
+def _environment() -> Any:
+    try:
+        from cel_expr_python import cel
+    except ImportError:
+        raise ExpressionError(
+            f"this policy uses a CEL expression, and CEL is not installed: install it with {INSTALL}"
+        ) from None
+    return cel.NewEnv(variables={"record": cel.Type.DYN, "as_of": cel.Type.STRING})
+
+
+def _explain(error: str) -> str:
+    """The binding's message made readable: 'ERROR: <input>:1:6: undeclared …' -> 'at 1:6: undeclared …'."""
+    found = re.search(r"<input>:(\d+):(\d+): ([^\n]*)", error)
+    if found is None:
+        return error.strip()
+    line, col, what = found.groups()
+    return f"the expression does not compile, at its line {line}, column {col}: {what.strip()}"
+
+
+def expression_problems(doc: Mapping[str, Any]) -> list[tuple[Path_, str]]:
+    """Each expression of the policy compiled (and kept); where one cannot be, why. Without the binding,
+    only the first expression says so."""
+    found: list[tuple[Path_, str]] = []
+    for path, source in _expressions(doc.get("metrics", []), ("metrics",)):
+        try:
+            condition(source)
+        except ExpressionError as exc:
+            found.append(((*path, "expr"), str(exc)))
+            if INSTALL in str(exc):
+                break
+    return found
+
+
+def _expressions(node: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every rule with `test: expression` inside `node`, with its path."""
+    if isinstance(node, Mapping):
+        if node.get("test") == "expression" and isinstance(node.get("expr"), str):
+            yield path, node["expr"]
+        for key, value in node.items():
+            yield from _expressions(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _expressions(item, (*path, i))
