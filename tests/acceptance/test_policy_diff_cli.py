@@ -73,3 +73,16 @@ def test_policy_diff_of_a_missing_file_is_a_usage_error(tmp_path) -> None:
     r = tiercheck("policy", "diff", str(SHIPPED_POLICY), str(tmp_path / "nope.yaml"))
     assert r.returncode == 2
     assert "no such file" in r.stderr
+
+
+def test_policy_diff_knows_a_region_either_version_lists_and_refuses_one_neither_does(tmp_path) -> None:
+    new = policy_variant(
+        tmp_path / "new.yaml", ("  apac: Asia Pacific\n", "  apac: Asia Pacific\n  latam: LatAm\n")
+    )
+    latam = write_yaml(tmp_path / "firms" / "latam.yaml", firm(firm_id="latam", regions=("emea", "latam")))
+    mars = write_yaml(tmp_path / "firms" / "mars.yaml", firm(firm_id="mars", regions=("emea", "mars")))
+    args = ("policy", "diff", str(SHIPPED_POLICY), str(new), "--as-of", "2026-11-25", "--format", "json")
+    r = tiercheck(*args, "--firms", str(latam))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = tiercheck(*args, "--firms", str(mars))
+    assert r.returncode == 1 and "unknown region 'mars'" in r.stdout

@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import EXAMPLES, MINIMAL_FIRM, line_of
-from support import KNOWN
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import ARCHITECT, KNOWN, customer, firm_of, person
 
 from validator.loader import LoadError, Source
 from validator.reading import decide
@@ -52,7 +55,38 @@ def test_the_fast_and_exact_paths_give_the_same_verdict_and_data(path: Path, mon
     source = Source(str(path), path.read_text(encoding="utf-8"), "")
     fast, exact = check_source(source, KNOWN), exactly(monkeypatch, source)
     assert (fast.valid, fast.data) == (exact.valid, exact.data)
-    assert fast.problems == exact.problems
+    assert (fast.problems, fast.warnings) == (exact.problems, exact.warnings)
+
+
+REGIONS = st.sampled_from(["emea", "amer", "apac", "EMEA", "europe", "eu"])
+CREDENTIALS = st.tuples(
+    st.sampled_from([ARCHITECT, "claude-certified-architec", "aws-certified-architect"]),
+    st.sampled_from(["foundations", "professional", "foundation", "Professional"]),
+    st.sampled_from([None, "CCAR-P-01000", "ccar-p-01000", "CCAR-F-00123"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(regions=st.lists(REGIONS, min_size=1, max_size=3), held=st.lists(CREDENTIALS, min_size=1, max_size=3))
+def test_both_paths_agree_on_what_the_policy_knows_and_refuse_exactly_the_unknown(regions, held) -> None:
+    people = [person(i, name=name, level=level) for i, (name, level, _) in enumerate(held)]
+    for p, (_, _, number) in zip(people, held, strict=True):
+        if number is not None:
+            p["credentials"][0]["id"] = number
+    text = yaml.safe_dump(firm_of(people=people, customers=[customer(i, r) for i, r in enumerate(regions)]))
+    source = Source("firm.yaml", text, "")
+    fast = check_source(source, KNOWN)
+    with pytest.MonkeyPatch.context() as m:
+        exact = exactly(m, source)
+    assert (fast.valid, fast.problems, fast.warnings) == (exact.valid, exact.problems, exact.warnings)
+    numbers = [n.casefold() for _, _, n in held if n is not None]
+    known = (
+        set(regions) <= {"emea", "amer", "apac"}
+        and all(level in ("foundations", "professional") for name, level, _ in held if name == ARCHITECT)
+        and len(numbers) == len(set(numbers))
+    )
+    assert fast.valid == known
+    assert len(fast.warnings) == sum(name == "claude-certified-architec" for name, _, _ in held)
 
 
 def test_a_valid_file_gives_no_problems_and_its_data_on_both_paths(monkeypatch) -> None:
