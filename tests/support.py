@@ -241,7 +241,7 @@ def tiercheck(
             os.environ.update(env)
         if cwd is not None:
             os.chdir(cwd)
-        sys.stdin = io.StringIO(input or "")
+        sys.stdin = io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8")
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 status = main(argv)

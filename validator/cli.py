@@ -8,10 +8,13 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
+from .config import find_config
 from .inputs import UsageError
+from .render.colour import use_colour
 
 if TYPE_CHECKING:
     from .policies import PolicySet
@@ -33,39 +36,62 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="on an internal error, print its full stack (for a bug report)",
     )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="only what is wrong: no totals, no 'wrote' lines, no progress",
+    )
+    common.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output: auto (default) on a terminal unless NO_COLOR is set",
+    )
+    paths = Parser(add_help=False)
+    paths.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out files a glob matches, by path or name (repeatable), e.g. --exclude 'fixtures/*'",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, paths],
         help="check firm files against the schema, the reference rules and the policy",
         description="Check firm files (or directories of *.yaml, *.yml, *.json).",
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for standard input")
+    _stdin_filename(validate)
     _format(validate, "validate")
     _policy(validate)
     validate.add_argument("--strict", action="store_true", help="a warning fails the run too (exit 1)")
 
     evaluate = sub.add_parser(
         "evaluate",
-        parents=[common],
+        parents=[common, paths],
         help="the tier each firm is eligible for as of a date, and why",
         description="Evaluate firm files under the policy in effect on the as-of date.",
     )
-    evaluate.add_argument("paths", nargs="+", metavar="PATH")
+    evaluate.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for standard input")
+    _stdin_filename(evaluate)
     _as_of(evaluate, required=False)
     _policy(evaluate)
     _format(evaluate, "evaluate")
 
     report = sub.add_parser(
         "report",
-        parents=[common],
+        parents=[common, paths],
         help="write a firm's evidence pack: evidence.html, evidence.md, evidence.json",
-        description="Render one firm's evidence pack into a folder (written atomically).",
+        description="Render a firm's evidence pack into a folder (written atomically); given a folder of "
+        "firm files, one pack per firm in DIR/<firm id>/.",
     )
-    report.add_argument("path", metavar="PATH")
-    _as_of(report, required=True)
-    report.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pack into")
+    report.add_argument("path", metavar="PATH", help="a firm file, or a folder of them")
+    _as_of(report, required=False)
+    report.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pack(s) into")
     _policy(report)
     report.add_argument(
         "--templates", metavar="DIR", help="a folder of templates overriding the bundled ones"
@@ -74,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser(
         "summary",
-        parents=[common],
+        parents=[common, paths],
         help="every firm at once: tiers, firms within reach, firms facing demotion",
         description="Evaluate thousands of firm files on every core and summarise them.",
     )
@@ -98,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     _format(check, "policy check")
     diff = policy.add_parser(
         "diff",
-        parents=[common],
+        parents=[common, paths],
         help="what changed between two policy versions, and which firms it moves",
         description="Compare two policy files (or folders: the version in effect on --as-of).",
     )
@@ -164,6 +190,15 @@ def _as_of(parser: argparse.ArgumentParser, required: bool) -> None:
     )
 
 
+def _stdin_filename(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stdin-filename",
+        default="<stdin>",
+        metavar="NAME",
+        help="the name standard input (-) has in messages; a .json name reads it as JSON",
+    )
+
+
 def _policy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy", metavar="PATH", help="a policy file or folder of versions (default: the bundled policy)"
@@ -178,27 +213,67 @@ def _load_policies(path: str | None) -> PolicySet:
 
 def run(args: argparse.Namespace) -> int:
     command = args.command if args.command != "policy" else f"policy {args.policy_command}"
+    config = find_config(Path.cwd())
+    if config.format in FORMATS[command] and args.format == "auto":
+        args.format = config.format
     args.format = output_format(args.format, command, os.environ)
+    if getattr(args, "policy", None) is None and hasattr(args, "policy"):
+        args.policy = config.policy
+    exclude = [*config.exclude, *getattr(args, "exclude", [])]
+    as_of = getattr(args, "as_of", None) or date.today()
+    quiet = args.quiet
     if args.command == "validate":
         from .commands.validate import validate
 
-        return validate(args.paths, _load_policies(args.policy), args.format, args.strict, sys.stdout)
+        color = use_colour(args.color, sys.stdout, os.environ)
+        policies = _load_policies(args.policy)
+        return validate(
+            args.paths,
+            policies,
+            args.format,
+            args.strict,
+            sys.stdout,
+            exclude=exclude,
+            stdin_name=args.stdin_filename,
+            quiet=quiet,
+            color=color,
+        )
     if args.command == "evaluate":
         from .commands.evaluate import evaluate
 
-        as_of = args.as_of or date.today()
-        return evaluate(args.paths, as_of, _load_policies(args.policy), args.format, sys.stdout)
+        policies = _load_policies(args.policy)
+        return evaluate(
+            args.paths,
+            as_of,
+            policies,
+            args.format,
+            sys.stdout,
+            exclude=exclude,
+            stdin_name=args.stdin_filename,
+            quiet=quiet,
+        )
     if args.command == "report":
         from .commands.report import report
 
         policies = _load_policies(args.policy)
-        return report(args.path, args.as_of, policies, args.out, args.templates, args.format, sys.stdout)
+        return report(
+            args.path,
+            as_of,
+            policies,
+            args.out,
+            args.templates,
+            args.format,
+            sys.stdout,
+            exclude=exclude,
+            quiet=quiet,
+        )
     if args.command == "summary":
         from .commands.summary import summary
 
-        as_of = args.as_of or date.today()
         policies = _load_policies(args.policy)
-        return summary(args.paths, as_of, policies, args.policy, args.format, args.jobs, sys.stdout)
+        return summary(
+            args.paths, as_of, policies, args.policy, args.format, args.jobs, sys.stdout, exclude=exclude
+        )
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
@@ -211,7 +286,7 @@ def run(args: argparse.Namespace) -> int:
                 "policy diff needs OLD and NEW before --firms, which takes every path after it: "
                 "tiercheck policy diff OLD NEW --firms PATH..."
             )
-        return diff(args.old, args.new, args.firms, args.as_of or date.today(), args.format, sys.stdout)
+        return diff(args.old, args.new, args.firms, as_of, args.format, sys.stdout, exclude=exclude)
     raise AssertionError(args.command)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -13,18 +14,29 @@ class UsageError(Exception):
     """The command cannot run as asked: exit status 2."""
 
 
-def find_inputs(paths: list[str]) -> list[str]:
-    """Files as given; directories walked in sorted order (hidden folders skipped) for *.yaml *.yml *.json.
+STDIN = "-"
+
+
+def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = False) -> list[str]:
+    """Files as given; directories walked in sorted order (hidden folders skipped) for *.yaml *.yml *.json,
+    leaving out what an `exclude` glob matches; `-` is standard input where the command reads it.
 
     Only path strings are kept (about 100 bytes a file), so 40,000 files cost a few MB.
     """
     found: list[str] = []
     for given in paths:
-        if Path(given).is_dir():
+        if given == STDIN:
+            if not stdin:
+                raise UsageError("this command reads files, not standard input ('-'): name the files")
+            found.append(given)
+        elif Path(given).is_dir():
             before = len(found)
-            found.extend(_walk(given))
+            found.extend(f for f in _walk(given, exclude) if not excluded(f, exclude))
             if len(found) == before:
-                raise UsageError(f"{given}: no *.yaml, *.yml or *.json files in this directory")
+                raise UsageError(
+                    f"{given}: no *.yaml, *.yml or *.json files in this directory"
+                    + (" that --exclude leaves" if exclude else "")
+                )
         elif Path(given).exists():
             found.append(given)
         else:
@@ -32,9 +44,17 @@ def find_inputs(paths: list[str]) -> list[str]:
     return found
 
 
-def _walk(top: str) -> Iterator[str]:
+def excluded(path: str, globs: Sequence[str]) -> bool:
+    """Whether a glob matches the path (`fixtures/*`, `**/mkdocs.yml`) or its last part (`package.json`)."""
+    posix = Path(path).as_posix().removeprefix("./")
+    return any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(Path(path).name, g) for g in globs)
+
+
+def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
     for folder, dirs, names in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not excluded(f"{folder}{os.sep}{d}", exclude)
+        )
         for name in sorted(names):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                 yield f"{folder.rstrip(os.sep)}{os.sep}{name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -61,9 +62,16 @@ def _not_utf8(raw: bytes, at: int) -> str:
 
 def read_source(path: str | Path) -> Source:
     """Read a file as UTF-8 text (a BOM is dropped), refusing oversized and non-UTF-8 files."""
-    p = Path(path)
-    with p.open("rb") as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
+    with Path(path).open("rb") as fh:
+        return _source(str(path), fh.read(MAX_FILE_BYTES + 1))
+
+
+def read_stdin(name: str) -> Source:
+    """Standard input as one file called `name` (its suffix says JSON or YAML), read as a file is."""
+    return _source(name, sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
+
+
+def _source(path: str, raw: bytes) -> Source:
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; refusing to read it")
     try:
@@ -72,7 +80,7 @@ def read_source(path: str | Path) -> Source:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(_not_utf8(raw, exc.start), line, col) from None
-    return Source(str(path), text, hashlib.sha256(raw).hexdigest())
+    return Source(path, text, hashlib.sha256(raw).hexdigest())
 
 
 # YAML 1.2 core schema: what a plain scalar means. `NO`, `on`, `yes` stay strings.

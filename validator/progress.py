@@ -10,9 +10,17 @@ from typing import TextIO
 class Progress:
     """Counts done items; after `delay` seconds draws `label done/total rate`, ten times a second at most."""
 
-    def __init__(self, total: int, label: str, stream: TextIO | None = None, delay: float = 2.0) -> None:
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        stream: TextIO | None = None,
+        delay: float = 2.0,
+        *,
+        enabled: bool = True,
+    ) -> None:
         self.stream = stream or sys.stderr
-        self.enabled = total > 1 and self.stream.isatty()
+        self.enabled = enabled and total > 1 and self.stream.isatty()
         self.total, self.label, self.done, self.drawn = total, label, 0, False
         self.start = time.monotonic()
         self.next_draw = self.start + delay

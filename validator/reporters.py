@@ -6,6 +6,7 @@ import json
 from typing import TextIO
 
 from .problem import Problem
+from .render.colour import paint
 from .render.junit import Case, junit_xml
 from .render.sarif import sarif_log
 from .validate import Checked
@@ -14,8 +15,10 @@ from .validate import Checked
 class Reporter:
     """Receives each file's result in input order, then the end of the run."""
 
-    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
-        self.out, self.suite = out, suite
+    def __init__(
+        self, out: TextIO, suite: str = "tiercheck validate", *, quiet: bool = False, color: bool = False
+    ) -> None:
+        self.out, self.suite, self.quiet, self.color = out, suite, quiet, color
         self.files = self.invalid = self.problems = self.warnings = 0
 
     def file(self, checked: Checked, note: str = "") -> None:
@@ -45,17 +48,18 @@ class TextReporter(Reporter):
     def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
         for problem in sorted([*checked.problems, *checked.warnings]):
-            self.out.write(f"{problem}\n")
+            self.out.write((paint(problem) if self.color else str(problem)) + "\n")
 
     def end(self) -> None:
-        self.out.write(self.summary() + "\n")
+        if not self.quiet:
+            self.out.write(self.summary() + "\n")
 
 
 class JsonReporter(Reporter):
     """One JSON document: every file with its problems and warnings, and a summary."""
 
-    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
-        super().__init__(out, suite)
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate", **style: bool) -> None:
+        super().__init__(out, suite, **style)
         self.results: list[dict[str, object]] = []
 
     def file(self, checked: Checked, note: str = "") -> None:
@@ -105,14 +109,15 @@ class GithubReporter(Reporter):
             self.out.write(f"::notice file={_escape_property(checked.file)}::{_escape_data(note)}\n")
 
     def end(self) -> None:
-        self.out.write(self.summary() + "\n")
+        if not self.quiet:
+            self.out.write(self.summary() + "\n")
 
 
 class SarifReporter(Reporter):
     """One SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers."""
 
-    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
-        super().__init__(out, suite)
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate", **style: bool) -> None:
+        super().__init__(out, suite, **style)
         self.found: list[Problem] = []
 
     def file(self, checked: Checked, note: str = "") -> None:
@@ -127,8 +132,8 @@ class SarifReporter(Reporter):
 class JunitReporter(Reporter):
     """JUnit XML: a test case per file, failing with its problems (GitLab, Jenkins)."""
 
-    def __init__(self, out: TextIO, suite: str = "tiercheck validate") -> None:
-        super().__init__(out, suite)
+    def __init__(self, out: TextIO, suite: str = "tiercheck validate", **style: bool) -> None:
+        super().__init__(out, suite, **style)
         self.cases: list[Case] = []
 
     def file(self, checked: Checked, note: str = "") -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .checks import cross_checks, vocabulary_checks
-from .loader import LoadError, Located, Source, read_source
+from .loader import LoadError, Located, Source, read_source, read_stdin
 from .locate import locate
 from .problem import Problem, json_path
 from .reading import data_refusal, decide
@@ -30,11 +30,12 @@ class Checked(NamedTuple):
         return not self.problems
 
 
-def check_file(path: str | Path, known: Vocabulary) -> Checked:
-    """Read, parse, schema-check and cross-check one firm file; never raises for bad input."""
-    file = str(path)
+def check_file(path: str | Path, known: Vocabulary, stdin_name: str = "<stdin>") -> Checked:
+    """Read, parse, schema-check and cross-check one firm file (`-`: standard input, named `stdin_name`
+    in messages); never raises for bad input."""
+    file = stdin_name if str(path) == "-" else str(path)
     try:
-        source = read_source(path)
+        source = read_stdin(stdin_name) if str(path) == "-" else read_source(path)
     except LoadError as exc:
         return Checked(file, [Problem(file, exc.line, exc.col, exc.message, code="read")])
     except OSError as exc:

@@ -52,7 +52,7 @@ def test_a_usage_mistake_is_one_line_pointing_at_help(args) -> None:
 
 
 def test_an_internal_error_is_one_line_that_names_traceback(monkeypatch, tmp_path) -> None:
-    def broken(*_: object) -> int:
+    def broken(*_: object, **__: object) -> int:
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(validate_command, "validate", broken)

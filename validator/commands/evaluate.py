@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, TextIO
 
@@ -21,21 +22,31 @@ from ..vocabulary import vocabulary
 ANNOTATIONS = ("github", "sarif", "junit")  # problems per file, as validate reports them, with the tier found
 
 
-def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: TextIO) -> int:
+def evaluate(
+    paths: list[str],
+    as_of: date,
+    policies: PolicySet,
+    fmt: str,
+    out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
+    stdin_name: str = "<stdin>",
+    quiet: bool = False,
+) -> int:
     """Evaluate every file in input order; a file that cannot be evaluated reports its problems (exit 1)."""
-    files = find_inputs(paths)
+    files = find_inputs(paths, exclude, stdin=True)
     policy = policies.in_effect(as_of)
     known = vocabulary(policies.versions)
-    progress = Progress(len(files), "evaluating")
-    reporter = REPORTERS[fmt](out, "tiercheck evaluate") if fmt in ANNOTATIONS else None
+    progress = Progress(len(files), "evaluating", enabled=not quiet)
+    reporter = REPORTERS[fmt](out, "tiercheck evaluate", quiet=quiet) if fmt in ANNOTATIONS else None
     docs: list[dict[str, Any]] = []
     failed = 0
     for file in files:
-        checked = check_file(file, known)
+        checked = check_file(file, known, stdin_name)
         progress.advance()
         result = None
         if checked.valid:
-            result = evaluate_firm(policy, checked.data, as_of, file=file, sha256=checked.sha256)
+            result = evaluate_firm(policy, checked.data, as_of, file=checked.file, sha256=checked.sha256)
             result.standing = compute_standing(policies, checked.data, as_of)
         failed += result is None
         if reporter is not None:
@@ -46,7 +57,7 @@ def evaluate(paths: list[str], as_of: date, policies: PolicySet, fmt: str, out: 
             out.write(
                 render_markdown(result, policy)
                 if result
-                else markdown_problems(file, [str(p) for p in checked.problems])
+                else markdown_problems(checked.file, [str(p) for p in checked.problems])
             )
         else:
             doc = evaluation_json(result) if result else invalid_json(checked, as_of)

@@ -79,12 +79,21 @@ def check_json(
     }
 
 
-def diff(old_path: str, new_path: str, firms: list[str], as_of: date, fmt: str, out: TextIO) -> int:
+def diff(
+    old_path: str,
+    new_path: str,
+    firms: list[str],
+    as_of: date,
+    fmt: str,
+    out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
+) -> int:
     """Say what changed; with firms, which move and how many per move. 1 when a firm file is invalid."""
     old, new = _version(old_path, as_of), _version(new_path, as_of)
     impact = Impact(as_of) if firms else None
     if impact is not None:
-        files = find_inputs(firms)
+        files = find_inputs(firms, exclude)
         known = vocabulary([old, new])
         progress = Progress(len(files), "comparing")
         for file in files:

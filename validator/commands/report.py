@@ -1,20 +1,23 @@
-"""`tiercheck report`: write one firm's evidence pack (HTML, Markdown, JSON) to a folder."""
+"""`tiercheck report`: write a firm's evidence pack (HTML, Markdown, JSON) to a folder, or one per firm."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import jinja2
 
 from ..atomic import write_all
 from ..evaluate import evaluate
-from ..inputs import UsageError
+from ..inputs import UsageError, find_inputs
+from ..language.model import Policy
 from ..policies import PolicySet
 from ..render.evidence import render
+from ..result import Evaluation
 from ..standing import compute_standing
 from ..validate import check_file
 from ..vocabulary import vocabulary
@@ -28,43 +31,59 @@ def report(
     templates: str | None,
     fmt: str,
     out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
+    quiet: bool = False,
 ) -> int:
-    """Render the pack in memory, then write its three files atomically; 1 (and nothing written) when
-    the firm file is invalid."""
-    if Path(path).is_dir():
-        raise UsageError(
-            f"{path}: is a folder; report writes one firm's pack: name its file, e.g. {path}/firm.yaml"
-        )
-    if not Path(path).is_file():
-        raise UsageError(f"{path}: no such file")
+    """One firm file: its pack in `out_dir`. A folder: a pack per firm in `out_dir/<firm id>/`. Each pack
+    is rendered in memory, then its three files written atomically; 1 when any firm file is invalid
+    (it gets no pack; the others do)."""
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file or folder")
     if Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise UsageError(f"{out_dir}: is a file, not a folder; --out names the folder to write the pack into")
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"{templates}: no such templates folder")
-    checked = check_file(path, vocabulary(policies.versions))
-    if not checked.valid:
-        sys.stderr.writelines(f"{p}\n" for p in checked.problems)
-        sys.stderr.write(f"{path}: invalid, so no evidence pack was written\n")
-        return 1
+    one = not Path(path).is_dir()
+    known = vocabulary(policies.versions)
     policy = policies.in_effect(as_of)
-    result = evaluate(policy, checked.data, as_of, file=path, sha256=checked.sha256)
-    result.standing = compute_standing(policies, checked.data, as_of)
+    packs: list[dict[str, Any]] = []
+    failed = 0
+    for file in [path] if one else find_inputs([path], exclude):
+        checked = check_file(file, known)
+        if not checked.valid:
+            sys.stderr.writelines(f"{p}\n" for p in checked.problems)
+            sys.stderr.write(f"{file}: invalid, so no evidence pack was written\n")
+            failed += 1
+            continue
+        folder = Path(out_dir) if one else Path(out_dir) / checked.data["firm"]["id"]
+        result = evaluate(policy, checked.data, as_of, file=file, sha256=checked.sha256)
+        result.standing = compute_standing(policies, checked.data, as_of)
+        written = _write(folder, _render(result, policy, policies, checked.data, templates))
+        packs.append({"file": file, "out": str(folder), "written": written})
+    if fmt == "json":
+        out.write(json.dumps({"packs": packs}, indent=2) + "\n")
+    elif not quiet:
+        out.writelines(f"wrote {w}\n" for pack in packs for w in pack["written"])
+    return 1 if failed else 0
+
+
+def _render(
+    result: Evaluation, policy: Policy, policies: PolicySet, data: dict[str, Any], templates: str | None
+) -> dict[str, str]:
     try:
-        files = render(result, policy, policies, checked.data, templates)
+        return render(result, policy, policies, data, templates)
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None
+
+
+def _write(folder: Path, files: dict[str, str]) -> list[str]:
     try:
-        write_all(Path(out_dir), files)
+        write_all(folder, files)
     except OSError as exc:
         raise UsageError(
-            f"{out_dir}: cannot write the pack here ({exc.strerror or exc}); "
+            f"{folder}: cannot write the pack here ({exc.strerror or exc}); "
             "choose a folder you can write to with --out DIR"
         ) from None
-    written = [str(Path(out_dir) / name) for name in files]
-    if fmt == "json":
-        pack = {"file": path, "out": out_dir, "written": written}
-        out.write(json.dumps({"packs": [pack]}, indent=2) + "\n")
-    else:
-        out.writelines(f"wrote {w}\n" for w in written)
-    return 0
+    return [str(folder / name) for name in files]

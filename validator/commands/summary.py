@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from multiprocessing import Pool
 from typing import TextIO
@@ -56,9 +56,11 @@ def summary(
     fmt: str,
     jobs: int,
     out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
 ) -> int:
     """Fold every firm into one Summary and render it; 1 when any file is invalid."""
-    files = find_inputs(paths)
+    files = find_inputs(paths, exclude)
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers])
     progress = Progress(len(files), "summarising")

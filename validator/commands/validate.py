@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
 from ..inputs import find_inputs
@@ -12,14 +13,25 @@ from ..validate import check_file
 from ..vocabulary import vocabulary
 
 
-def validate(paths: list[str], policies: PolicySet, fmt: str, strict: bool, out: TextIO) -> int:
+def validate(
+    paths: list[str],
+    policies: PolicySet,
+    fmt: str,
+    strict: bool,
+    out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
+    stdin_name: str = "<stdin>",
+    quiet: bool = False,
+    color: bool = False,
+) -> int:
     """Check every file, report each in input order; 1 when any is invalid (or, strict, has a warning)."""
-    files = find_inputs(paths)
+    files = find_inputs(paths, exclude, stdin=True)
     known = vocabulary(policies.versions)
-    reporter = REPORTERS[fmt](out)
-    progress = Progress(len(files), "validating")
+    reporter = REPORTERS[fmt](out, quiet=quiet, color=color)
+    progress = Progress(len(files), "validating", enabled=not quiet)
     for file in files:
-        reporter.file(check_file(file, known))
+        reporter.file(check_file(file, known, stdin_name))
         progress.advance()
     progress.close()
     reporter.end()

@@ -1,0 +1,167 @@
+"""Options for every day: stdin, quiet, colour, -V, --exclude, a config file, report's defaults."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+from conftest import MINIMAL_FIRM
+from support import tiercheck
+
+from validator import __version__
+from validator.render.colour import use_colour
+
+ROOT = Path(__file__).resolve().parents[2]
+NORTHWIND = ROOT / "examples" / "firms" / "northwind-advisory.yaml"
+FABRIKAM = ROOT / "examples" / "firms" / "fabrikam-digital.json"
+BROKEN = MINIMAL_FIRM.replace("live_on:", "live_date:")
+
+
+def test_a_dash_reads_standard_input_named_by_stdin_filename() -> None:
+    r = tiercheck("validate", "-", "--stdin-filename", "firms/contoso.yaml", input=BROKEN)
+    assert r.returncode == 1
+    assert r.stdout.startswith("firms/contoso.yaml:")
+    assert "unknown key 'live_date'" in r.stdout
+
+
+def test_standard_input_named_json_is_read_as_json() -> None:
+    text = FABRIKAM.read_text()
+    args = ("-", "--stdin-filename", "fabrikam.json", "--as-of", "2026-11-25", "--format", "json")
+    r = tiercheck("evaluate", *args, input=text)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["file"] == "fabrikam.json"
+
+
+def test_standard_input_without_a_name_is_called_stdin() -> None:
+    r = tiercheck("validate", "-", input="schema_version: 1\n")
+    assert r.returncode == 1 and r.stdout.startswith("<stdin>:1:1: missing required key")
+
+
+def test_summary_refuses_standard_input_in_one_line() -> None:
+    r = tiercheck("summary", "-", input=MINIMAL_FIRM)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "standard input" in r.stderr
+
+
+def test_quiet_prints_only_what_is_wrong(write_firm, tmp_path) -> None:
+    good = write_firm(MINIMAL_FIRM, "good/firm.yaml")
+    bad = write_firm(BROKEN, "bad/firm.yaml")
+    quiet_ok = tiercheck("validate", "-q", good)
+    assert (quiet_ok.returncode, quiet_ok.stdout) == (0, "")
+    quiet_bad = tiercheck("validate", "--quiet", good, bad)
+    assert quiet_bad.returncode == 1
+    assert quiet_bad.stdout.splitlines() and all(
+        line.startswith(str(bad)) for line in quiet_bad.stdout.splitlines()
+    )
+    wrote = tiercheck("report", NORTHWIND, "--as-of", "2026-11-25", "--out", tmp_path / "pack", "-q")
+    assert (wrote.returncode, wrote.stdout) == (0, "") and (tmp_path / "pack" / "evidence.html").is_file()
+
+
+def test_color_always_paints_locations_and_never_does_not(write_firm) -> None:
+    bad = write_firm(BROKEN)
+    painted = tiercheck("validate", bad, "--color", "always").stdout
+    assert painted.startswith(f"\033[1m{bad}:") and "\033[31m" in painted
+    assert "\033[" not in tiercheck("validate", bad, "--color", "never").stdout
+    assert "\033[" not in tiercheck("validate", bad).stdout  # auto: not a terminal
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_auto_colour_is_on_for_a_terminal_unless_no_color_is_set() -> None:
+    assert use_colour("auto", Terminal(), {}) is True
+    assert use_colour("auto", Terminal(), {"NO_COLOR": "1"}) is False
+    assert use_colour("auto", io.StringIO(), {}) is False
+    assert use_colour("always", io.StringIO(), {"NO_COLOR": "1"}) is True
+    assert use_colour("never", Terminal(), {}) is False
+
+
+def test_dash_v_prints_the_version() -> None:
+    r = tiercheck("-V")
+    assert (r.returncode, r.stdout) == (0, f"tiercheck {__version__}\n")
+
+
+def repo_with_other_files(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "firms").mkdir(parents=True)
+    shutil.copy(NORTHWIND, repo / "firms" / "northwind.yaml")
+    (repo / "mkdocs.yml").write_text("site_name: docs\n")
+    (repo / "package.json").write_text('{"name": "site"}\n')
+    (repo / "fixtures").mkdir()
+    (repo / "fixtures" / "broken.yaml").write_text("schema_version: 2\n")
+    return repo
+
+
+def test_exclude_leaves_out_files_by_name_and_folders_by_path(tmp_path) -> None:
+    repo = repo_with_other_files(tmp_path)
+    r = tiercheck("validate", ".", "--exclude", "mkdocs.yml", "--exclude", "*.json", "--exclude", "fixtures",
+                  cwd=repo)  # fmt: skip
+    assert (r.returncode, r.stdout) == (0, "1 file checked: all valid\n"), r.stdout
+    everything = tiercheck("validate", ".", cwd=repo)
+    assert everything.returncode == 1 and "4 files checked: 3 invalid" in everything.stdout
+
+
+def test_a_dot_tiercheck_toml_sets_exclude_and_the_default_format(tmp_path) -> None:
+    repo = repo_with_other_files(tmp_path)
+    (repo / ".tiercheck.toml").write_text(
+        'exclude = ["mkdocs.yml", "package.json", "fixtures/*"]\nformat = "json"\n'
+    )
+    r = tiercheck("validate", ".", cwd=repo)
+    assert r.returncode == 0, r.stdout
+    assert [f["file"] for f in json.loads(r.stdout)["files"]] == ["./firms/northwind.yaml"]
+    text = tiercheck("validate", ".", "--format", "text", cwd=repo)
+    assert text.stdout == "1 file checked: all valid\n"
+    summary = tiercheck("summary", ".", "--as-of", "2026-11-25", cwd=repo)
+    assert json.loads(summary.stdout)["files"] == 1
+    (repo / ".tiercheck.toml").write_text('format = "sarif"\n')
+    assert tiercheck("summary", "firms", "--as-of", "2026-11-25", cwd=repo).stdout.startswith("1 firm files")
+
+
+def test_pyproject_tool_tiercheck_sets_the_policy_relative_to_itself(tmp_path) -> None:
+    repo = repo_with_other_files(tmp_path)
+    (repo / "policy").mkdir()
+    policy = (ROOT / "policy" / "cpn-services-2026-03-01.yaml").read_text()
+    (repo / "policy" / "p.yaml").write_text(policy.replace("at_least: 10}", "at_least: 30}", 1))
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.tiercheck]\npolicy = "policy/p.yaml"\n'
+    )
+    (repo / "sub").mkdir()
+    r = tiercheck(
+        "evaluate", "../firms/northwind.yaml", "--as-of", "2026-11-25", "--format", "json", cwd=repo / "sub"
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["eligible_tier"] == "registered"  # 29 certified people: short of 30
+
+
+def test_a_config_file_with_an_unknown_setting_is_a_one_line_usage_error(tmp_path) -> None:
+    (tmp_path / ".tiercheck.toml").write_text('exclued = ["x"]\n')
+    r = tiercheck("validate", NORTHWIND, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "unknown setting 'exclued'; tiercheck reads policy, exclude, format" in r.stderr
+    (tmp_path / ".tiercheck.toml").write_text("exclude = [\n")
+    r = tiercheck("validate", NORTHWIND, cwd=tmp_path)
+    assert r.returncode == 2 and "cannot read it as TOML" in r.stderr
+
+
+def test_report_defaults_as_of_to_today(tmp_path) -> None:
+    r = tiercheck("report", NORTHWIND, "--out", tmp_path, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "evidence.json").read_text())["as_of"] == date.today().isoformat()
+
+
+def test_report_of_a_folder_writes_a_pack_per_firm_and_skips_the_invalid_one(tmp_path) -> None:
+    firms = tmp_path / "firms"
+    firms.mkdir()
+    shutil.copy(NORTHWIND, firms / "a.yaml")
+    shutil.copy(FABRIKAM, firms / "b.json")
+    (firms / "c.yaml").write_text(BROKEN)
+    r = tiercheck("report", firms, "--as-of", "2026-11-25", "--out", tmp_path / "packs", "--format", "json")
+    assert r.returncode == 1
+    packs = json.loads(r.stdout)["packs"]
+    assert [Path(p["out"]).name for p in packs] == ["northwind-advisory", "fabrikam-digital"]
+    assert (tmp_path / "packs" / "fabrikam-digital" / "evidence.html").is_file()
+    assert f"{firms / 'c.yaml'}: invalid, so no evidence pack was written" in r.stderr
