@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from .language.model import Metric, Policy, Tier
-from .language.rules import Context, Failed, Via, needs_days
+from .language.rules import Context, Failed, Links, Via, getter, needs_days
 from .language.spans import Spans, contains
 from .language.values import Number, sum_of, value_of
 from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
@@ -20,8 +20,8 @@ def evaluate(
     policy: Policy, data: dict[str, Any], as_of: date, *, file: str = "", sha256: str = ""
 ) -> Evaluation:
     """The firm's metrics, tier and at-risk records as of `as_of` under `policy`."""
-    ctx = Context.build(as_of, policy.windows)
-    links, indexes = _links(policy, data)
+    links = Links(policy.links, data)
+    ctx = Context.build(as_of, policy.windows, links)
     metrics: dict[str, MetricResult] = {}
     horizon = as_of + timedelta(days=policy.at_risk_days)
     at_risk: list[Outcome] = []
@@ -36,15 +36,16 @@ def evaluate(
                 counted = [
                     replace(o, metric=metric.id, points=metric.points.on(o.record, ctx)) for o in counted
                 ]
-            value = _value(metric, counted, links, indexes)
+            value = _value(metric, counted, links)
             shown = counted if metric.points is not None else []
             metrics[metric.id] = MetricResult(metric.id, metric.label, value, shown, [], metric.derived_from)
             continue
-        counted, excluded = _outcomes(metric, _records(data, metric.records), ctx, links, indexes)
-        value = _value(metric, counted, links, indexes)
+        counted, excluded = _outcomes(metric, _records(data, metric.records), ctx)
+        value = _value(metric, counted, links)
         metrics[metric.id] = MetricResult(metric.id, metric.label, value, counted, excluded)
         records = [o.record for o in counted]
-        keys = [_getter(metric.key, links, indexes)(r) for r in records] if metric.key else None
+        key = _reader(metric.key, links) if metric.key else None
+        keys = [key(r) for r in records] if key else None
         at_risk.extend(_at_risk(counted, keys, horizon))
     tiers = [
         TierCheck(
@@ -92,7 +93,7 @@ class Timeline:
 
     def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
         self.tiers, self.data = policy.tiers, data
-        self.links, self.indexes = _links(policy, data)
+        self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
         self.windows = policy.windows
         self.by_day = {m.id for m in policy.metrics if needs_days(m.rules)}
@@ -146,9 +147,11 @@ class Timeline:
             source = self._source(metric)
             records = _records(self.data, source.records)
             if metric.points is None:
-                rows = [(source.spans(r), r, 1.0) for r in records]
+                rows = [(source.spans(r, self.links), r, 1.0) for r in records]
             else:
-                rows = [(s, r, p) for r in records for s, p in metric.points.rows(source.rules, r)]
+                rows = [
+                    (s, r, p) for r in records for s, p in metric.points.rows(source.rules, r, self.links)
+                ]
             self.rows[metric.id] = [row for row in rows if row[0]]
         return self.rows[metric.id]
 
@@ -156,7 +159,7 @@ class Timeline:
         return self.metrics[metric.derived_from] if metric.derived_from else metric
 
     def _getters(self, metric: Metric) -> tuple[Getter | None, Getter | None]:
-        return _key_getters(metric, self.links, self.indexes)
+        return _key_getters(metric, self.links)
 
 
 def _eligible(
@@ -171,12 +174,6 @@ def _eligible(
             break
         eligible = tier.id
     return eligible
-
-
-def _links(policy: Policy, data: dict[str, Any]) -> tuple[Mapping[str, str], dict[str, dict[str, Any]]]:
-    """The policy's link fields, and an index by id of every list they point into."""
-    links = policy.links
-    return links, {name: {r["id"]: r for r in data.get(name, ())} for name in set(links.values())}
 
 
 def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
@@ -199,12 +196,11 @@ def _outcomes(
     metric: Metric,
     records: list[dict[str, Any]],
     ctx: Context,
-    links: Mapping[str, str],
-    indexes: dict[str, dict[str, Any]],
 ) -> tuple[list[Outcome], list[Outcome]]:
     counted, excluded = [], []
+    links = ctx.links
     for i, record in enumerate(records):
-        linked = {f: indexes[links[f]].get(record[f]) for f in links if f in record} or None
+        linked = {f: links.follow(f, record[f]) for f in links.fields if f in record} or None
         ident, label = _label(record, i, metric, linked)
         verdict = metric.verdict(record, ctx)
         if isinstance(verdict, Failed):
@@ -221,43 +217,25 @@ def _outcomes(
     return counted, excluded
 
 
-def _getter(path: str | None, links: Mapping[str, str], indexes: dict[str, dict[str, Any]]) -> Getter:
-    """Read a dotted key through links: `customer.region` is the region of the linked customer."""
-    parts = (path or "id").split(".")
-    if len(parts) == 1:
-        return lambda record: record.get(parts[0])
-
-    def get(record: dict[str, Any]) -> Any:
-        value: Any = record
-        for i, part in enumerate(parts):
-            if isinstance(value, str) and parts[i - 1] in links:
-                value = indexes[links[parts[i - 1]]].get(value)
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-
-    return get
+def _reader(path: str | None, links: Links) -> Getter:
+    """Read a dotted key through the firm's links, as rules read fields: `customer.region`."""
+    get = getter(path or "id", links.fields)
+    return lambda record: get(record, links)
 
 
-def _value(
-    metric: Metric,
-    counted: list[Outcome],
-    links: Mapping[str, str],
-    indexes: dict[str, dict[str, Any]],
-) -> Number:
+def _value(metric: Metric, counted: list[Outcome], links: Links) -> Number:
     """The metric's value over the records counted on the as-of date, with the points each gives."""
     records = [o.record for o in counted]
     points = [o.points or 0 for o in counted] if metric.points is not None else None
-    return value_of(metric, records, points, *_key_getters(metric, links, indexes))
+    return value_of(metric, records, points, *_key_getters(metric, links))
 
 
-def _key_getters(
-    metric: Metric, links: Mapping[str, str], indexes: dict[str, dict[str, Any]]
-) -> tuple[Getter | None, Getter | None]:
+def _key_getters(metric: Metric, links: Links) -> tuple[Getter | None, Getter | None]:
     """The metric's key and group as readers through links; no key and no group: each record counts."""
     if metric.key is None and metric.group_by is None:
         return None, None
-    group = _getter(metric.group_by, links, indexes) if metric.group_by else None
-    return _getter(metric.key, links, indexes), group
+    group = _reader(metric.group_by, links) if metric.group_by else None
+    return _reader(metric.key, links), group
 
 
 def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[Outcome]:

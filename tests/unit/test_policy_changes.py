@@ -268,3 +268,87 @@ def test_a_window_rule_can_read_a_nested_date_field(tmp_path) -> None:
     m = evaluate(load_policies(path).in_effect(D), data, D).metrics["public_stories"]
     assert (m.value, [o.reason for o in m.excluded]) == (1, ["consent-too-old"])
     assert m.excluded[0].message == "has consent given on 2025-06-01, before 2025-11-26"
+
+
+HELD_30 = "certified-at-least-30-days.yaml"
+
+
+@pytest.mark.parametrize(
+    "issued,counts",
+    [(day(-30), True), (day(-29), False), (day(-400 + 40), True)],  # 30 days held: the first day it counts
+)
+def test_a_credential_counts_once_held_for_30_days(issued: str, counts: bool) -> None:
+    data = build_firm(people=10, customers=2, stories=1)
+    data["people"][0]["credentials"] = [credential(issued_on=issued)]
+    assert tier(None, data) == "select"
+    result = run(HELD_30, data)
+    assert (result.metrics["certified_people"].value, result.eligible_tier) == (
+        (10, "select") if counts else (9, "registered")
+    )
+    if not counts:
+        assert result.metrics["certified_people"].excluded[0].message == (
+            "holds no credential that counts on 2026-11-25: claude-certified-architect (foundations) was "
+            "issued on 2026-10-27, 29 days before 2026-11-25; it counts once held 30 days"
+        )
+
+
+def test_a_credential_issued_on_29_february_is_held_30_days_on_30_march() -> None:
+    data = build_firm(people=1, active_on="2028-03-29", issued_on="2028-02-29")
+    assert run(HELD_30, data, date(2028, 3, 29)).metrics["certified_people"].value == 0
+    assert run(HELD_30, data, date(2028, 3, 30)).metrics["certified_people"].value == 1
+
+
+def test_a_newer_credential_already_held_takes_over_so_the_person_is_not_at_risk() -> None:
+    # the old credential expires in 10 days; a renewal issued 20 days ago counts from day +10
+    data = build_firm(people=1, active_on=day(-1))
+    data["people"][0]["credentials"] = [
+        credential(issued_on=day(-300), expires_on=day(10)),
+        credential(issued_on=day(-20)),
+    ]
+    result = run(HELD_30, data)
+    (counted,) = result.metrics["certified_people"].counted
+    assert counted.drops_out_on == date.fromisoformat(day(89))  # activity on D-1 leaves the 90 days
+    assert counted.via == data["people"][0]["credentials"][0]
+
+
+OUTSIDE_APAC = "customers-outside-apac-by-link.yaml"
+
+
+def test_customers_in_asia_pacific_do_not_count_read_through_the_deployments_customer() -> None:
+    spread = build_firm(people=10, customers=2, stories=1, regions=("emea", "apac"))
+    assert tier(None, spread) == "select"
+    result = run(OUTSIDE_APAC, spread)
+    assert (result.metrics["customers_outside_apac"].value, result.eligible_tier) == (1, "registered")
+    (excluded,) = result.metrics["customers_outside_apac"].excluded
+    assert (excluded.reason, excluded.message) == (
+        "customer-in-apac",
+        "is for c-1, a customer in Asia Pacific",
+    )
+    result = run(OUTSIDE_APAC, build_firm(people=10, customers=2, stories=1, regions=("emea", "amer")))
+    assert (result.metrics["customers_outside_apac"].value, result.eligible_tier) == (2, "select")
+
+
+def test_a_deployment_whose_customer_is_not_listed_is_not_in_apac() -> None:
+    data = build_firm(people=10, customers=2, stories=1, regions=("apac",))
+    data["deployments"][0]["customer"] = "c-unlisted"  # validate refuses this file; evaluate still reads it
+    assert run(OUTSIDE_APAC, data).metrics["customers_outside_apac"].value == 1
+
+
+WITHIN_730 = "stories-published-within-730-days.yaml"
+
+
+@pytest.mark.parametrize(
+    "published,counts", [(day(-729), True), (day(-730), False), (day(0), True), (day(1), False)]
+)
+def test_a_story_counts_from_its_publication_through_729_days_later(published: str, counts: bool) -> None:
+    data = build_firm(people=10, customers=2, stories=1, published_on=published)
+    assert tier(None, data) == ("select" if published <= D.isoformat() else "registered")
+    assert tier(WITHIN_730, data) == ("select" if counts else "registered")
+
+
+def test_a_story_published_on_29_february_drops_out_730_days_later() -> None:
+    data = build_firm(people=1, stories=1, published_on="2028-02-29", active_on="2028-03-01")
+    result = run(WITHIN_730, data, date(2028, 3, 1))
+    assert result.metrics["public_stories"].counted[0].drops_out_on == date(2030, 2, 28)
+    assert run(WITHIN_730, data, date(2030, 2, 27)).metrics["public_stories"].value == 1
+    assert run(WITHIN_730, data, date(2030, 2, 28)).metrics["public_stories"].value == 0

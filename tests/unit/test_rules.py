@@ -13,7 +13,17 @@ from support import SHIPPED_POLICY
 
 from validator.dates import Term
 from validator.language.model import Policy
-from validator.language.rules import TESTS, Context, Failed, RuleTest, Scope, Via, compile_rules
+from validator.language.rules import (
+    NO_LINKS,
+    TESTS,
+    Context,
+    Failed,
+    Links,
+    RuleTest,
+    Scope,
+    Via,
+    compile_rules,
+)
 from validator.language.spans import ALWAYS, NEVER, contains, intersect, span_on, union
 from validator.policies import load_policy
 
@@ -61,6 +71,7 @@ def _record(rng: random.Random) -> dict[str, Any]:
         "activity": [_day(rng) for _ in range(rng.randint(0, 3))],
         "credentials": [{k: v for k, v in c.items() if v is not None} for c in credentials],
         "stage": rng.choice(["production", "pilot"]),
+        "customer": rng.choice(["c-amer", "c-apac", "c-none", None]),
         "live_on": _maybe(rng, _day(rng)),
         "retired_on": _maybe(rng, _day(rng), 0.25),
         "published_on": _maybe(rng, _day(rng)),
@@ -96,12 +107,15 @@ def test_a_record_counts_on_exactly_the_days_its_rules_pass_until_its_drop_out_d
     rng = random.Random(path.stem)
     records = [_record(rng) for _ in range(100)]
     metrics = [m for m in policy.metrics if m.derived_from is None]
-    spans = {(m.id, i): m.spans(r) for m in metrics for i, r in enumerate(records)}
+    links = Links(
+        policy.links, {"customers": [{"id": "c-amer", "region": "amer"}, {"id": "c-apac", "region": "apac"}]}
+    )
+    spans = {(m.id, i): m.spans(r, links) for m in metrics for i, r in enumerate(records)}
     latest = [_latest_start(r) for r in records]
     settled = 0
     on = FIRST
     while on <= LAST:
-        ctx = Context.build(on, policy.windows)
+        ctx = Context.build(on, policy.windows, links)
         for metric in metrics:
             for i, record in enumerate(records):
                 verdict = metric.verdict(record, ctx)
@@ -148,7 +162,7 @@ def test_three_overlapping_credentials_count_through_the_longest_lasting_whereve
     creds.insert(where, LONGEST)
     verdict = rule.verdict({"credentials": creds}, Context.build(date(2027, 7, 1), {}))
     assert verdict == Via(date(2028, 12, 31), LONGEST)
-    assert rule.spans({"credentials": creds}) == ((date(2027, 1, 1), date(2028, 12, 31)),)
+    assert rule.spans({"credentials": creds}, NO_LINKS) == ((date(2027, 1, 1), date(2028, 12, 31)),)
 
 
 def test_a_credential_nested_inside_the_last_of_three_loses_no_days() -> None:
@@ -158,7 +172,7 @@ def test_a_credential_nested_inside_the_last_of_three_loses_no_days() -> None:
         _cred("2027-03-01", "2028-03-01"),
         _cred("2027-05-01", "2027-06-01"),  # inside the second, which starts last of the first two
     ]
-    assert rule.spans({"credentials": creds}) == ((date(2027, 1, 1), date(2028, 3, 1)),)
+    assert rule.spans({"credentials": creds}, NO_LINKS) == ((date(2027, 1, 1), date(2028, 3, 1)),)
     ctx = Context.build(date(2027, 5, 15), {})
     assert rule.verdict({"credentials": creds}, ctx) == Via(date(2028, 3, 1), creds[1])
 
@@ -211,9 +225,9 @@ def test_every_rule_test_is_registered_under_the_name_policies_use() -> None:
 def test_a_term_with_neither_start_nor_end_fails_on_every_day_instead_of_crashing() -> None:
     rule = {"test": "within_term", "start": "consent.given_on", "end": "withdrawn_on", "reason": "no-term"}
     rule["message"] = "is outside its term, which ends on {end}"
-    (test,) = compile_rules([rule], Scope({}, Term(months=12), {}))
+    (test,) = compile_rules([rule], Scope({}, Term(months=12), {}, {}))
     record: dict[str, Any] = {"id": "s-1"}
     verdict = test.verdict(record, Context.build(date(2028, 2, 29), {}))
     assert isinstance(verdict, Failed) and verdict.reason == "no-term"
     assert "(no consent.given_on)" in verdict.message
-    assert test.spans(record) == NEVER
+    assert test.spans(record, NO_LINKS) == NEVER

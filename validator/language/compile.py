@@ -68,7 +68,8 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         for c in creds.get("accepted", ())
     )
     default_term = term_of(creds["default_term"]) if "default_term" in creds else DEFAULT_TERM
-    scope = Scope(windows, default_term, _accepted_days(accepted))
+    links = dict(doc.get("links", {}))
+    scope = Scope(windows, default_term, _accepted_days(accepted), links)
     reviews = doc["reviews"]
     look = reviews["demotion_look"]
     return Policy(
@@ -81,7 +82,7 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         windows=windows,
         at_risk_days=doc.get("at_risk_days", 0),
         regions=dict(doc.get("regions", {})),
-        links=dict(doc.get("links", {})),
+        links=links,
         default_term=default_term,
         accepted=accepted,
         metrics=_metrics(doc["metrics"], scope),
@@ -160,19 +161,22 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
 
     def rules(path: Path_, items: list[dict[str, Any]]) -> None:
         for i, rule in enumerate(items):
-            if "message" in rule:
-                found.extend(
-                    ((*path, i, "message"), m) for m in template_problems(rule["test"], rule["message"])
+            one((*path, i), rule)
+
+    def one(path: Path_, rule: dict[str, Any]) -> None:
+        if "message" in rule:
+            found.extend(((*path, "message"), m) for m in template_problems(rule["test"], rule["message"]))
+        if "window" in rule and rule["window"] not in windows:
+            found.append(
+                (
+                    (*path, "window"),
+                    f"unknown window {rule['window']!r}; declared: " + ", ".join(sorted(windows)),
                 )
-            if "window" in rule and rule["window"] not in windows:
-                found.append(
-                    (
-                        (*path, i, "window"),
-                        f"unknown window {rule['window']!r}; declared: " + ", ".join(sorted(windows)),
-                    )
-                )
-            if rule["test"] == "any":
-                rules((*path, i, "rules"), rule["rules"])
+            )
+        if rule["test"] == "any":
+            rules((*path, "rules"), rule["rules"])
+        if rule["test"] == "not":
+            one((*path, "rule"), rule["rule"])
 
     for i, metric in enumerate(doc["metrics"]):
         if metric["id"] in metric_ids:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..dates import Term
-from .rules import Context, Record, RuleTest, Verdict, run_rules, spans_of
+from .rules import Context, Links, Record, RuleTest, Verdict, run_rules, spans_of
 from .spans import Spans
 from .values import Number, Points
 
@@ -55,9 +56,9 @@ class Metric:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""
         return run_rules(self.rules, record, ctx)
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         """The days on which `record` counts."""
-        return spans_of(self.rules, record)
+        return spans_of(self.rules, record, links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ class Policy:
     metrics: tuple[Metric, ...]
     tiers: tuple[Tier, ...]
     reviews: Reviews
-    marks: Marks = field(default_factory=dict, repr=False, compare=False)
+    marks: Marks = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def tier(self, tier_id: str | None) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)

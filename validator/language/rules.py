@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
 from .expressions import Condition, condition
-from .spans import ALWAYS, NEVER, Spans, intersect, span_on, starting, union, until
+from .spans import ALWAYS, NEVER, Spans, complement, intersect, span_on, starting, union, until
 
 if TYPE_CHECKING:
     from .model import Window
@@ -35,21 +35,43 @@ class WindowOn:
     first_iso: str
 
 
+class Links:
+    """The lists of one firm file that the policy's link fields point into, each indexed by id."""
+
+    __slots__ = ("fields", "index")
+
+    def __init__(self, fields: Mapping[str, str], data: Mapping[str, Any]) -> None:
+        self.fields = fields  # a field holding an id -> the list it points into
+        self.index = {
+            name: {r.get("id"): r for r in data.get(name, ()) if isinstance(r, dict)}
+            for name in set(fields.values())
+        }
+
+    def follow(self, field: str, value: Any) -> Any:
+        """The record a link field's value names (None when it names none)."""
+        return self.index[self.fields[field]].get(value) if isinstance(value, str) else None
+
+
+NO_LINKS = Links({}, {})
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every test needs to know about one as-of date: the day, and each window's first day."""
+    """What every test needs to know about one as-of date: the day, each window's first day, and the
+    firm's linked lists."""
 
     as_of: date
     iso: str
     windows: dict[str, WindowOn]
+    links: Links = NO_LINKS
 
     @classmethod
-    def build(cls, as_of: date, windows: Mapping[str, Window]) -> Context:
+    def build(cls, as_of: date, windows: Mapping[str, Window], links: Links = NO_LINKS) -> Context:
         resolved = {}
         for name, w in windows.items():
             first = window_first(as_of, w.term)
             resolved[name] = WindowOn(name, w.label, w.term, first, as_of, first.isoformat())
-        return cls(as_of, as_of.isoformat(), resolved)
+        return cls(as_of, as_of.isoformat(), resolved, links)
 
 
 class Via(NamedTuple):
@@ -86,15 +108,22 @@ class _Fields(dict[str, Any]):
 Verdict = date | Via | Failed | None
 
 
-def getter(path: str) -> Callable[[Record], Any]:
-    """Read a possibly dotted field (`consent.given_on`) from a record; absent is None."""
+Getter = Callable[[Record, Links], Any]
+
+
+def getter(path: str, link_fields: Mapping[str, str]) -> Getter:
+    """Read a possibly dotted field from a record; absent is None. A dot after a link field follows the
+    link: with `links: {customer: customers}`, a deployment's `customer.region` is its customer's region;
+    any other dot reaches into a mapping (`consent.given_on`)."""
     parts = path.split(".")
     if len(parts) == 1:
-        return lambda record: record.get(path)
+        return lambda record, links: record.get(path)
 
-    def get(record: Record) -> Any:
+    def get(record: Record, links: Links) -> Any:
         value: Any = record
-        for part in parts:
+        for i, part in enumerate(parts):
+            if i and isinstance(value, str) and parts[i - 1] in link_fields:
+                value = links.follow(parts[i - 1], value)
             if not isinstance(value, dict):
                 return None
             value = value.get(part)
@@ -117,6 +146,7 @@ class Scope:
     windows: Mapping[str, Window]
     default_term: Term
     accepted: Mapping[tuple[str, str], Spans]  # (name, level) -> the days it counts
+    links: Mapping[str, str]  # the policy's link fields -> the list each points into
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +169,7 @@ class RuleTest:
         """Whether `record` passes on `ctx.as_of`, and until when."""
         raise NotImplementedError
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         """The days on which `record` passes."""
         raise NotImplementedError
 
@@ -149,7 +179,9 @@ class RuleTest:
 
 
 def _common(rule: Mapping[str, Any]) -> dict[str, Any]:
-    return {"reason": rule["reason"], "message": rule.get("message", "does not pass " + rule["test"])}
+    # the rule inside `not` has no reason of its own: its failure is never shown
+    reason = rule.get("reason", rule["test"])
+    return {"reason": reason, "message": rule.get("message", "does not pass " + rule["test"])}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +189,11 @@ class _FieldTest(RuleTest):
     """A test of one (possibly dotted) field of the record."""
 
     field: str
-    get: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "get", getter(self.field))
+    get: Getter = dataclasses.field(repr=False, compare=False)
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        return cls(field=rule["field"], **_common(rule))
+        return cls(field=rule["field"], get=getter(rule["field"], scope.links), **_common(rule))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +204,13 @@ class OnOrBefore(_FieldTest):
     values = ("value",)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        value = self.get(record)
+        value = self.get(record, ctx.links)
         if value is not None and value <= ctx.iso:
             return None
         return self.fail(record, ctx, value=value or f"(no {self.field})")
 
-    def spans(self, record: Record) -> Spans:
-        value = self.get(record)
+    def spans(self, record: Record, links: Links) -> Spans:
+        value = self.get(record, links)
         return starting(None if value is None else day(value))
 
 
@@ -193,16 +222,86 @@ class AbsentOrAfter(_FieldTest):
     values = ("value",)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        value = self.get(record)
+        value = self.get(record, ctx.links)
         if value is None:
             return None
         if value > ctx.iso:
             return day(value)
         return self.fail(record, ctx, value=value)
 
-    def spans(self, record: Record) -> Spans:
-        value = self.get(record)
+    def spans(self, record: Record, links: Links) -> Spans:
+        value = self.get(record, links)
         return ALWAYS if value is None else until(day(value))
+
+
+@dataclass(frozen=True, slots=True)
+class AtLeastDaysBefore(_FieldTest):
+    """The field holds a date at least `days` days before the as-of date (held for that long): it
+    passes from the date plus `days` on."""
+
+    test = "at_least_days_before"
+    values = ("value", "days", "days_before")
+
+    days: int = 0
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        get = getter(rule["field"], scope.links)
+        return cls(field=rule["field"], get=get, days=rule["days"], **_common(rule))
+
+    def first_day(self, value: str) -> date:
+        """The first as-of date on which a date `value` is `days` days old."""
+        return term_end(value, Term(days=self.days))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record, ctx.links)
+        if value is not None and self.first_day(value) <= ctx.as_of:
+            return None
+        if value is None:
+            return self.fail(
+                record, ctx, value=f"(no {self.field})", days=self.days, days_before=f"(no {self.field})"
+            )
+        return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
+
+    def spans(self, record: Record, links: Links) -> Spans:
+        value = self.get(record, links)
+        return starting(None if value is None else self.first_day(value))
+
+
+@dataclass(frozen=True, slots=True)
+class AtMostDaysBefore(_FieldTest):
+    """The field holds a date on or before the as-of date and at most `days` days before it: it passes
+    from the date through `days` days later."""
+
+    test = "at_most_days_before"
+    values = ("value", "days", "days_before")
+
+    days: int = 0
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        get = getter(rule["field"], scope.links)
+        return cls(field=rule["field"], get=get, days=rule["days"], **_common(rule))
+
+    def last_day_out(self, value: str) -> date:
+        """The first as-of date on which a date `value` is more than `days` days old."""
+        return term_end(value, Term(days=self.days + 1))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record, ctx.links)
+        if value is None:
+            return self.fail(
+                record, ctx, value=f"(no {self.field})", days=self.days, days_before=f"(no {self.field})"
+            )
+        if value <= ctx.iso:
+            out = self.last_day_out(value)
+            if ctx.as_of < out:
+                return out
+        return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
+
+    def spans(self, record: Record, links: Links) -> Spans:
+        value = self.get(record, links)
+        return NEVER if value is None else union([(day(value), self.last_day_out(value))])
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,23 +315,19 @@ class InWindow(RuleTest):
     fields: tuple[str, ...]
     window: str
     term: Term = dataclasses.field(compare=False)
-    gets: tuple[Callable[[Record], Any], ...] = dataclasses.field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "gets", tuple(getter(f) for f in self.fields))
+    gets: tuple[Getter, ...] = dataclasses.field(repr=False, compare=False)
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        window = rule["window"]
-        return cls(
-            fields=tuple(rule["fields"]), window=window, term=scope.windows[window].term, **_common(rule)
-        )
+        window, fields = rule["window"], tuple(rule["fields"])
+        gets = tuple(getter(f, scope.links) for f in fields)
+        return cls(fields=fields, window=window, term=scope.windows[window].term, gets=gets, **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         window = ctx.windows[self.window]
         latest = ""
         for get in self.gets:
-            value = get(record)
+            value = get(record, ctx.links)
             for on in value if isinstance(value, list) else (value,):
                 if on is not None and latest < on <= ctx.iso:
                     latest = on
@@ -251,10 +346,10 @@ class InWindow(RuleTest):
             first=window.first_iso,
         )
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         days: set[str | None] = set()
         for get in self.gets:
-            value = get(record)
+            value = get(record, links)
             days.update(value if isinstance(value, list) else (value,))
         return union((day(on), leaves(on, self.term)) for on in days if on is not None)
 
@@ -272,11 +367,12 @@ class NotBeforeWindow(_FieldTest):
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        window = rule["window"]
-        return cls(field=rule["field"], window=window, term=scope.windows[window].term, **_common(rule))
+        window, get = rule["window"], getter(rule["field"], scope.links)
+        term = scope.windows[window].term
+        return cls(field=rule["field"], get=get, window=window, term=term, **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        value = self.get(record)
+        value = self.get(record, ctx.links)
         if value is None:
             return None
         window = ctx.windows[self.window]
@@ -284,8 +380,8 @@ class NotBeforeWindow(_FieldTest):
             return leaves(value, self.term)
         return self.fail(record, ctx, value=value, first=window.first_iso, window=window.label)
 
-    def spans(self, record: Record) -> Spans:
-        value = self.get(record)
+    def spans(self, record: Record, links: Links) -> Spans:
+        value = self.get(record, links)
         return ALWAYS if value is None else until(leaves(value, self.term))
 
 
@@ -300,36 +396,39 @@ class WithinTerm(RuleTest):
     end: str
     default_term: Term | None  # as the rule declares it; None: the policy's credentials.default_term
     term: Term = dataclasses.field(compare=False)  # the term in effect
-    get_start: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
-    get_end: Callable[[Record], Any] = dataclasses.field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "get_start", getter(self.start))
-        object.__setattr__(self, "get_end", getter(self.end))
+    get_start: Getter = dataclasses.field(repr=False, compare=False)
+    get_end: Getter = dataclasses.field(repr=False, compare=False)
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
         own = term_of(rule["default_term"]) if "default_term" in rule else None
-        term = own or scope.default_term
-        return cls(start=rule["start"], end=rule["end"], default_term=own, term=term, **_common(rule))
+        return cls(
+            start=rule["start"],
+            end=rule["end"],
+            default_term=own,
+            term=own or scope.default_term,
+            get_start=getter(rule["start"], scope.links),
+            get_end=getter(rule["end"], scope.links),
+            **_common(rule),
+        )
 
-    def ends(self, record: Record) -> date | None:
+    def ends(self, record: Record, links: Links = NO_LINKS) -> date | None:
         """The first day outside the term; None when the record has neither start nor end."""
-        ends, begins = self.get_end(record), self.get_start(record)
+        ends, begins = self.get_end(record, links), self.get_start(record, links)
         if ends is not None:
             return day(ends)
         return None if begins is None else term_end(begins, self.term)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        ends = self.ends(record)
+        ends = self.ends(record, ctx.links)
         if ends is None:  # no term to be within
             return self.fail(record, ctx, end=f"(no {self.start})")
         if ctx.as_of < ends:
             return ends
         return self.fail(record, ctx, end=ends.isoformat())
 
-    def spans(self, record: Record) -> Spans:
-        ends = self.ends(record)
+    def spans(self, record: Record, links: Links) -> Spans:
+        ends = self.ends(record, links)
         return NEVER if ends is None else until(ends)
 
 
@@ -346,12 +445,12 @@ class AcceptedCredential(RuleTest):
         return cls(accepted=scope.accepted, **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        span = span_on(self.spans(record), ctx.as_of)
+        span = span_on(self.spans(record, ctx.links), ctx.as_of)
         if span is None:
             return self.fail(record, ctx)
         return None if span[1] == date.max else span[1]
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         return self.accepted.get((record.get("name"), record.get("level")), NEVER)  # type: ignore[arg-type]
 
 
@@ -366,14 +465,40 @@ class Equals(_FieldTest):
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        return cls(field=rule["field"], value=rule["value"], **_common(rule))
+        get = getter(rule["field"], scope.links)
+        return cls(field=rule["field"], get=get, value=rule["value"], **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        value = self.get(record)
+        value = self.get(record, ctx.links)
         return None if value == self.value else self.fail(record, ctx, value=value)
 
-    def spans(self, record: Record) -> Spans:
-        return ALWAYS if self.get(record) == self.value else NEVER
+    def spans(self, record: Record, links: Links) -> Spans:
+        return ALWAYS if self.get(record, links) == self.value else NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class In(_FieldTest):
+    """The field holds one of a set of values."""
+
+    test = "in"
+    values = ("value",)
+
+    among: tuple[str | int | float | bool, ...] = ()
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        get = getter(rule["field"], scope.links)
+        return cls(field=rule["field"], get=get, among=tuple(rule["values"]), **_common(rule))
+
+    def holds(self, value: Any) -> bool:
+        return isinstance(value, str | int | float | bool) and value in self.among
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        value = self.get(record, ctx.links)
+        return None if self.holds(value) else self.fail(record, ctx, value=value)
+
+    def spans(self, record: Record, links: Links) -> Spans:
+        return ALWAYS if self.holds(self.get(record, links)) else NEVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,10 +508,10 @@ class IsTrue(_FieldTest):
     test = "is_true"
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        return None if self.get(record) is True else self.fail(record, ctx)
+        return None if self.get(record, ctx.links) is True else self.fail(record, ctx)
 
-    def spans(self, record: Record) -> Spans:
-        return ALWAYS if self.get(record) is True else NEVER
+    def spans(self, record: Record, links: Links) -> Spans:
+        return ALWAYS if self.get(record, links) is True else NEVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,10 +521,38 @@ class Present(_FieldTest):
     test = "present"
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        return None if is_present(self.get(record)) else self.fail(record, ctx)
+        return None if is_present(self.get(record, ctx.links)) else self.fail(record, ctx)
 
-    def spans(self, record: Record) -> Spans:
-        return ALWAYS if is_present(self.get(record)) else NEVER
+    def spans(self, record: Record, links: Links) -> Spans:
+        return ALWAYS if is_present(self.get(record, links)) else NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class Not(RuleTest):
+    """The record fails the nested rule: it passes on exactly the days that rule does not, so it drops
+    out on the first day the nested rule would pass."""
+
+    test = "not"
+
+    rule: RuleTest
+    with_days: bool = dataclasses.field(default=True, compare=False)  # False: the rule has no spans
+
+    @classmethod
+    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
+        (inner,) = compile_rules([rule["rule"]], scope)
+        return cls(rule=inner, with_days=not needs_days((inner,)), **_common(rule))
+
+    def verdict(self, record: Record, ctx: Context) -> Verdict:
+        if not self.with_days:  # judged on the day alone: no drop-out date is known
+            passes = isinstance(self.rule.verdict(record, ctx), Failed)
+            return None if passes else self.fail(record, ctx)
+        span = span_on(self.spans(record, ctx.links), ctx.as_of)
+        if span is None:
+            return self.fail(record, ctx)
+        return None if span[1] == date.max else span[1]
+
+    def spans(self, record: Record, links: Links) -> Spans:
+        return complement(self.rule.spans(record, links))
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,10 +565,12 @@ class AnyItem(RuleTest):
 
     of: str
     rules: tuple[RuleTest, ...]
+    with_days: bool = dataclasses.field(default=True, compare=False)  # False: a rule has no spans
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        return cls(of=rule["of"], rules=compile_rules(rule["rules"], scope), **_common(rule))
+        rules = compile_rules(rule["rules"], scope)
+        return cls(of=rule["of"], rules=rules, with_days=not needs_days(rules), **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         best: Via | None = None
@@ -430,15 +585,21 @@ class AnyItem(RuleTest):
             drop = verdict.drop if isinstance(verdict, Via) else verdict
             if best is None or _later(drop, best.drop):
                 best = Via(drop, item)
-        if best is not None:
+        if best is None:
+            return self.fail(record, ctx, detail=closest or f"no {self.of} listed")
+        if best.drop is None or not self.with_days:
             return best
-        return self.fail(record, ctx, detail=closest or f"no {self.of} listed")
+        # another item may take over before the best one drops out (a credential already held that
+        # counts only from a later day): the record drops out where its days run out
+        span = span_on(self.spans(record, ctx.links), ctx.as_of)
+        end = span[1] if span else best.drop
+        return Via(None if end == date.max else end, best.item)
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         items = record.get(self.of)
         if not isinstance(items, list):
             return NEVER
-        return union(span for item in items for span in spans_of(self.rules, item))
+        return union(span for item in items for span in spans_of(self.rules, item, links))
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +627,7 @@ class Expression(RuleTest):
         said = "cannot be judged by the expression: {error}"
         return Failed(self.reason, said, record, {"as_of": ctx.iso, "error": result})
 
-    def spans(self, record: Record) -> Spans:
+    def spans(self, record: Record, links: Links) -> Spans:
         raise TypeError("an expression has no spans: judge its metric day by day (by_day)")
 
 
@@ -510,11 +671,11 @@ def run_rules(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> Verd
     return drop if via is None else Via(drop, via)
 
 
-def spans_of(tests: tuple[RuleTest, ...], record: Record) -> Spans:
+def spans_of(tests: tuple[RuleTest, ...], record: Record, links: Links) -> Spans:
     """The days on which `record` passes every one of `tests`."""
     days = ALWAYS
     for test in tests:
-        these = test.spans(record)
+        these = test.spans(record, links)
         if these is not ALWAYS:
             days = intersect(days, these) if days is not ALWAYS else these
             if not days:
@@ -527,13 +688,17 @@ TESTS: dict[str, type[RuleTest]] = {
     for cls in (
         OnOrBefore,
         AbsentOrAfter,
+        AtLeastDaysBefore,
+        AtMostDaysBefore,
         InWindow,
         NotBeforeWindow,
         WithinTerm,
         AcceptedCredential,
         Equals,
+        In,
         IsTrue,
         Present,
+        Not,
         AnyItem,
         Expression,
     )

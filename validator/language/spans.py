@@ -46,6 +46,19 @@ def intersect(a: Spans, b: Spans) -> Spans:
     return tuple(out)
 
 
+def complement(spans: Spans) -> Spans:
+    """The days in none of the spans."""
+    out: list[Span] = []
+    start = date.min
+    for first, end in spans:
+        if start < first:
+            out.append((start, first))
+        start = end
+    if start < date.max:
+        out.append((start, date.max))
+    return tuple(out)
+
+
 def span_on(spans: Spans, on: date) -> Span | None:
     """The span holding `on`, if any."""
     for span in spans:  # sorted: the first span ending after `on` decides
@@ -60,8 +73,8 @@ def contains(spans: Spans, on: date) -> bool:
 
 
 def starting(value: date | None) -> Spans:
-    """Every day from `value` on; none when there is no such day."""
-    return NEVER if value is None else ((value, date.max),)
+    """Every day from `value` on; none when there is no such day (None, or the calendar's end)."""
+    return NEVER if value is None or value >= date.max else ((value, date.max),)
 
 
 def until(end: date) -> Spans:

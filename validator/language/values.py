@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .rules import Context, Failed, Record, RuleTest, getter, run_rules, spans_of
+from .rules import NO_LINKS, Context, Failed, Links, Record, RuleTest, getter, run_rules, spans_of
 from .spans import Spans
 
 if TYPE_CHECKING:
@@ -34,7 +34,8 @@ class Points:
     get: Getter = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "get", getter(self.field) if self.field else lambda _: None)
+        read = getter(self.field or "", {})
+        object.__setattr__(self, "get", lambda record: read(record, NO_LINKS))
 
     def of_one(self, record: Record) -> Number:
         """The points a record (or an item) gives by its own field."""
@@ -62,13 +63,14 @@ class Points:
             return self.of_one(record)
         return max(map(self.of_one, self._items(record)), default=0)
 
-    def rows(self, rules: tuple[RuleTest, ...], record: Record) -> list[tuple[Spans, Number]]:
+    def rows(self, rules: tuple[RuleTest, ...], record: Record, links: Links) -> list[tuple[Spans, Number]]:
         """The days the record counts, each with the points it gives on them (several rows when its
         items give different points on different days)."""
         if self.of is None:
-            return [(spans_of(rules, record), self.of_one(record))]
+            return [(spans_of(rules, record, links), self.of_one(record))]
         return [
-            (spans_of(rules, {**record, self.of: [item]}), self.of_one(item)) for item in self._items(record)
+            (spans_of(rules, {**record, self.of: [item]}, links), self.of_one(item))
+            for item in self._items(record)
         ]
 
 
