@@ -10,7 +10,12 @@ import pytest
 from support import tiercheck
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = [ROOT / "README.md", ROOT / "docs" / "firm-file.md", ROOT / "examples" / "invalid" / "README.md"]
+DOCS = [
+    ROOT / "README.md",
+    ROOT / "docs" / "firm-file.md",
+    ROOT / "examples" / "invalid" / "README.md",
+    *sorted((ROOT / "examples" / "programs").glob("*/README.md")),
+]
 
 
 def examples() -> list[tuple[str, str, str]]:

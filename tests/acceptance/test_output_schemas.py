@@ -79,7 +79,17 @@ def test_policy_diff_json_matches_the_diff_schema(tmp_path) -> None:
     new.write_text(SHIPPED_POLICY.read_text().replace("at_least: 10}", "at_least: 12}", 1))
     doc = json.loads(
         output(
-            "policy", "diff", SHIPPED_POLICY, new, "--firms", EXAMPLES, *AS_OF, "--format", "json", status=1
+            "policy",
+            "diff",
+            SHIPPED_POLICY,
+            new,
+            "--firms",
+            EXAMPLES / "firms",  # the services firms; examples/programs/ holds other programs' firms
+            EXAMPLES / "invalid",
+            *AS_OF,
+            "--format",
+            "json",
+            status=1,
         )
     )
     assert_valid(schema("diff"), doc)
