@@ -1,4 +1,4 @@
-"""Every edge named in program-rules.md, one test each, against the SHIPPED policy and in-memory firms.
+"""Every edge named in docs/program.md, one test each, against the SHIPPED policy and in-memory firms.
 
 The as-of date D is 2026-11-25: the last 90 days are 2026-08-28 .. D, the trailing year 2025-11-26 .. D.
 """
