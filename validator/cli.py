@@ -174,10 +174,17 @@ def output_format(given: str, command: str, environ: Mapping[str, str]) -> str:
 
 
 def _iso_date(text: str) -> date:
+    from .dates import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+        day = date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the supported years {FIRST_DAY.year} to {LAST_DAY.year}"
+        )
+    return day
 
 
 def _as_of(parser: argparse.ArgumentParser, required: bool) -> None:

@@ -8,6 +8,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 ONE_DAY = timedelta(days=1)
+# The days tiercheck computes with: a firm file's dates and --as-of (the firm schema's date pattern
+# says the same). Windows and terms reach from them, so the calendar's ends (years 1 and 9999) stay
+# far away.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(8999, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,18 @@ def test_evaluate_markdown_reports_an_invalid_file_as_a_list_and_goes_on(tmp_pat
     head, _, rest = r.stdout.partition("## Evidence pack: Northwind Advisory as of 2026-11-25")
     assert head.startswith(f"## {str(bad).replace('_', chr(92) + '_')}: invalid, not evaluated\n\n- ")
     assert "unknown key 'live\\_date'" in head and "| Ada Park |" in rest
+
+
+def test_a_template_reaching_for_python_internals_fails_clearly_and_runs_nothing(tmp_path, capsys) -> None:
+    from validator.cli import main
+
+    mine, marker = tmp_path / "templates", tmp_path / "ran"
+    mine.mkdir()
+    (mine / "evidence.md.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n"
+    )
+    args = ["report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path / "pack")]
+    assert main([*args, "--templates", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert "a template failed" in err and "unsafe" in err and len(err.strip().splitlines()) == 1
+    assert not marker.exists() and not (tmp_path / "pack" / "evidence.md").exists()

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from ..inputs import find_inputs
 from ..policies import PolicySet, load_policies
+from ..problem import Problem
 from ..progress import Progress
 from ..render.summary import RENDER
 from ..summary import FirmLine, Summary, firm_line
@@ -30,10 +31,14 @@ def _init(policy_path: str | None, as_of: date) -> None:
 def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
     order, file = task
     assert _policies is not None and _known is not None and _as_of is not None
-    checked = check_file(file, _known)
-    if not checked.valid:
-        return order, FirmLine(file, problems=tuple(checked.problems))
-    return order, firm_line(_policies, file, checked.data, _as_of)
+    try:
+        checked = check_file(file, _known)
+        if not checked.valid:
+            return order, FirmLine(file, problems=tuple(checked.problems))
+        return order, firm_line(_policies, file, checked.data, _as_of)
+    except Exception as exc:  # a bug must not stop the run: it becomes this file's problem, named
+        message = f"internal error: {type(exc).__name__}: {exc} (a bug in tiercheck; please report it)"
+        return order, FirmLine(file, problems=(Problem(file, 1, 1, message, code="internal"),))
 
 
 def _lines(

@@ -238,7 +238,10 @@ def generated_at_from(epoch: str | None) -> str | None:
         return None
     if not epoch.isdigit():
         raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds")
-    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch} is past the year 9999") from None
 
 
 def _kind(record: dict[str, Any]) -> str:
