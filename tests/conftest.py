@@ -1,12 +1,14 @@
-"""Fixtures shared by every test: firm files on disk, and the command line run in this process."""
+"""Fixtures shared by every test: firm files on disk, the command line run in this process, one Chromium."""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browsing import CHROMIUM, FLAGS
 from support import tiercheck
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -110,3 +112,16 @@ def write_firm(tmp_path: Path) -> WriteFirm:
 def run_cli_fixture() -> RunCli:
     """The `run_cli(*args, cwd=None)` helper, for tests that take it as a fixture."""
     return run_cli
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (nox -s browser)"
+    )
+    if CHROMIUM is None:
+        pytest.skip("no chromium on this machine: apt-get install chromium, or run nox -s browser as root")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -110,6 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
     _format(summary, "summary")
     summary.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
 
+    site = sub.add_parser(
+        "site",
+        parents=[common, paths],
+        help="write the program site: every firm, one page per firm with its numbers daily, the rules",
+        description="Write a static site: index.html, firms/<id>.html, program.html, firms.csv, firms.json. "
+        "A rebuild renders only the firms whose file changed.",
+    )
+    site.add_argument("paths", nargs="+", metavar="PATH")
+    site.add_argument("--out", required=True, metavar="DIR", help="the folder to write the site into")
+    _as_of(site, required=False)
+    _policy(site)
+    site.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
+    _format(site, "site")
+
     policy = sub.add_parser("policy", help="work with policy files").add_subparsers(
         dest="policy_command", required=True, metavar="COMMAND"
     )
@@ -148,6 +162,7 @@ FORMATS = {
     "evaluate": ("text", "json", "jsonl", "markdown", "github", "sarif", "junit"),
     "report": ("text", "json"),
     "summary": ("text", "json", "markdown", "html"),
+    "site": ("text", "json"),
     "policy check": ("text", "json"),
     "policy diff": ("text", "json", "markdown"),
 }
@@ -281,6 +296,14 @@ def run(args: argparse.Namespace) -> int:
         return summary(
             args.paths, as_of, policies, args.policy, args.format, args.jobs, sys.stdout, exclude=exclude
         )
+    if args.command == "site":
+        from .commands.site import site
+
+        policies = _load_policies(args.policy)
+        return site(
+            args.paths, as_of, policies, args.policy, args.out, args.jobs, args.format, sys.stdout,
+            exclude=exclude, quiet=quiet,
+        )  # fmt: skip
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 

@@ -141,6 +141,30 @@ class Timeline:
         rows = list(best.values())
         return value_of(metric, [r for r, _ in rows], [p for _, p in rows], *self._getters(metric))
 
+    def series(self, metric: Metric, first: date, last: date) -> list[Number]:
+        """The metric's value on each day from `first` to `last` inclusive, worked out only on the days
+        a record starts or stops counting."""
+        edges = self._edges(metric)
+        if edges is None:  # an expression decides: no spans, so every day is judged
+            return [self.value_on(metric, first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        cuts = sorted({first, *(d for d in edges if first < d <= last)})
+        out: list[Number] = []
+        for i, cut in enumerate(cuts):
+            end = cuts[i + 1] if i + 1 < len(cuts) else last + timedelta(days=1)
+            out += [self.value_on(metric, cut)] * (end - cut).days
+        return out
+
+    def _edges(self, metric: Metric) -> set[date] | None:
+        """The days on which some record of the metric starts or stops counting; None when an expression
+        decides, which has no spans."""
+        if metric.sum_of:
+            parts = [self._edges(self.metrics[m]) for m in metric.sum_of]
+            return None if None in parts else {d for p in parts if p is not None for d in p}
+        if self._source(metric).id in self.by_day:
+            return None
+        rows = self._rows(metric if metric.points is not None else self._source(metric))
+        return {d for spans, _, _ in rows for span in spans for d in span}
+
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each record that counts on some day, with those days and the points it gives on them."""
         if metric.id not in self.rows:

@@ -211,7 +211,14 @@ def test_templates_compute_nothing() -> None:
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[2] / "reports" / "templates"
-    for name in ("evidence.html.j2", "evidence.md.j2"):
+    for name in (
+        "evidence.html.j2",
+        "evidence.md.j2",
+        "site-index.html.j2",
+        "site-row.html.j2",
+        "site-firm.html.j2",
+        "site-program.html.j2",
+    ):
         for expr in re.findall(r"{{(.*?)}}", (folder / name).read_text()):
             assert not re.search(r"\s[-+*/%]\s|\w\(", expr), f"{name}: {{{{{expr}}}}} computes something"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -81,4 +82,132 @@ def month_line(
         "title_y": 14,
         "x1": PAD,
         "x2": WIDTH - PAD,
+    }
+
+
+DAILY_WIDTH, DAILY_HEIGHT, DAILY_PAD_X, DAILY_PAD_TOP, DAILY_PAD_BOTTOM = 640, 180, 36, 24, 34
+
+
+def _steps(values: Sequence[float | None], x: Any, y: Any) -> list[str]:
+    """Polylines of a daily series drawn as steps, one per run of days that have a value."""
+    lines: list[list[str]] = []
+    run: list[str] = []
+    prev: float | None = None
+    for i, v in enumerate([*values, None]):
+        if v != prev or v is None:
+            if prev is not None:
+                run.append(f"{x(i)},{y(prev)}")
+            if v is None:
+                if run:
+                    lines.append(run)
+                run = []
+            else:
+                run.append(f"{x(i)},{y(v)}")
+        prev = v
+    return [" ".join(r) for r in lines]
+
+
+def _changes(first: date, values: Sequence[float | None]) -> str:
+    """'0 from 2025-11-26, 12 from 2026-06-15': the series in words, one entry a change."""
+    out, prev = [], None
+    for i, v in enumerate(values):
+        if v is not None and v != prev:
+            out.append(f"{v} from {date.fromordinal(first.toordinal() + i).isoformat()}")
+        prev = v
+    return ", ".join(out)
+
+
+def daily_line(
+    label: str,
+    first: date,
+    values: Sequence[float | None],
+    thresholds: list[tuple[str, list[int | None]]],
+    today: int,
+    lost: int | None,
+) -> dict[str, Any]:
+    """A metric on every day as a step line, each tier's threshold as a dashed step, the as-of day and
+    the day the tier would be lost as vertical rules."""
+    n = len(values)
+    top = max([v or 0 for v in values] + [t or 0 for _, ts in thresholds for t in ts] + [1]) * 1.15
+    span_x = DAILY_WIDTH - 2 * DAILY_PAD_X
+    baseline = DAILY_HEIGHT - DAILY_PAD_BOTTOM
+    span_y = baseline - DAILY_PAD_TOP
+
+    def x(i: float) -> float:
+        return round(DAILY_PAD_X + span_x * i / max(n, 1), 1)
+
+    def y(v: float) -> float:
+        return round(baseline - span_y * v / top, 1)
+
+    def day(i: int) -> str:
+        return date.fromordinal(first.toordinal() + i).isoformat()
+
+    rules = []
+    for tier, ts in thresholds:
+        last = next((t for t in reversed(ts) if t is not None), None)
+        rules.append(
+            {
+                "lines": _steps(ts, x, y),
+                "label": f"{tier} needs {last}",
+                "label_y": round(y(last or 0) - 4, 1),
+            }
+        )
+    now = values[today] if 0 <= today < n else None
+    return {
+        "title": label,
+        "description": f"{label} each day from {day(0)} to {day(n - 1)}: {_changes(first, values)}. "
+        + " ".join(f"{r['label']}." for r in rules),
+        "width": DAILY_WIDTH,
+        "height": DAILY_HEIGHT,
+        "lines": _steps(values, x, y),
+        "thresholds": rules,
+        "x1": DAILY_PAD_X,
+        "x2": DAILY_WIDTH - DAILY_PAD_X,
+        "baseline": baseline,
+        "top": DAILY_PAD_TOP - 8,
+        "axis_label_y": baseline + 14,
+        "marker_label_y": baseline + 28,
+        "title_y": 14,
+        "first": day(0),
+        "last": day(n - 1),
+        "today": {"x": x(today + 0.5), "label": f"{day(today)}: {now}", "value_y": y(now or 0)},
+        "lost": None
+        if lost is None
+        else {"x": x(lost), "label": f"lost {day(lost)}", "anchor": "end" if lost > n / 2 else "start"},
+    }
+
+
+DIST_WIDTH, DIST_ROW, DIST_LABEL = 400, 26, 110
+
+
+def distribution_bars(counts: list[tuple[str, int, int]], total: int) -> dict[str, Any]:
+    """One horizontal bar per tier: the firms eligible for it, scaled to the largest tier."""
+    top = max([c for _, c, _ in counts] + [1])
+    span = DIST_WIDTH - DIST_LABEL - 80
+    rows = []
+    for i, (label, eligible, standing) in enumerate(counts):
+        share = round(100 * eligible / total, 1) if total else 0.0
+        width = round(span * eligible / top, 1)
+        rows.append(
+            {
+                "label": label,
+                "eligible": eligible,
+                "standing": standing,
+                "percent": share,
+                "y": 8 + i * DIST_ROW,
+                "text_y": 8 + i * DIST_ROW + 13,
+                "width": width,
+                "value_x": round(DIST_LABEL + width + 6, 1),
+            }
+        )
+    return {
+        "width": DIST_WIDTH,
+        "height": 16 + len(counts) * DIST_ROW,
+        "x0": DIST_LABEL,
+        "label_x": DIST_LABEL - 8,
+        "bar_height": 16,
+        "rows": rows,
+        "description": "Firms by the tier they are eligible for: "
+        + "; ".join(f"{r['label']} {r['eligible']} ({r['percent']}%)" for r in rows)
+        + ".",
     }

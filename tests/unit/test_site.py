@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+from support import build_firm, firm, person
+
+from validator.dates import Term
+from validator.evaluate import Timeline, evaluate
+from validator.language.model import Window
+from validator.language.rules import TESTS, Scope
+from validator.policies import PolicySet, load_policies
+from validator.render.charts import daily_line
+from validator.site import (
+    AHEAD_DAYS,
+    assess,
+    daily,
+    firm_page,
+    firm_row,
+    headline,
+    program_context,
+    rule_text,
+)
+
+AS_OF = date(2026, 11, 25)
+VERSIONS = Path(__file__).resolve().parents[1] / "policies" / "versions"
+CEL = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> PolicySet:
+    return load_policies()
+
+
+def test_a_metric_series_is_the_evaluator_on_every_day_across_29_february(shipped) -> None:
+    data = firm(
+        people=3,
+        active_on="2028-02-29",
+        activity=("2027-12-01", "2028-01-15"),
+        issued_on="2027-03-01",
+        live_on="2027-06-01",
+        published_on="2028-02-29",
+    )
+    data["people"][1]["left_on"] = "2028-02-29"
+    data["deployments"][0]["retired_on"] = "2027-03-01"
+    policy = shipped.in_effect(AS_OF)
+    first, last = date(2027, 11, 1), date(2028, 4, 30)
+    timeline = Timeline(policy, data)
+    for m in headline(policy):
+        series = timeline.series(timeline.metrics[m], first, last)
+        assert len(series) == (last - first).days + 1
+        for i, value in enumerate(series):
+            on = first + timedelta(days=i)
+            assert value == evaluate(policy, data, on).metrics[m].value, (m, on)
+
+
+@pytest.mark.skipif(not find_spec("cel_expr_python"), reason="CEL is not installed: tiercheck[cel]")
+def test_a_metric_with_an_expression_is_judged_on_every_day_of_its_series() -> None:
+    policy = load_policies(CEL).in_effect(AS_OF)
+    data = firm(stories=3, active_on="2026-11-20", published_on="2026-06-01")
+    data["stories"][1]["result"] = "faster claims"  # no number: the expression refuses it
+    data["stories"][2]["published_on"] = "2026-10-10"
+    timeline = Timeline(policy, data)
+    first, last = date(2026, 5, 25), date(2026, 10, 20)
+    series = timeline.series(timeline.metrics["public_stories"], first, last)
+    for i, value in enumerate(series):
+        on = first + timedelta(days=i)
+        assert value == evaluate(policy, data, on).metrics["public_stories"].value, on
+    assert (series[0], series[-1]) == (0, 2)
+
+
+def test_the_daily_chart_runs_from_the_trailing_year_to_90_days_ahead_with_no_value_before_the_policy(
+    shipped,
+) -> None:
+    data = firm(active_on="2026-11-20")
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    d = daily(shipped, data, e, headline(shipped.in_effect(AS_OF)), ["select"])
+    assert d.first == date(2025, 11, 26) and d.last == AS_OF + timedelta(days=AHEAD_DAYS)
+    people = d.values["certified_people"]
+    assert len(people) == (d.last - d.first).days + 1
+    before = (date(2026, 3, 1) - d.first).days  # the first policy version takes effect on 2026-03-01
+    assert set(people[:before]) == {None} and people[before] is not None
+    assert people[(AS_OF - d.first).days] == 10
+
+
+def test_thresholds_follow_the_policy_version_in_effect_each_day() -> None:
+    versions = load_policies(VERSIONS)
+    data = firm(people=12, active_on="2026-11-20")
+    e = assess(versions, "f.yaml", "", data, AS_OF)
+    d = daily(versions, data, e, ["certified_people"], ["select"])
+    select = d.thresholds[("select", "certified_people")]
+    new_year = (date(2027, 1, 1) - d.first).days
+    assert select[new_year - 1] == 10 and select[new_year] == 12
+
+
+def test_the_tier_is_lost_on_the_first_day_the_firm_is_no_longer_eligible(shipped) -> None:
+    # ten people, one last active on 2026-11-01: the activity window (90 days) lets them go on 2027-01-30
+    data = firm(active_on="2026-11-20")
+    data["people"][0]["last_active_on"] = "2026-11-01"
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    d = daily(shipped, data, e, headline(shipped.in_effect(AS_OF)), ["select"])
+    assert d.lost_on == date(2027, 1, 30)
+    timeline = Timeline(shipped.in_effect(AS_OF), data)
+    assert (
+        timeline.tier_on(date(2027, 1, 29)) == "select"
+        and timeline.tier_on(date(2027, 1, 30)) == "registered"
+    )
+
+
+def test_a_tier_lost_on_the_last_day_of_the_chart_is_still_shown(shipped) -> None:
+    data = firm(active_on="2026-11-25", issued_on="2026-11-01")  # active on the as-of day: 90 days on
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    d = daily(shipped, data, e, headline(shipped.in_effect(AS_OF)), ["select"])
+    assert d.lost_on == d.last == date(2027, 2, 23)
+
+
+def test_the_row_says_within_reach_first_gap_and_facing_demotion(shipped) -> None:
+    metrics = headline(shipped.in_effect(AS_OF))
+    short = firm(people=8, active_on="2026-11-20")  # 8 of 10: within 75%
+    row = firm_row(assess(shipped, "f.yaml", "", short, AS_OF), "firms/x.html", metrics, None)
+    assert (row["eligible_tier"], row["next_tier"]) == ("registered", "select")
+    assert row["within_reach"] and row["first_gap"] == "2 more certified people (8/10)"
+    far = firm(people=7, active_on="2026-11-20")
+    assert not firm_row(assess(shipped, "f.yaml", "", far, AS_OF), "p", metrics, None)["within_reach"]
+    stale = firm(joined_on="2026-06-10", active_on="2026-09-15")  # Select since October, stale by the look
+    row = firm_row(assess(shipped, "f.yaml", "", stale, AS_OF), "p", metrics, None)
+    assert (row["standing"], row["demotion_to"], row["demotion_on"]) == ("select", "registered", "2027-03-31")
+
+
+def test_the_firm_page_draws_each_headline_number_with_its_thresholds(shipped) -> None:
+    data = firm(active_on="2026-11-20")
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    ctx, d = firm_page(shipped, e, data, headline(shipped.in_effect(AS_OF)))
+    people = ctx["daily"][0]
+    assert people["title"] == "Certified people"
+    assert [t["label"] for t in people["thresholds"]] == ["Select needs 10", "Preferred needs 100"]
+    assert "0 from 2026-03-01, 10 from 2026-11-20, 0 from 2027-02-18" in people["description"]
+    assert d.lost_on == date(2027, 2, 18) and ctx["lost"] == {"on": "2027-02-18", "tier": "Select"}
+    assert people["lost"]["label"] == "lost 2027-02-18"
+
+
+def test_daily_line_geometry_stays_inside_its_view_box() -> None:
+    values: list[int | None] = [None] * 10 + [1] * 20 + [3] * 30
+    c = daily_line("X", date(2028, 2, 1), values, [("Select", [None] * 10 + [2] * 50)], 40, 55)
+    assert len(c["lines"]) == 1 and c["lines"][0].startswith(f"{c['x1'] + (c['x2'] - c['x1']) * 10 / 60:.1f}")
+    for points in c["lines"] + c["thresholds"][0]["lines"]:
+        for pair in points.split():
+            x, y = map(float, pair.split(","))
+            assert c["x1"] <= x <= c["x2"] and c["top"] <= y <= c["baseline"]
+    assert c["last"] == "2028-03-31" and "1 from 2028-02-11, 3 from 2028-03-02" in c["description"]
+
+
+def test_every_test_of_the_policy_language_is_put_in_words() -> None:
+    windows = {"w": Window("w", "the last 90 days", Term(days=90))}
+    scope = Scope(windows, Term(months=12), {}, {})
+    inner = {"test": "present", "field": "a", "reason": "r"}
+    for test, cls in TESTS.items():
+        rule = {"test": test, "field": "a", "fields": ["a"], "window": "w", "start": "a", "end": "b",
+                "value": "x", "values": ["x"], "days": 3, "of": "items", "rules": [inner], "rule": inner,
+                "reason": "r", "expr": "true"}  # fmt: skip
+        assert "passes the" not in rule_text(cls.compile(rule, scope), {"w": "the last 90 days"}), test
+
+
+def test_the_program_page_lists_every_version_with_what_changed() -> None:
+    ctx = program_context(load_policies(VERSIONS), date(2027, 2, 1))
+    assert [(v["version"], v["in_effect"]) for v in ctx["versions"]] == [("2026.1", False), ("2027.1", True)]
+    assert "tier 'select': certified_people at least 10 -> 12" in ctx["versions"][1]["changes"]
+    assert ctx["tiers"][1]["requires"][0] == {"label": "Certified people", "at_least": 12}
+    assert {"label": "the trailing year", "first": "2026-02-02", "last": "2027-02-01"} in ctx["windows"]
+    assert [r["on"] for r in ctx["reviews"]][:2] == ["2027-07-01", "2027-12-31"]
+
+
+def test_a_firm_without_people_still_gets_a_row_and_a_page(shipped) -> None:
+    data = build_firm()
+    data["people"] = [person(1, active_on="2026-11-20")]
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    ctx, _ = firm_page(shipped, e, data, headline(shipped.in_effect(AS_OF)))
+    assert ctx["lost"] is None  # Registered cannot be lost

@@ -1,0 +1,330 @@
+"""`tiercheck site`: write the program site on every core, re-rendering only the firms whose file changed.
+
+The manifest (an SQLite file in the output folder) keeps, per input file, its size, mtime and sha256
+with the firm's rendered index row; a build key covers the tool, the templates, the policy's sha256
+and the as-of date, so a change to any of them renders everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import __version__
+from ..inputs import UsageError, find_inputs
+from ..loader import LoadError, parse_located, read_source
+from ..policies import PolicySet, load_policies
+from ..progress import Progress
+from ..render import site as render
+from ..resources import bundled
+from ..site import assess, firm_page, firm_row, headline, index_context, invalid_row, program_context
+from ..validate import check_file, check_source
+from ..vocabulary import Vocabulary, vocabulary
+
+MANIFEST = ".tiercheck-site.sqlite"
+TABLE = (
+    "CREATE TABLE firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, tr TEXT, csv TEXT, json TEXT)"
+)
+COLUMNS = "size, mtime_ns, sha256, firm, eligible, standing, tr, csv, json"
+
+
+@dataclass(frozen=True)
+class Built:
+    """One firm file as the site shows it; `page` is the staged page file to rename into place."""
+
+    sha256: str
+    firm: str | None
+    eligible: str | None
+    standing: str | None
+    tr: str
+    csv: str
+    json: str
+    page: str | None = None
+
+
+_policies: PolicySet | None = None  # one per worker process, loaded once
+_known: Vocabulary | None = None
+_as_of: date | None = None
+_out: Path | None = None
+
+
+def _init(policy_path: str | None, as_of: date, out: Path) -> None:
+    global _policies, _known, _as_of, _out
+    _policies, _as_of, _out = load_policies(policy_path), as_of, out
+    _known = vocabulary(_policies.versions)
+
+
+def _build(task: tuple[int, str, str | None]) -> Built | None:
+    """Evaluate and render one firm file; None when its sha256 is `known` (it has not changed)."""
+    order, file, known = task
+    assert _policies is not None and _known is not None and _as_of is not None and _out is not None
+    try:
+        source = read_source(file)
+    except (LoadError, OSError):
+        checked = check_file(file, _known)  # says why, at FILE:LINE:COL
+    else:
+        if source.sha256 == known:
+            return None
+        checked = check_source(source, _known)
+    metrics = headline(_policies.in_effect(_as_of))
+    if not checked.valid:
+        row = invalid_row(file, [str(p) for p in checked.problems])
+        return Built(checked.sha256, None, None, None, *_fragments(row, metrics))
+    e = assess(_policies, file, checked.sha256, checked.data, _as_of)
+    ctx, daily = firm_page(_policies, e, checked.data, metrics)
+    firm_id = e.firm["id"]
+    row = firm_row(e, f"firms/{firm_id}.html", metrics, daily.lost_on)
+    staged = _stage(_out / "firms" / f"{firm_id}.html", render.firm_page(ctx), order)
+    s = e.standing
+    return Built(
+        checked.sha256, firm_id, e.eligible_tier, s.tier if s else None, *_fragments(row, metrics), staged
+    )
+
+
+def _fragments(row: dict[str, Any], metrics: list[str]) -> tuple[str, str, str]:
+    """The row as the index, firms.csv and firms.json write it."""
+    return render.row_html(row, 3 + len(metrics)), render.csv_row(row, metrics), render.json_row(row)
+
+
+def _stage(target: Path, text: str, order: int) -> str:
+    """Write `text` beside `target` under a temporary name; the caller renames it into place."""
+    tmp = target.with_name(f".{target.name}.{order}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    return str(tmp)
+
+
+def build_key(policies: PolicySet, as_of: date) -> str:
+    """What every page depends on besides its firm file: the tool, its templates, the policy, the date."""
+    h = hashlib.sha256(f"{__version__}\n{as_of}\n".encode())
+    for p in policies.versions:
+        h.update(p.sha256.encode())
+    for t in sorted(bundled("templates").iterdir()):
+        if t.suffix in (".j2", ".css", ".js"):
+            h.update(t.name.encode() + t.read_bytes())
+    return h.hexdigest()
+
+
+def _new_manifest(path: Path, key: str) -> sqlite3.Connection:
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT)")
+    db.execute(TABLE)
+    db.execute("INSERT INTO meta VALUES (?)", (key,))
+    return db
+
+
+def _previous(out: Path, key: str) -> sqlite3.Connection | None:
+    """The last build's manifest, when it was made with the same build key."""
+    path = out / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        row = db.execute("SELECT key FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != key:
+        db.close()
+        return None
+    return db
+
+
+def site(
+    paths: list[str],
+    as_of: date,
+    policies: PolicySet,
+    policy_path: str | None,
+    out_dir: str,
+    jobs: int,
+    fmt: str,
+    out: TextIO,
+    *,
+    exclude: Sequence[str] = (),
+    quiet: bool = False,
+) -> int:
+    """Write index.html, firms.csv, firms.json, program.html and firms/<id>.html; 1 when a file is invalid."""
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{out_dir}: not a folder")
+    inside = folder.resolve()
+    files = [f for f in find_inputs(paths, exclude) if inside not in Path(f).resolve().parents]
+    policy = policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
+    metrics = headline(policy)
+    (folder / "firms").mkdir(parents=True, exist_ok=True)
+    for left in (folder / "firms").glob(".*.tmp"):  # from a build that was stopped
+        left.unlink()
+    key = build_key(policies, as_of)
+    old = _previous(folder, key)
+    tasks, stats = _plan(files, old, folder)
+    new_path = folder / f".{MANIFEST}.tmp"
+    new = _new_manifest(new_path, key)
+    eligible: Counter[str] = Counter()
+    standing: Counter[str] = Counter()
+    invalid = rendered = 0
+    owners: dict[str, str] = {}
+    progress = Progress(0 if quiet else len(files), "building the site")
+    rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
+    with (
+        rows_tmp.open("w", encoding="utf-8", newline="\n") as rows,
+        csv_tmp.open("w", encoding="utf-8", newline="\n") as csv_out,
+        json_tmp.open("w", encoding="utf-8", newline="\n") as json_out,
+    ):
+        csv_out.write(render.csv_header(metrics))
+        json_out.write("[")
+        for n, (file, built) in enumerate(_results(files, tasks, old, policy_path, as_of, folder, jobs)):
+            if built.firm is not None and built.firm in owners:
+                built = _duplicate(file, built, owners[built.firm], metrics)
+            else:
+                size, mtime = stats.get(file) or _stat(file)
+                new.execute(
+                    f"INSERT OR REPLACE INTO firms (file, {COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (file, size, mtime, built.sha256, built.firm, built.eligible, built.standing,
+                     built.tr, built.csv, built.json),
+                )  # fmt: skip
+            if built.page is not None and built.firm is not None and built.firm not in owners:
+                Path(built.page).replace(folder / "firms" / f"{built.firm}.html")
+                rendered += 1
+            elif built.page is not None:
+                Path(built.page).unlink(missing_ok=True)
+            if built.firm is None:
+                invalid += 1
+            else:
+                owners[built.firm] = file
+                eligible[built.eligible or "none"] += 1
+                standing[built.standing or "none"] += 1
+            rows.write(built.tr)
+            csv_out.write(built.csv)
+            json_out.write(("," if n else "") + "\n" + built.json)
+            progress.advance()
+        json_out.write("\n]\n")
+    progress.close()
+    head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
+    index_tmp = folder / ".index.html.tmp"
+    with (
+        index_tmp.open("w", encoding="utf-8", newline="\n") as index,
+        rows_tmp.open(encoding="utf-8") as rows,
+    ):
+        index.write(head)
+        shutil.copyfileobj(rows, index)
+        index.write(tail)
+    rows_tmp.unlink()
+    (folder / ".program.html.tmp").write_text(
+        render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
+    )
+    new.commit()
+    new.close()
+    if old is not None:
+        old.close()
+    for name in ("index.html", "firms.csv", "firms.json", "program.html"):
+        (folder / f".{name}.tmp").replace(folder / name)
+    new_path.replace(folder / MANIFEST)
+    stale = [p for p in (folder / "firms").glob("*.html") if p.stem not in owners]
+    for p in stale:
+        p.unlink()
+    counts = {"out": str(folder), "firms": len(owners), "rendered": rendered, "invalid": invalid}
+    if fmt == "json":
+        out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
+    elif not quiet:
+        out.write(
+            f"wrote {folder}: {len(owners)} firm pages ({rendered} rendered, {len(owners) - rendered} "
+            f"unchanged), {invalid} invalid files, index.html, program.html, firms.csv, firms.json\n"
+        )
+    return 1 if invalid else 0
+
+
+def _stat(file: str) -> tuple[int, int]:
+    try:
+        st = Path(file).stat()
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def _plan(
+    files: list[str], old: sqlite3.Connection | None, folder: Path
+) -> tuple[list[tuple[int, str, str | None]], dict[str, tuple[int, int]]]:
+    """The files to build (with the sha256 the last build saw, if any): every file whose size or mtime
+    changed, or whose page is missing. The rest are taken from the manifest as they are."""
+    tasks: list[tuple[int, str, str | None]] = []
+    stats: dict[str, tuple[int, int]] = {}
+    for order, file in enumerate(files):
+        stat = _stat(file)
+        known = (
+            None
+            if old is None
+            else old.execute(
+                "SELECT size, mtime_ns, sha256, firm FROM firms WHERE file = ?", (file,)
+            ).fetchone()
+        )
+        if known is not None:
+            page_ok = known[3] is None or (folder / "firms" / f"{known[3]}.html").exists()
+            if page_ok and (known[0], known[1]) == stat:
+                continue
+        tasks.append((order, file, known[2] if known is not None and page_ok else None))
+        stats[file] = stat
+    return tasks, stats
+
+
+def _results(
+    files: list[str],
+    tasks: list[tuple[int, str, str | None]],
+    old: sqlite3.Connection | None,
+    policy_path: str | None,
+    as_of: date,
+    folder: Path,
+    jobs: int,
+) -> Iterator[tuple[str, Built]]:
+    """Every file in input order, built anew or as the manifest has it."""
+    built = _run(tasks, policy_path, as_of, folder, jobs)
+    pending = iter(tasks)
+    task = next(pending, None)
+    for order, file in enumerate(files):
+        fresh = None
+        if task is not None and task[0] == order:
+            fresh = next(built)
+            task = next(pending, None)
+        if fresh is None:
+            assert old is not None
+            fresh = Built(*old.execute(
+                "SELECT sha256, firm, eligible, standing, tr, csv, json FROM firms WHERE file = ?", (file,)
+            ).fetchone())  # fmt: skip
+        yield file, fresh
+
+
+def _run(
+    tasks: list[tuple[int, str, str | None]], policy_path: str | None, as_of: date, folder: Path, jobs: int
+) -> Iterator[Built | None]:
+    if not tasks:
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) < 64:
+        _init(policy_path, as_of, folder)
+        yield from map(_build, tasks)
+        return
+    with Pool(jobs, initializer=_init, initargs=(policy_path, as_of, folder)) as pool:
+        # in input order; each result is one row and a staged page, so memory does not grow with files
+        yield from pool.imap(_build, tasks, chunksize=8)
+
+
+def _duplicate(file: str, built: Built, first: str, metrics: list[str]) -> Built:
+    """A second file with a firm id already taken: an invalid file, located at its firm id."""
+    try:
+        line, col = parse_located(read_source(file)).where(("firm", "id"))
+    except (LoadError, OSError):
+        line, col = 1, 1
+    problem = (
+        f"{file}:{line}:{col}: firm id {built.firm!r} is already the id of {first}; each firm needs its own"
+    )
+    row = invalid_row(file, [problem])
+    return Built(built.sha256, None, None, None, *_fragments(row, metrics), built.page)

@@ -1,0 +1,394 @@
+"""The program site's content as plain values: each firm's index row and page, the index, the program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from .evaluate import Timeline, evaluate
+from .language.diff import describe_changes
+from .language.model import Metric, Policy
+from .language.rules import (
+    AbsentOrAfter,
+    AcceptedCredential,
+    AnyItem,
+    AtLeastDaysBefore,
+    AtMostDaysBefore,
+    Context,
+    Equals,
+    Expression,
+    In,
+    InWindow,
+    IsTrue,
+    Not,
+    NotBeforeWindow,
+    OnOrBefore,
+    Present,
+    RuleTest,
+    WithinTerm,
+)
+from .language.values import Number
+from .policies import PolicySet
+from .render.charts import daily_line, distribution_bars
+from .render.evidence import context as pack_context
+from .result import Evaluation, Requirement
+from .standing import Standing, compute_standing, reviews_between
+
+AHEAD_DAYS = 90  # the daily chart runs this many days past the as-of date, as the data stands
+REACH = 0.75  # within reach: every requirement of the next tier at least this share met
+
+
+@dataclass(frozen=True)
+class Daily:
+    """Each headline metric's value on every day of the chart, and the day the tier would be lost."""
+
+    first: date
+    last: date
+    values: dict[str, list[Number | None]]  # None: no policy version in effect that day
+    thresholds: dict[tuple[str, str], list[int | None]]  # (tier, metric) -> the tier's threshold each day
+    lost_on: date | None
+
+
+def headline(policy: Policy) -> list[str]:
+    """The metrics some tier requires, in the policy's order: the numbers a firm watches."""
+    required = {r.metric for t in policy.tiers for r in t.requires}
+    return [m.id for m in policy.metrics if m.id in required]
+
+
+def daily(
+    policies: PolicySet, data: dict[str, Any], e: Evaluation, metrics: list[str], tiers: list[str]
+) -> Daily:
+    """Every day from the start of the longest window to AHEAD_DAYS past the as-of date, each under the
+    policy version in effect that day; `tiers` are the tiers whose thresholds are drawn."""
+    first = min(date.fromisoformat(w["first"]) for w in e.windows.values()) if e.windows else e.as_of
+    last = e.as_of + timedelta(days=AHEAD_DAYS)
+    values: dict[str, list[Number | None]] = {m: [] for m in metrics}
+    thresholds: dict[tuple[str, str], list[int | None]] = {(t, m): [] for t in tiers for m in metrics}
+    timelines: list[tuple[date, Timeline]] = []
+    start = first
+    for policy, seg_first, seg_last in _segments(policies, first, last):
+        gap = (seg_first - start).days  # days before the first version: no value
+        for m in metrics:
+            values[m] += [None] * gap
+        for key in thresholds:
+            thresholds[key] += [None] * gap
+        timeline = Timeline(policy, data)
+        timelines.append((seg_first, timeline))
+        n = (seg_last - seg_first).days + 1
+        for m in metrics:
+            metric = timeline.metrics.get(m)
+            values[m] += [None] * n if metric is None else list(timeline.series(metric, seg_first, seg_last))
+        for t, m in thresholds:
+            thresholds[(t, m)] += [_threshold(policy, t, m)] * n
+        start = seg_last + timedelta(days=1)
+    return Daily(first, last, values, thresholds, _lost_on(e, timelines, values, first, last))
+
+
+def _segments(policies: PolicySet, first: date, last: date) -> list[tuple[Policy, date, date]]:
+    """The runs of days from `first` to `last` under one policy version each."""
+    out = []
+    for i, policy in enumerate(policies.versions):
+        end = (
+            policies.versions[i + 1].effective_from - timedelta(days=1)
+            if i + 1 < len(policies.versions)
+            else last
+        )
+        a, b = max(first, policy.effective_from), min(last, end)
+        if a <= b:
+            out.append((policy, a, b))
+    return out
+
+
+def _threshold(policy: Policy, tier: str, metric: str) -> int | None:
+    t = policy.tier(tier)
+    return None if t is None else next((r.at_least for r in t.requires if r.metric == metric), None)
+
+
+def _lost_on(
+    e: Evaluation,
+    timelines: list[tuple[date, Timeline]],
+    values: dict[str, list[Number | None]],
+    first: date,
+    last: date,
+) -> date | None:
+    """The first day after the as-of date on which the firm is eligible for a lower tier than today.
+
+    The tier can only change on a day some value or the policy version changes, so only those are asked.
+    """
+    if e.eligible_tier is None:
+        return None
+    rank = [t.id for t in e.tiers]
+    today = rank.index(e.eligible_tier)
+    starts = {s for s, _ in timelines}
+    day = e.as_of + timedelta(days=1)
+    while day <= last:
+        i = (day - first).days
+        if day in starts or any(v[i] != v[i - 1] for v in values.values()):
+            timeline = next(t for s, t in reversed(timelines) if s <= day)
+            tier = timeline.tier_on(day)
+            if tier is None or tier not in rank or rank.index(tier) < today:
+                return day
+        day += timedelta(days=1)
+    return None
+
+
+def assess(policies: PolicySet, file: str, sha256: str, data: dict[str, Any], as_of: date) -> Evaluation:
+    """The evaluation with standing, as the pack and the row read it."""
+    e = evaluate(policies.in_effect(as_of), data, as_of, file=file, sha256=sha256)
+    e.standing = compute_standing(policies, data, as_of, look_ahead=True)
+    return e
+
+
+def _label(e: Evaluation, tier: str | None) -> str:
+    t = e.tier(tier)
+    return t.label if t else (tier or "")
+
+
+def _demotion(s: Standing | None) -> tuple[str, date] | None:
+    notice = None if s is None else (s.pending_demotion or s.look_notice)
+    return None if notice is None else (notice.to_tier, notice.effective_on)
+
+
+def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None) -> dict[str, Any]:
+    """What the index, firms.csv and firms.json say of one evaluated firm: plain values only."""
+    nxt = e.next_tier
+    needs = {r.metric: r for r in nxt.requirements} if nxt else {}
+    short = [r for r in (nxt.requirements if nxt else ()) if not r.met]
+    s = e.standing
+    demotion = _demotion(s)
+    ranks = [t.id for t in e.tiers]
+    return {
+        "id": e.firm["id"],
+        "name": e.firm["name"],
+        "file": e.file,
+        "page": page,
+        "eligible_tier": e.eligible_tier,
+        "eligible_label": _label(e, e.eligible_tier) or "Not yet joined",
+        "eligible_rank": ranks.index(e.eligible_tier) if e.eligible_tier in ranks else -1,
+        "standing": s.tier if s else None,
+        "standing_label": _label(e, s.tier) if s else "",
+        "standing_rank": ranks.index(s.tier) if s and s.tier in ranks else -1,
+        "standing_since": s.since.isoformat() if s else None,
+        "next_tier": nxt.id if nxt else None,
+        "next_label": nxt.label if nxt else "",
+        "requirements": [
+            {
+                "metric": m,
+                "value": e.metrics[m].value,
+                "threshold": needs[m].threshold if m in needs else None,
+                "met": needs[m].met if m in needs else None,
+            }
+            for m in metrics
+        ],
+        "first_gap": _gap(short[0]) if short else "",
+        "gap_share": round(sum(r.shortfall / r.threshold for r in short), 4),
+        "within_reach": bool(short) and all(r.value >= REACH * r.threshold for r in short),
+        "demotion_to": demotion[0] if demotion else None,
+        "demotion_label": _label(e, demotion[0]) if demotion else "",
+        "demotion_on": demotion[1].isoformat() if demotion else None,
+        "tier_lost_on": lost_on.isoformat() if lost_on else None,
+        "problems": [],
+    }
+
+
+def _gap(r: Requirement) -> str:
+    return f"{r.shortfall} more {r.label.lower()} ({r.value}/{r.threshold})"
+
+
+def invalid_row(file: str, problems: list[str]) -> dict[str, Any]:
+    """An invalid file as the index lists it: where it is and what is wrong."""
+    return {"id": None, "file": file, "eligible_tier": None, "standing": None, "problems": problems}
+
+
+def firm_page(
+    policies: PolicySet, e: Evaluation, data: dict[str, Any], metrics: list[str]
+) -> tuple[dict[str, Any], Daily]:
+    """The firm page: the evidence pack's content with a daily chart of each headline number."""
+    policy = policies.in_effect(e.as_of)
+    ctx = pack_context(e, policy, {})
+    nxt = e.next_tier
+    tiers = [t for t in (e.eligible_tier, nxt.id if nxt else None) if t is not None]
+    d = daily(policies, data, e, metrics, tiers)
+    as_of_index = (e.as_of - d.first).days
+    lost_index = (d.lost_on - d.first).days if d.lost_on else None
+    labels = {t.id: t.label for t in e.tiers}
+    ctx["daily"] = [
+        daily_line(
+            e.metrics[m].label,
+            d.first,
+            d.values[m],
+            [(labels.get(t, t), d.thresholds[(t, m)]) for t in tiers if any(d.thresholds[(t, m)])],
+            as_of_index,
+            lost_index,
+        )
+        for m in metrics
+    ]
+    ctx["daily_first"], ctx["daily_last"] = d.first.isoformat(), d.last.isoformat()
+    ctx["lost"] = (
+        None
+        if d.lost_on is None
+        else {"on": d.lost_on.isoformat(), "tier": labels.get(e.eligible_tier or "", e.eligible_tier)}
+    )
+    ctx["ahead_days"] = AHEAD_DAYS
+    return ctx, d
+
+
+def index_context(
+    policies: PolicySet,
+    as_of: date,
+    metrics: list[str],
+    eligible: dict[str, int],
+    standing: dict[str, int],
+    invalid: int,
+) -> dict[str, Any]:
+    """The index page around its rows: totals, the tier distribution chart, the filters' choices."""
+    policy = policies.in_effect(as_of)
+    tiers = [(t.id, t.label) for t in policy.tiers]
+    labels = {m.id: m.label for m in policy.metrics}
+    valid = sum(eligible.values())
+    counts = [(label, eligible.get(t, 0), standing.get(t, 0)) for t, label in tiers]
+    if eligible.get("none") or standing.get("none"):
+        counts.append(("Not yet joined", eligible.get("none", 0), standing.get("none", 0)))
+    return {
+        "as_of": as_of.isoformat(),
+        "policy": {
+            "id": policy.id,
+            "version": policy.version,
+            "sha256": policy.sha256,
+            "title": policy.title,
+        },
+        "files": valid + invalid,
+        "valid": valid,
+        "invalid": invalid,
+        "tiers": [{"id": t, "label": label} for t, label in tiers],
+        "metrics": [{"id": m, "label": labels[m]} for m in metrics],
+        "distribution": distribution_bars(counts, valid),
+        "reach_percent": round(REACH * 100),
+    }
+
+
+def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
+    """The policy in effect, for people: ladder, metrics, windows, credentials, reviews, every version."""
+    policy = policies.in_effect(as_of)
+    label = {m.id: m.label for m in policy.metrics}
+    windows = Context.build(as_of, policy.windows).windows
+    names = {n: w.label for n, w in windows.items()}
+    reviews = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), date.min)
+    return {
+        "as_of": as_of.isoformat(),
+        "policy": {
+            "id": policy.id,
+            "version": policy.version,
+            "sha256": policy.sha256,
+            "title": policy.title,
+            "effective_from": policy.effective_from.isoformat(),
+            "file": Path(policy.path).name,
+        },
+        "tiers": [
+            {
+                "label": t.label,
+                "partner": t.partner,
+                "requires": [{"label": label[r.metric], "at_least": r.at_least} for r in t.requires],
+                "benefits": list(t.benefits),
+            }
+            for t in policy.tiers
+        ],
+        "metrics": [
+            {
+                "id": m.id,
+                "label": m.label,
+                "counts": _counts(m, label),
+                "rules": [{"reason": r.reason, "text": rule_text(r, names)} for r in m.rules],
+            }
+            for m in policy.metrics
+        ],
+        "windows": [
+            {"label": w.label, "first": w.first.isoformat(), "last": w.last.isoformat()}
+            for w in windows.values()
+        ],
+        "credentials": [
+            {
+                "label": c.label or f"{c.name} ({c.level})",
+                "from": c.from_.isoformat(),
+                "until": c.until.isoformat() if c.until else None,
+            }
+            for c in policy.accepted
+        ],
+        "credential_term": str(policy.default_term),
+        "reviews": [{"on": r.on.isoformat(), "label": r.label, "kind": r.kind} for r in reviews],
+        "notice_days": policy.reviews.demotion_look.notice_days,
+        "cohorts": [
+            {
+                "on": o.on.isoformat(),
+                "label": o.label,
+                "joined_by": o.joined_on_or_before.isoformat() if o.joined_on_or_before else None,
+            }
+            for o in policy.reviews.one_off
+        ],
+        "versions": [
+            {
+                "id": v.id,
+                "version": v.version,
+                "effective_from": v.effective_from.isoformat(),
+                "in_effect": v is policy,
+                "changes": describe_changes(policies.versions[i - 1], v) if i else [],
+                "first": i == 0,
+            }
+            for i, v in enumerate(policies.versions)
+        ],
+    }
+
+
+def _counts(metric: Metric, label: dict[str, str]) -> str:
+    """One sentence on what a metric counts: its records and what makes them distinct."""
+    if metric.sum_of:
+        return "the sum of " + ", ".join(label[m] for m in metric.sum_of)
+    if metric.derived_from:
+        by = _words(metric.key or "id")
+        return f"distinct {by} among the records counted for {label[metric.derived_from]}"
+    records = _words(str(metric.records).removeprefix("firm."))
+    key = metric.key
+    return f"{records}, each distinct {_words(key)} once" if key and key != "id" else f"{records}, each once"
+
+
+def rule_text(rule: RuleTest, windows: dict[str, str]) -> str:
+    """What a rule asks of a record on a day D, in words."""
+    match rule:
+        case OnOrBefore(field=field):
+            return f"{_words(field)} is on or before D"
+        case AbsentOrAfter(field=field):
+            return f"{_words(field)} is absent or after D"
+        case AtLeastDaysBefore(field=field, days=days):
+            return f"{_words(field)} is at least {days} days before D"
+        case AtMostDaysBefore(field=field, days=days):
+            return f"{_words(field)} is on or before D and at most {days} days before it"
+        case InWindow(fields=fields, window=window):
+            return f"{' or '.join(map(_words, fields))} falls in {windows[window]} ending on D"
+        case NotBeforeWindow(field=field, window=window):
+            return f"{_words(field)} is absent or not before {windows[window]} ending on D begins"
+        case WithinTerm(start=start, end=end):
+            return f"D is before {_words(end)}, or, when it is absent, within the term from {_words(start)}"
+        case AcceptedCredential():
+            return "its name and level are accepted by the program on D"
+        case Equals(field=field, value=value):
+            return f"{_words(field)} is {value}"
+        case In(field=field, among=among):
+            return f"{_words(field)} is one of {', '.join(map(str, among))}"
+        case Not(rule=negated):
+            return f"not: {rule_text(negated, windows)}"
+        case IsTrue(field=field):
+            return f"{_words(field)} is true"
+        case Present(field=field):
+            return f"{_words(field)} is given"
+        case Expression(expr=expr):
+            return f"the expression {expr} is true"
+        case AnyItem(of=of, rules=rules):
+            each = "; ".join(rule_text(r, windows) for r in rules)
+            return f"at least one of its {_words(of)} passes all of: {each}"
+    return f"passes the {rule.test} test"  # a test with no words here yet: its name
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace(".", " ")
