@@ -56,3 +56,12 @@ def test_the_installed_version_is_the_packages_one_version() -> None:
     r = subprocess.run([console_script(), "--version"], capture_output=True, text=True, timeout=60)
     assert r.stdout == f"tiercheck {__version__}\n"
     assert version("tiercheck") == __version__
+
+
+def test_every_package_of_the_source_is_in_the_distribution() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "validator").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
