@@ -7,11 +7,20 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from .language.model import Metric, Policy, Tier
+from .language.model import Metric, Policy, Prerequisite, Tier
 from .language.rules import Context, Failed, Links, Via, getter, needs_days
 from .language.spans import Spans, contains
 from .language.values import Number, sum_of, value_of
-from .result import Evaluation, MetricResult, Outcome, PolicyRef, Requirement, TierCheck
+from .result import (
+    Evaluation,
+    LadderResult,
+    MetricResult,
+    Outcome,
+    PolicyRef,
+    PrerequisiteCheck,
+    Requirement,
+    TierCheck,
+)
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -47,7 +56,44 @@ def evaluate(
         key = _reader(metric.key, links) if metric.key else None
         keys = [key(r) for r in records] if key else None
         at_risk.extend(_at_risk(counted, keys, horizon))
-    tiers = [
+    eligible = _eligible_by_designation(policy, data, ctx.iso, lambda metric, n: metrics[metric].value >= n)
+    ladders = {
+        d.id: LadderResult(d.id, d.label, eligible(d.id), _checks(policy, d.tiers, metrics, eligible))
+        for d in policy.designations
+    }
+    top = ladders[policy.designation]
+    at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
+    return Evaluation(
+        file=file,
+        file_sha256=sha256,
+        firm=data.get("firm", {}),
+        as_of=as_of,
+        policy=PolicyRef(policy.id, policy.version, policy.effective_from, policy.sha256, policy.path),
+        eligible_tier=top.eligible_tier,
+        metrics=metrics,
+        tiers=top.tiers,
+        windows={
+            w.name: {"label": w.label, "first": w.first.isoformat(), "last": w.last.isoformat()}
+            for w in ctx.windows.values()
+        },
+        at_risk=at_risk,
+        designations=ladders,
+    )
+
+
+def _checks(
+    policy: Policy,
+    tiers: tuple[Tier, ...],
+    metrics: dict[str, MetricResult],
+    eligible: Callable[[str], str | None],
+) -> list[TierCheck]:
+    """Each tier of a ladder against the firm's values and its tiers in other designations."""
+
+    def prerequisite(p: Prerequisite) -> PrerequisiteCheck:
+        held, ladder = eligible(p.designation), policy.ladder(p.designation)
+        return PrerequisiteCheck(p.designation, p.tier, held, ladder.rank(held) >= ladder.rank(p.tier))
+
+    return [
         TierCheck(
             t.id,
             t.label,
@@ -57,25 +103,10 @@ def evaluate(
                 for r in t.requires
             ),
             t.benefits,
+            tuple(prerequisite(p) for p in t.prerequisites),
         )
-        for t in policy.tiers
+        for t in tiers
     ]
-    at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
-    return Evaluation(
-        file=file,
-        file_sha256=sha256,
-        firm=data.get("firm", {}),
-        as_of=as_of,
-        policy=PolicyRef(policy.id, policy.version, policy.effective_from, policy.sha256, policy.path),
-        eligible_tier=_eligible(policy.tiers, data, ctx.iso, lambda metric, n: metrics[metric].value >= n),
-        metrics=metrics,
-        tiers=tiers,
-        windows={
-            w.name: {"label": w.label, "first": w.first.isoformat(), "last": w.last.isoformat()}
-            for w in ctx.windows.values()
-        },
-        at_risk=at_risk,
-    )
 
 
 def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
@@ -92,7 +123,7 @@ class Timeline:
     """
 
     def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
-        self.tiers, self.data = policy.tiers, data
+        self.policy, self.data = policy, data
         self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
         self.windows = policy.windows
@@ -100,9 +131,12 @@ class Timeline:
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.bounds: dict[str, Number] = {}
 
-    def tier_on(self, on: date) -> str | None:
-        """The tier the firm is eligible for on `on`."""
-        return _eligible(self.tiers, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on))
+    def tier_on(self, on: date, designation: str | None = None) -> str | None:
+        """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
+        eligible = _eligible_by_designation(
+            self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on)
+        )
+        return eligible(designation or self.policy.designation)
 
     def _reaches(self, metric_id: str, threshold: int, on: date) -> bool:
         metric = self.metrics[metric_id]
@@ -186,8 +220,32 @@ class Timeline:
         return _key_getters(metric, self.links)
 
 
+def _eligible_by_designation(
+    policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
+) -> Callable[[str], str | None]:
+    """The eligible tier in each designation on one day, each worked out once, when first asked for
+    (a prerequisite's designation before the tier that requires it)."""
+    ladders = {d.id: d for d in policy.designations}
+    found: dict[str, str | None] = {}
+
+    def holds(p: Prerequisite) -> bool:
+        ladder = ladders[p.designation]
+        return ladder.rank(eligible(p.designation)) >= ladder.rank(p.tier)
+
+    def eligible(designation: str) -> str | None:
+        if designation not in found:
+            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, holds)
+        return found[designation]
+
+    return eligible
+
+
 def _eligible(
-    tiers: tuple[Tier, ...], data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
+    tiers: tuple[Tier, ...],
+    data: dict[str, Any],
+    on: str,
+    meets: Callable[[str, int], bool],
+    holds: Callable[[Prerequisite], bool],
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
@@ -195,6 +253,8 @@ def _eligible(
     eligible = None
     for tier in tiers:
         if not all(meets(r.metric, r.at_least) for r in tier.requires):
+            break
+        if not all(holds(p) for p in tier.prerequisites):
             break
         eligible = tier.id
     return eligible

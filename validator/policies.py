@@ -125,6 +125,16 @@ def _set_problems(versions: list[Policy]) -> list[Problem]:
                 )
             )
         seen[p.effective_from] = p
+        ids, first = [d.id for d in p.designations], [d.id for d in versions[0].designations]
+        if ids != first:
+            problems.append(
+                _at(
+                    p,
+                    "designations" if "designations" in {k[0] for k in p.marks if k} else "tiers",
+                    f"declares the designations {', '.join(ids)}, {versions[0].path} declares "
+                    f"{', '.join(first)}: every version of a program declares the same ones, in order",
+                )
+            )
     return problems
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,16 @@ class Requirement:
 
 
 @dataclass(frozen=True, slots=True)
+class PrerequisiteCheck:
+    """A tier of another designation a tier requires, against the firm's eligible tier there."""
+
+    designation: str
+    tier: str
+    held: str | None  # the firm's eligible tier in that designation
+    met: bool  # held is that tier or above it
+
+
+@dataclass(frozen=True, slots=True)
 class TierCheck:
     """A tier of the ladder and how the firm stands against each of its requirements."""
 
@@ -77,10 +87,34 @@ class TierCheck:
     partner: bool
     requirements: tuple[Requirement, ...]
     benefits: tuple[str, ...]
+    prerequisites: tuple[PrerequisiteCheck, ...] = ()
 
     @property
     def met(self) -> bool:
-        return all(r.met for r in self.requirements)
+        return all(r.met for r in self.requirements) and all(p.met for p in self.prerequisites)
+
+
+def next_tier(tiers: list[TierCheck], eligible: str | None) -> TierCheck | None:
+    """The tier above the eligible one (the lowest when there is none), or None at the top."""
+    if eligible is None:
+        return tiers[0] if tiers else None
+    i = [t.id for t in tiers].index(eligible)
+    return tiers[i + 1] if i + 1 < len(tiers) else None
+
+
+@dataclass
+class LadderResult:
+    """One designation's ladder for the firm: the eligible tier, each tier checked, and its standing."""
+
+    id: str
+    label: str
+    eligible_tier: str | None
+    tiers: list[TierCheck]
+    standing: Standing | None = None
+
+    @property
+    def next_tier(self) -> TierCheck | None:
+        return next_tier(self.tiers, self.eligible_tier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +143,19 @@ class Evaluation:
     windows: dict[str, dict[str, str]]
     at_risk: list[Outcome]
     standing: Standing | None = None
+    designations: dict[str, LadderResult] = field(default_factory=dict)  # every ladder; the first is above
 
     def tier(self, tier_id: str | None) -> TierCheck | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
     @property
     def next_tier(self) -> TierCheck | None:
-        ids = [t.id for t in self.tiers]
-        if self.eligible_tier is None:
-            return self.tiers[0] if self.tiers else None
-        i = ids.index(self.eligible_tier)
-        return self.tiers[i + 1] if i + 1 < len(self.tiers) else None
+        return next_tier(self.tiers, self.eligible_tier)
+
+    @property
+    def other_designations(self) -> list[LadderResult]:
+        """Every ladder but the first (whose tier, tiers and standing are the evaluation's own)."""
+        return list(self.designations.values())[1:]
 
     @property
     def benefits(self) -> list[str]:
@@ -155,7 +191,6 @@ def requirement_json(r: Requirement) -> dict[str, Any]:
 
 def evaluation_json(e: Evaluation) -> dict[str, Any]:
     """The machine-readable form of `tiercheck evaluate --format json` (see docs/cli.md)."""
-    nxt = e.next_tier
     return {
         "file": e.file,
         "file_sha256": e.file_sha256,
@@ -177,13 +212,36 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
             }
             for m in e.metrics.values()
         },
-        "next_tier": None
-        if nxt is None
-        else {"id": nxt.id, "requirements": [requirement_json(r) for r in nxt.requirements]},
+        "next_tier": next_tier_json(e.next_tier),
         "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
         "windows": e.windows,
         **standing_json(e.standing),
+        "designations": {
+            d.id: {
+                "label": d.label,
+                "eligible_tier": d.eligible_tier,
+                "metrics": {
+                    r.metric: r.value for t in d.tiers for r in t.requirements
+                },  # the values its tiers require
+                "next_tier": next_tier_json(d.next_tier),
+                **standing_json(e.standing if i == 0 else d.standing),
+            }
+            for i, d in enumerate(e.designations.values())
+        },
     }
+
+
+def next_tier_json(t: TierCheck | None) -> dict[str, Any] | None:
+    """The tier above, each requirement with its value and shortfall, and any prerequisite tiers."""
+    if t is None:
+        return None
+    out: dict[str, Any] = {"id": t.id, "requirements": [requirement_json(r) for r in t.requirements]}
+    if t.prerequisites:
+        out["prerequisites"] = [
+            {"designation": p.designation, "tier": p.tier, "held": p.held, "met": p.met}
+            for p in t.prerequisites
+        ]
+    return out
 
 
 def standing_json(s: Standing | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from .evaluate import Timeline
 from .language.model import Policy
 from .policies import NoPolicyInEffect, PolicySet
+from .result import Evaluation
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,19 +152,36 @@ def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, t
     return _notice(policy, eligible, tier, look.on)
 
 
+def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> Evaluation:
+    """The evaluation with the standing in every designation (the first's is `e.standing`)."""
+    e.standing = compute_standing(policies, data, e.as_of)
+    for ladder in e.other_designations:
+        ladder.standing = compute_standing(policies, data, e.as_of, designation=ladder.id)
+    return e
+
+
 def compute_standing(
-    policies: PolicySet, data: dict[str, Any], as_of: date, *, look_ahead: bool = False
+    policies: PolicySet,
+    data: dict[str, Any],
+    as_of: date,
+    *,
+    look_ahead: bool = False,
+    designation: str | None = None,
 ) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined.
 
-    With `look_ahead`, also the notice the next demotion look would give (`look_notice`), which
-    only the summary's shortlist needs.
+    With `designation`, in that designation's ladder (a standing the firm file states is the first
+    designation's). With `look_ahead`, also the notice the next demotion look would give
+    (`look_notice`), which only the summary's shortlist needs.
     """
     firm = data["firm"]
     joined = date.fromisoformat(firm["joined_on"])
     if as_of < joined:
         return None
-    stated = firm.get("standing")
+    first = policies.versions[0].designations[0].id
+    stated = firm.get("standing") if designation in (None, first) else None
+    if designation is not None:
+        policies = PolicySet([v.ladder(designation) for v in policies.versions])
     if stated:
         standing = Standing(stated["tier"], date.fromisoformat(stated["since"]))
         start = standing.since + timedelta(days=1)

@@ -12,7 +12,7 @@ from .evaluate import evaluate
 from .language.values import Number
 from .policies import PolicySet
 from .problem import Problem
-from .standing import compute_standing
+from .standing import Standing, compute_standing
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class FirmLine:
     demotion_on: date | None = None  # the day a demotion would take effect
     demotion_to: str | None = None
     problems: tuple[Problem, ...] = ()  # an invalid file's problems
+    designations: tuple[tuple[str, str | None, str | None], ...] = ()  # each other: id, eligible, standing
 
     @property
     def distance(self) -> tuple[int, float]:
@@ -70,7 +71,15 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
         shortfalls,
         notice.effective_on if notice else None,
         notice.to_tier if notice else None,
+        designations=tuple(
+            (d.id, d.eligible_tier, _tier_of(compute_standing(policies, data, as_of, designation=d.id)))
+            for d in result.other_designations
+        ),
     )
+
+
+def _tier_of(standing: Standing | None) -> str | None:
+    return standing.tier if standing else None
 
 
 @dataclass
@@ -88,6 +97,7 @@ class Summary:
     _reach: list[tuple[tuple[int, float], int, FirmLine]] = field(default_factory=list)
     _demotion: list[tuple[int, int, FirmLine]] = field(default_factory=list)
     _invalid: list[tuple[int, str, FirmLine]] = field(default_factory=list)
+    others: dict[str, tuple[Counter[str | None], Counter[str | None]]] = field(default_factory=dict)
 
     def add(self, line: FirmLine, order: int) -> None:
         """Fold in one firm; `order` (its place in the input) breaks ties, so runs are reproducible."""
@@ -98,6 +108,10 @@ class Summary:
             return
         self.eligible[line.eligible or "none"] += 1
         self.standing[line.standing or "none"] += 1
+        for designation, eligible, standing in line.designations:
+            counts = self.others.setdefault(designation, (Counter(), Counter()))
+            counts[0][eligible] += 1  # None: not yet joined (a designation may have a tier named "none")
+            counts[1][standing] += 1
         if line.next_tier is not None:
             self._push(self._reach, (_negate(line.distance), -order, line))
         if line.demotion_on is not None:

@@ -15,7 +15,7 @@ from ..render.evidence import markdown_problems, render_markdown
 from ..render.text import render_text
 from ..reporters import REPORTERS
 from ..result import Evaluation, evaluation_json
-from ..standing import compute_standing
+from ..standing import with_standings
 from ..validate import Checked, check_file
 from ..vocabulary import vocabulary
 
@@ -47,7 +47,7 @@ def evaluate(
         result = None
         if checked.valid:
             result = evaluate_firm(policy, checked.data, as_of, file=checked.file, sha256=checked.sha256)
-            result.standing = compute_standing(policies, checked.data, as_of)
+            with_standings(result, policies, checked.data)
         failed += result is None
         if reporter is not None:
             reporter.file(checked, _note(result))

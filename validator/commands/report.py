@@ -18,7 +18,7 @@ from ..language.model import Policy
 from ..policies import PolicySet
 from ..render.evidence import render
 from ..result import Evaluation
-from ..standing import compute_standing
+from ..standing import with_standings
 from ..validate import check_file
 from ..vocabulary import vocabulary
 
@@ -58,7 +58,7 @@ def report(
             continue
         folder = Path(out_dir) if one else Path(out_dir) / checked.data["firm"]["id"]
         result = evaluate(policy, checked.data, as_of, file=file, sha256=checked.sha256)
-        result.standing = compute_standing(policies, checked.data, as_of)
+        with_standings(result, policies, checked.data)
         written = _write(folder, _render(result, policy, policies, checked.data, templates))
         packs.append({"file": file, "out": str(folder), "written": written})
     if fmt == "json":

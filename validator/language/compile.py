@@ -13,13 +13,15 @@ from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
 from .expressions import expression_problems
-from .lint import lint
+from .lint import ladders, lint
 from .model import (
     AcceptedCredential,
     DemotionLook,
+    Designation,
     Metric,
     OneOffReview,
     Policy,
+    Prerequisite,
     Requirement,
     Reviews,
     Tier,
@@ -72,6 +74,9 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
     scope = Scope(windows, default_term, _accepted_days(accepted), links)
     reviews = doc["reviews"]
     look = reviews["demotion_look"]
+    designations = tuple(
+        Designation(d["id"], d.get("label", d["id"]), _tiers(d["tiers"])) for _, d in ladders(doc)
+    )
     return Policy(
         path=file,
         sha256=sha256,
@@ -86,16 +91,7 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         default_term=default_term,
         accepted=accepted,
         metrics=_metrics(doc["metrics"], scope),
-        tiers=tuple(
-            Tier(
-                t["id"],
-                t.get("label", t["id"]),
-                t.get("partner", True),
-                tuple(Requirement(r["metric"], r["at_least"]) for r in t["requires"]),
-                tuple(t.get("benefits", ())),
-            )
-            for t in doc["tiers"]
-        ),
+        tiers=designations[0].tiers,
         reviews=Reviews(
             promotion=tuple(reviews.get("promotion", ())),
             one_off=tuple(
@@ -110,6 +106,22 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
             promotion_replaces_notice=reviews.get("promotion_replaces_notice", True),
         ),
         marks=marks,
+        designations=designations,
+        designation=designations[0].id,
+    )
+
+
+def _tiers(docs: list[dict[str, Any]]) -> tuple[Tier, ...]:
+    return tuple(
+        Tier(
+            t["id"],
+            t.get("label", t["id"]),
+            t.get("partner", True),
+            tuple(Requirement(r["metric"], r["at_least"]) for r in t["requires"] if "metric" in r),
+            tuple(t.get("benefits", ())),
+            tuple(Prerequisite(r["designation"], r["tier"]) for r in t["requires"] if "designation" in r),
+        )
+        for t in docs
     )
 
 
@@ -229,14 +241,72 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
                 )
             )
         rules(("metrics", i, "rules"), metric.get("rules", []))
-    tier_ids: set[str] = set()
-    for i, tier in enumerate(doc["tiers"]):
-        if tier["id"] in tier_ids:
-            found.append((("tiers", i, "id"), f"tier {tier['id']!r} is declared twice"))
-        tier_ids.add(tier["id"])
-        for j, req in enumerate(tier["requires"]):
-            if req["metric"] not in metric_ids:
-                found.append((("tiers", i, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
+    found += _ladder_problems(doc, metric_ids)
+    return found
+
+
+def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
+    """Tier ids once per ladder, designation ids once, requirements naming what is declared, and no
+    designation requiring itself through its prerequisites."""
+    found: list[tuple[Path_, str]] = []
+    tiers_of: dict[str, list[str]] = {}
+    for at, d in ladders(doc):
+        if d["id"] in tiers_of:
+            found.append(((*at, "id"), f"designation {d['id']!r} is declared twice"))
+        tiers_of[d["id"]] = [t["id"] for t in d["tiers"]]
+    needs: dict[str, dict[str, Path_]] = {}  # designation -> the designations it requires, and where
+    for at, d in ladders(doc):
+        tier_ids: set[str] = set()
+        for i, tier in enumerate(d["tiers"]):
+            here: Path_ = (*at, "tiers", i)
+            if tier["id"] in tier_ids:
+                found.append(((*here, "id"), f"tier {tier['id']!r} is declared twice"))
+            tier_ids.add(tier["id"])
+            for j, req in enumerate(tier["requires"]):
+                if "metric" in req and req["metric"] not in metric_ids:
+                    found.append(((*here, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
+                if "designation" not in req:
+                    continue
+                other = req["designation"]
+                if other not in tiers_of:
+                    known = ", ".join(tiers_of)
+                    found.append(
+                        (
+                            (*here, "requires", j, "designation"),
+                            f"unknown designation {other!r}; declared: {known}",
+                        )
+                    )
+                elif req["tier"] not in tiers_of[other]:
+                    found.append(
+                        (
+                            (*here, "requires", j, "tier"),
+                            f"designation {other!r} has no tier {req['tier']!r}; its tiers: "
+                            + ", ".join(tiers_of[other]),
+                        )
+                    )
+                else:
+                    needs.setdefault(d["id"], {}).setdefault(other, (*here, "requires", j, "designation"))
+    found += _cycles(needs)
+    return found
+
+
+def _cycles(needs: dict[str, dict[str, Path_]]) -> list[tuple[Path_, str]]:
+    """A designation that requires itself, directly or through others: reported where the loop closes."""
+    found: list[tuple[Path_, str]] = []
+    done: set[str] = set()
+
+    def visit(d: str, trail: list[str]) -> None:
+        for other, at in needs.get(d, {}).items():
+            if other in trail:
+                loop = " -> ".join([*trail[trail.index(other) :], other])
+                found.append((at, f"designations require each other in a loop: {loop}"))
+            elif other not in done:
+                visit(other, [*trail, other])
+        done.add(d)
+
+    for d in list(needs):
+        if d not in done:
+            visit(d, [d])
     return found
 
 

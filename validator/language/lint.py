@@ -27,24 +27,37 @@ def lint(doc: Doc, firm_schema: Doc) -> tuple[Found, Found]:
     return errors, warnings
 
 
+def ladders(doc: Doc) -> list[tuple[Path_, Doc]]:
+    """Each designation with where it is; a policy with top-level `tiers` has one, named by its id."""
+    if "designations" in doc:
+        return [(("designations", i), d) for i, d in enumerate(doc["designations"])]
+    return [((), {"id": doc["id"], "label": doc.get("title", doc["id"]), "tiers": doc["tiers"]})]
+
+
 def _lowest_tier_requirements(doc: Doc) -> Found:
-    lowest = doc["tiers"][0]
-    if not lowest["requires"]:
-        return []
-    return [
-        (
-            ("tiers", 0, "requires"),
-            f"the lowest tier {lowest['id']!r} has requirements: every firm that has joined holds the "
-            "lowest tier, so it must require nothing (requires: []); add a tier below it",
-        )
-    ]
+    found: Found = []
+    for at, ladder in ladders(doc):
+        lowest = ladder["tiers"][0]
+        if lowest["requires"]:
+            found.append(
+                (
+                    (*at, "tiers", 0, "requires"),
+                    f"the lowest tier {lowest['id']!r} has requirements: every firm that has joined holds "
+                    "the lowest tier, so it must require nothing (requires: []); add a tier below it",
+                )
+            )
+    return found
 
 
 def _easier_higher_tiers(doc: Doc) -> Found:
+    return [f for at, ladder in ladders(doc) for f in _easier_in(ladder["tiers"], at)]
+
+
+def _easier_in(tiers: list[Doc], at: Path_) -> Found:
     """A threshold below one a lower tier sets on the same metric: the lower tier's applies anyway."""
     found: Found = []
     highest: dict[str, tuple[float, str]] = {}  # metric -> (threshold, the tier setting it)
-    for i, tier in enumerate(doc["tiers"]):
+    for i, tier in enumerate(tiers):
         for j, req in enumerate(tier["requires"]):
             if "metric" not in req or "at_least" not in req:
                 continue
@@ -53,7 +66,7 @@ def _easier_higher_tiers(doc: Doc) -> Found:
             if below is not None and n < below[0]:
                 found.append(
                     (
-                        ("tiers", i, "requires", j, "at_least"),
+                        (*at, "tiers", i, "requires", j, "at_least"),
                         f"tier {tier['id']!r} asks {metric} at least {n}, less than the {below[0]} of "
                         f"{below[1]!r} below it: the ladder is cumulative, so {below[0]} applies",
                     )
@@ -74,7 +87,7 @@ def _unused(doc: Doc) -> Found:
     for i, metric in enumerate(metrics):
         mid = metric["id"]
         elsewhere = [m for m in metrics if m is not metric]
-        if not _mentions(doc["tiers"], mid) and not _mentions(elsewhere, mid):
+        if not _mentions([d for _, d in ladders(doc)], mid) and not _mentions(elsewhere, mid):
             found.append(
                 (("metrics", i, "id"), f"metric {mid!r} is declared and never required by a tier or metric")
             )

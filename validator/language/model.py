@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from ..dates import Term
@@ -70,6 +71,14 @@ class Requirement:
 
 
 @dataclass(frozen=True, slots=True)
+class Prerequisite:
+    """A tier of another designation the firm must be eligible for (or above) on the same day."""
+
+    designation: str
+    tier: str
+
+
+@dataclass(frozen=True, slots=True)
 class Tier:
     """A rung of the ladder: its requirements (with those of every rung below) and benefits."""
 
@@ -78,6 +87,20 @@ class Tier:
     partner: bool
     requires: tuple[Requirement, ...]
     benefits: tuple[str, ...]
+    prerequisites: tuple[Prerequisite, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Designation:
+    """One independent ladder of a program (a track, a specialization), lowest tier first."""
+
+    id: str
+    label: str
+    tiers: tuple[Tier, ...]
+
+    def rank(self, tier_id: str | None) -> int:
+        """A tier's place on the ladder, from 0; -1 for none or a tier it does not have."""
+        return next((i for i, t in enumerate(self.tiers) if t.id == tier_id), -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +148,19 @@ class Policy:
     default_term: Term  # of a credential with no expires_on
     accepted: tuple[AcceptedCredential, ...]
     metrics: tuple[Metric, ...]
-    tiers: tuple[Tier, ...]
+    tiers: tuple[Tier, ...]  # the ladder of `designation`
     reviews: Reviews
     marks: Marks = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    designations: tuple[Designation, ...] = ()  # every ladder, in the order the policy declares them
+    designation: str = ""  # which of them `tiers` is: the first declared, or the one `ladder` chose
+
+    @cached_property
+    def _ladders(self) -> dict[str, Policy]:
+        return {d.id: replace(self, tiers=d.tiers, designation=d.id) for d in self.designations}
+
+    def ladder(self, designation: str) -> Policy:
+        """This policy seen through one designation: its `tiers`, `rank` and labels are that ladder's."""
+        return self if designation == self.designation else self._ladders[designation]
 
     def tier(self, tier_id: str | None) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)

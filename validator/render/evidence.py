@@ -15,9 +15,10 @@ from ..language.model import Metric, Policy
 from ..language.rules import AnyItem, WithinTerm
 from ..language.values import Number
 from ..policies import PolicySet
-from ..result import Evaluation, MetricResult, Outcome, evaluation_json, standing_json
+from ..result import Evaluation, LadderResult, MetricResult, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
 from .templates import environment
+from .text import gaps, tier_label
 
 
 def safe_url(url: Any) -> str | None:
@@ -228,7 +229,25 @@ def context(
         if days
         else [],
         "standing": _standing(e, labels),
+        "designations": [_designation(e, d) for d in e.other_designations],
         "generated_at": generated_at,
+    }
+
+
+def _designation(e: Evaluation, d: LadderResult) -> dict[str, Any]:
+    """Another designation's row: its eligible tier, its standing, and what its next tier lacks."""
+    s, nxt = d.standing, d.next_tier
+    return {
+        "label": d.label,
+        "eligible": tier_label(e, d.id, d.eligible_tier),
+        "standing": tier_label(e, d.id, s.tier) if s else None,
+        "since": s.since.isoformat() if s else None,
+        "pending": f"demotion to {tier_label(e, d.id, s.pending_demotion.to_tier)} on "
+        f"{s.pending_demotion.effective_on}"
+        if s and s.pending_demotion
+        else None,
+        "next": nxt.label if nxt else None,
+        "needs": "; ".join(gaps(e, nxt)) or "nothing more: met" if nxt else None,
     }
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..language.model import Policy
@@ -28,16 +29,19 @@ def context(s: Summary, policy: Policy) -> dict[str, Any]:
         "files": s.files,
         "valid": valid,
         "invalid_count": s.invalid_count,
-        "distribution": [
+        "distribution": _distribution(tiers, labels, s.eligible, s.standing, valid),
+        "designations": [
             {
-                "tier": t,
-                "label": labels[t],
-                "eligible": s.eligible[t],
-                "standing": s.standing[t],
-                "percent": round(100 * s.eligible[t] / valid, 1) if valid else 0.0,
+                "id": d.id,
+                "label": d.label,
+                "distribution": _distribution(
+                    [*(t.id for t in d.tiers), None],
+                    {t.id: t.label for t in d.tiers} | {None: "Not yet joined"},
+                    *s.others.get(d.id, (Counter(), Counter())),
+                    valid,
+                ),
             }
-            for t in tiers
-            if t != "none" or s.eligible[t] or s.standing[t]
+            for d in policy.designations[1:]
         ],
         "within_reach": [
             {
@@ -70,6 +74,28 @@ def context(s: Summary, policy: Policy) -> dict[str, Any]:
     }
 
 
+def _distribution(
+    tiers: Sequence[Any],
+    labels: Mapping[Any, str],
+    eligible: Mapping[Any, int],
+    standing: Mapping[Any, int],
+    valid: int,
+) -> list[dict[str, Any]]:
+    """How many firms are eligible for each tier of a ladder, and how many hold it; the last entry
+    (not yet joined) only when some firm is counted there."""
+    return [
+        {
+            "tier": t,
+            "label": labels[t],
+            "eligible": eligible[t],
+            "standing": standing[t],
+            "percent": round(100 * eligible[t] / valid, 1) if valid else 0.0,
+        }
+        for t in tiers
+        if t != tiers[-1] or eligible[t] or standing[t]
+    ]
+
+
 def as_json(s: Summary, policy: Policy) -> str:
     return json.dumps(context(s, policy), indent=2) + "\n"
 
@@ -83,6 +109,9 @@ def as_text(s: Summary, policy: Policy) -> str:
         f"  {'tier':<16}{'eligible':>10}{'standing':>10}",
     ]
     lines += [f"  {d['label']:<16}{d['eligible']:>10}{d['standing']:>10}" for d in c["distribution"]]
+    for ladder in c["designations"]:
+        lines += ["", f"  {ladder['label'] + ':':<26}{'eligible':>10}{'standing':>10}"]
+        lines += [f"  {d['label']:<26}{d['eligible']:>10}{d['standing']:>10}" for d in ladder["distribution"]]
     if c["within_reach"]:
         lines += ["", "within reach of the next tier (closest first):"]
         lines += [f"  {r['firm']} -> {r['next']}: {r['gap']}  [{r['file']}]" for r in c["within_reach"]]
@@ -122,6 +151,12 @@ def as_markdown(s: Summary, policy: Policy) -> str:
         f"| {_cell(d['label'])} | {d['eligible']} | {d['standing']} | {d['percent']}% |"
         for d in c["distribution"]
     ]
+    for ladder in c["designations"]:
+        lines += ["", f"| {_cell(ladder['label'])} | eligible | standing | share |", "|---|---:|---:|---:|"]
+        lines += [
+            f"| {_cell(d['label'])} | {d['eligible']} | {d['standing']} | {d['percent']}% |"
+            for d in ladder["distribution"]
+        ]
     if c["within_reach"]:
         lines += ["", "### Within reach of the next tier (closest first)", "", "| firm | next | gap | file |"]
         lines += ["|---|---|---|---|"]

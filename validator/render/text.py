@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..result import Evaluation
+from ..result import Evaluation, LadderResult, TierCheck
 
 AT_RISK_SHOWN = 10  # the soonest; a terminal is not the place for all of them
 
@@ -17,6 +17,8 @@ def render_text(e: Evaluation) -> str:
         f"  eligible tier: {tier.label if tier else 'none (not yet joined on this date)'}",
     ]
     lines.extend(_standing_lines(e))
+    for ladder in e.other_designations:
+        lines.extend(_designation_lines(e, ladder))
     nxt = e.next_tier
     width = max(len(m.label) for m in e.metrics.values())
     needs = {r.metric: r for r in nxt.requirements} if nxt else {}
@@ -29,12 +31,10 @@ def render_text(e: Evaluation) -> str:
             )
         lines.append(f"    {m.label:<{width}} {m.value:>6}{against}")
     if nxt:
-        short = sorted((r for r in nxt.requirements if not r.met), key=lambda r: r.shortfall / r.threshold)
+        short = gaps(e, nxt)
         if short:
             lines.append(f"  to reach {nxt.label}, fix first:")
-            lines.extend(
-                f"    - {r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})" for r in short
-            )
+            lines.extend(f"    - {g}" for g in short)
     excluded = [o for m in e.metrics.values() for o in m.excluded]
     if excluded:
         lines.append(f"  did not count ({len(excluded)}):")
@@ -50,6 +50,44 @@ def render_text(e: Evaluation) -> str:
         if len(e.at_risk) > AT_RISK_SHOWN:
             lines.append(f"    ... and {len(e.at_risk) - AT_RISK_SHOWN} more (--format json lists them all)")
     return "\n".join(lines) + "\n"
+
+
+def tier_label(e: Evaluation, designation: str, tier_id: str | None) -> str:
+    """A tier's label in one designation's ladder; 'none' for no tier."""
+    ladder = e.designations.get(designation)
+    tier = next((t for t in ladder.tiers if t.id == tier_id), None) if ladder else None
+    return tier.label if tier else tier_id or "none"
+
+
+def gaps(e: Evaluation, tier: TierCheck) -> list[str]:
+    """What a tier still lacks, each as a phrase: a prerequisite tier elsewhere, then each short metric."""
+    out = [
+        f"{tier_label(e, p.designation, p.tier)} in {e.designations[p.designation].label} "
+        f"(holds {tier_label(e, p.designation, p.held)})"
+        for p in tier.prerequisites
+        if not p.met
+    ]
+    out += [
+        f"{r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})"
+        for r in sorted((r for r in tier.requirements if not r.met), key=lambda r: r.shortfall / r.threshold)
+    ]
+    return out
+
+
+def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
+    """Another designation's ladder in two or three lines: its tier, its standing, what the next needs."""
+    lines = [f"  {ladder.label}: eligible for {tier_label(e, ladder.id, ladder.eligible_tier)}"]
+    s = ladder.standing
+    if s is not None:
+        lines[0] += f"; standing {tier_label(e, ladder.id, s.tier)} since {s.since}"
+        if s.pending_demotion:
+            p = s.pending_demotion
+            lines[0] += f", demotion to {tier_label(e, ladder.id, p.to_tier)} on {p.effective_on}"
+    nxt = ladder.next_tier
+    if nxt is not None:
+        missing = gaps(e, nxt)
+        lines.append(f"    {nxt.label} needs " + ("; ".join(missing) if missing else "nothing more: met"))
+    return lines
 
 
 def _standing_lines(e: Evaluation) -> list[str]:

@@ -1,0 +1,227 @@
+"""Several designations in one policy: independent ladders, prerequisites across them, a standing in each."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import line_of
+from support import D, build_firm, tiercheck
+
+from validator.evaluate import Timeline, evaluate
+from validator.policies import PolicyError, load_policies
+from validator.result import evaluation_json
+from validator.standing import compute_standing, with_standings
+
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
+FIXTURE = POLICIES / "architecture-specialization.yaml"
+TWO = load_policies(FIXTURE)
+
+
+def ladders(data: dict[str, Any], as_of: date = D) -> dict[str, str | None]:
+    result = evaluate(TWO.in_effect(as_of), data, as_of)
+    timeline = Timeline(TWO.in_effect(as_of), data)
+    for ladder in result.designations.values():  # the timeline agrees on every ladder
+        assert timeline.tier_on(as_of, ladder.id) == ladder.eligible_tier
+    return {d.id: d.eligible_tier for d in result.designations.values()}
+
+
+def test_each_designation_has_its_own_eligible_tier() -> None:
+    assert ladders(build_firm(people=20, customers=2, stories=1)) == {
+        "services": "select",
+        "architecture": "architecture-specialist",
+    }
+    assert ladders(build_firm(people=19, customers=2, stories=1)) == {
+        "services": "select",
+        "architecture": "none",
+    }
+
+
+def test_a_prerequisite_tier_of_another_designation_must_be_held_on_the_same_day() -> None:
+    # 20 certified people but no story: not Select in services, so no specialist either
+    result = evaluate(TWO.in_effect(D), build_firm(people=20, customers=2), D)
+    assert result.eligible_tier == "registered"
+    architecture = result.designations["architecture"]
+    assert architecture.eligible_tier == "none"
+    doc = evaluation_json(result)["designations"]["architecture"]
+    assert doc["next_tier"]["prerequisites"] == [
+        {"designation": "services", "tier": "select", "held": "registered", "met": False}
+    ]
+    assert doc["metrics"] == {"certified_people": 20}
+
+
+def test_a_higher_tier_than_the_prerequisite_satisfies_it() -> None:
+    assert (
+        ladders(build_firm(people=100, customers=15, stories=3))["architecture"] == "architecture-specialist"
+    )
+
+
+def test_the_top_level_fields_are_the_first_designation() -> None:
+    doc = evaluation_json(evaluate(TWO.in_effect(D), build_firm(people=20, customers=2, stories=1), D))
+    assert doc["eligible_tier"] == doc["designations"]["services"]["eligible_tier"] == "select"
+    assert doc["next_tier"] == doc["designations"]["services"]["next_tier"]
+    assert list(doc["designations"]) == ["services", "architecture"]
+
+
+def test_a_policy_with_tiers_is_one_designation_named_by_its_id() -> None:
+    shipped = load_policies().in_effect(D)
+    data = build_firm(people=10, customers=2, stories=1)
+    doc = evaluation_json(with_standings(evaluate(shipped, data, D), load_policies(), data))
+    (only,) = doc["designations"].values()
+    assert list(doc["designations"]) == ["cpn-services"]
+    assert only["eligible_tier"] == doc["eligible_tier"] == "select"
+    assert only["next_tier"] == doc["next_tier"]
+    assert only["standing"] == doc["standing"]
+
+
+def test_each_designation_has_its_standing_from_the_review_calendar() -> None:
+    data = build_firm(people=20, customers=2, stories=1, activity=("2026-06-20", "2026-09-20"))
+    result = with_standings(evaluate(TWO.in_effect(D), data, D), TWO, data)
+    specialist = result.designations["architecture"].standing
+    assert specialist is not None and (specialist.tier, specialist.since) == (
+        "architecture-specialist",
+        date(2026, 7, 1),
+    )
+    assert result.standing is not None and result.standing.tier == "select"
+    doc = evaluation_json(result)["designations"]["architecture"]
+    assert doc["standing"] == {"tier": "architecture-specialist", "since": "2026-07-01"}
+    assert [h["to"] for h in doc["history"]] == ["architecture-specialist"]
+
+
+def test_a_stated_standing_is_the_first_designations_only() -> None:
+    data = build_firm(people=20, customers=2, stories=1, activity=("2026-06-20", "2026-09-20"))
+    data["firm"]["standing"] = {"tier": "preferred", "since": "2026-06-01"}
+    assert compute_standing(TWO, data, D).tier == "preferred"  # type: ignore[union-attr]
+    assert compute_standing(TWO, data, D, designation="architecture").tier == "architecture-specialist"  # type: ignore[union-attr]
+
+
+# --- policy check ---------------------------------------------------------------------------------
+
+TEXT = FIXTURE.read_text(encoding="utf-8")
+
+
+def refused(tmp_path: Path, *changes: tuple[str, str]) -> tuple[str, list[Any]]:
+    text = TEXT
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policies(path)
+    return text, [p for p in caught.value.problems if p.severity == "error"]
+
+
+def test_an_unknown_designation_in_a_prerequisite_is_refused_at_its_line(tmp_path) -> None:
+    text, (problem,) = refused(tmp_path, ("{designation: services, tier", "{designation: service, tier"))
+    assert problem.line == line_of(text, "designation: service,")
+    assert problem.message == "unknown designation 'service'; declared: services, architecture"
+
+
+def test_an_unknown_tier_of_a_designation_is_refused(tmp_path) -> None:
+    text, (problem,) = refused(tmp_path, ("tier: select}", "tier: selected}"))
+    assert problem.line == line_of(text, "tier: selected}")
+    assert problem.message.startswith("designation 'services' has no tier 'selected'; its tiers: registered,")
+
+
+def test_designations_requiring_each_other_are_refused_where_the_loop_closes(tmp_path) -> None:
+    text, (problem,) = refused(
+        tmp_path,
+        (
+            "      - {metric: certified_people, at_least: 10}\n",
+            "      - {metric: certified_people, at_least: 10}\n"
+            "          - {designation: architecture, tier: architecture-specialist}\n",
+        ),
+    )
+    assert "designations require each other in a loop: " in problem.message
+    assert problem.line in (
+        line_of(text, "{designation: architecture,"),
+        line_of(text, "{designation: services,"),
+    )
+
+
+def test_a_designation_requiring_itself_is_a_loop(tmp_path) -> None:
+    _, (problem,) = refused(
+        tmp_path, ("{designation: services, tier: select}", "{designation: architecture, tier: none}")
+    )
+    assert problem.message == "designations require each other in a loop: architecture -> architecture"
+
+
+def test_a_designation_id_twice_is_refused(tmp_path) -> None:
+    text, problems = refused(tmp_path, ("  - id: architecture\n", "  - id: services\n"))
+    twice = [p for p in problems if p.message == "designation 'services' is declared twice"]
+    assert [p.line for p in twice] == [line_of(text, "label: Architecture specialization") - 1]
+
+
+def test_tiers_and_designations_together_are_refused(tmp_path) -> None:
+    _, problems = refused(tmp_path, ("designations:\n", "tiers: []\ndesignations:\n"))
+    assert problems
+
+
+@pytest.mark.parametrize(
+    "name", ["architecture-specialization.yaml", "capability-score.yaml", "pilot-counts-half.yaml"]
+)
+def test_the_json_of_designations_and_points_matches_the_evaluation_schema(name: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from validator.resources import schema
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "firms"
+    run = tiercheck(
+        "evaluate", examples, "--as-of", "2026-11-25", "--policy", POLICIES / name, "--format", "json"
+    )
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    errors = list(Draft202012Validator(schema("evaluation")).iter_errors(doc))
+    assert not errors, errors[0]
+    assert all(len(f["designations"]) == (2 if "architecture" in name else 1) for f in doc["files"])
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "firms"
+
+
+def test_text_shows_every_other_designation_with_its_tier_standing_and_what_its_next_tier_needs() -> None:
+    run = tiercheck(
+        "evaluate", EXAMPLES / "fabrikam-digital.json", "--as-of", "2026-11-25", "--policy", FIXTURE
+    )
+    assert run.returncode == 0, run.stderr
+    assert (
+        "  Architecture specialization: eligible for No specialization; "
+        "standing No specialization since 2026-07-14\n"
+        "    Architecture Specialist needs certified people: 9 more (11 of 20)\n"
+    ) in run.stdout
+
+
+def test_the_shipped_policys_text_names_no_designation() -> None:
+    run = tiercheck("evaluate", EXAMPLES / "fabrikam-digital.json", "--as-of", "2026-11-25")
+    assert "specialization" not in run.stdout and "needs nothing" not in run.stdout
+
+
+def test_markdown_evidence_has_a_row_per_other_designation() -> None:
+    run = tiercheck(
+        "evaluate",
+        EXAMPLES / "fabrikam-digital.json",
+        "--as-of=2026-11-25",
+        "--policy",
+        FIXTURE,
+        "--format=markdown",
+    )
+    assert (
+        "| Architecture specialization | No specialization | No specialization since 2026-07-14 "
+        "| Architecture Specialist | certified people: 9 more (11 of 20) |"
+    ) in run.stdout
+
+
+def test_summary_counts_each_designations_tiers() -> None:
+    run = tiercheck("summary", EXAMPLES, "--as-of=2026-11-25", "--policy", FIXTURE, "--format=json")
+    (ladder,) = json.loads(run.stdout)["designations"]
+    assert ladder["id"] == "architecture"
+    assert [(d["tier"], d["eligible"], d["standing"]) for d in ladder["distribution"]] == [
+        ("none", 1, 2),
+        ("architecture-specialist", 1, 0),
+    ]
+    text = tiercheck("summary", EXAMPLES, "--as-of=2026-11-25", "--policy", FIXTURE).stdout
+    assert "  Architecture specialization:  eligible  standing\n" in text
