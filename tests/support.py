@@ -221,6 +221,22 @@ def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:
     return path
 
 
+def refused_policy(tmp_path: Path, text: str, *changes: tuple[str, str]) -> tuple[str, list[Any]]:
+    """A policy's text with each (old, new) replaced (`old` exactly once), and the errors that refuse it."""
+    from validator.policies import PolicyError, load_policies
+
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_policies(path)
+    except PolicyError as exc:
+        return text, [p for p in exc.problems if p.severity == "error"]
+    raise AssertionError("the policy was not refused")
+
+
 def tiercheck(
     *args: str | Path,
     cwd: Path | None = None,

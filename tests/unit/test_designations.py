@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from conftest import line_of
-from support import D, build_firm, tiercheck
+from support import D, build_firm, refused_policy, tiercheck
 
 from validator.evaluate import Timeline, evaluate
-from validator.policies import PolicyError, load_policies
+from validator.policies import load_policies
 from validator.result import evaluation_json
 from validator.standing import compute_standing, with_standings
 
@@ -104,15 +104,7 @@ TEXT = FIXTURE.read_text(encoding="utf-8")
 
 
 def refused(tmp_path: Path, *changes: tuple[str, str]) -> tuple[str, list[Any]]:
-    text = TEXT
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "policy.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
-        load_policies(path)
-    return text, [p for p in caught.value.problems if p.severity == "error"]
+    return refused_policy(tmp_path, TEXT, *changes)
 
 
 def test_an_unknown_designation_in_a_prerequisite_is_refused_at_its_line(tmp_path) -> None:

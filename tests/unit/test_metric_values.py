@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from conftest import line_of
-from support import D, build_firm, credential, customer, deployment, firm_of, person, story
+from support import D, build_firm, credential, customer, deployment, firm_of, person, refused_policy, story
 
 from validator.evaluate import Timeline, eligible_tier, evaluate
-from validator.policies import PolicyError, load_policies, load_policy
+from validator.policies import load_policies, load_policy
 from validator.result import Evaluation, evaluation_json
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
@@ -214,13 +214,7 @@ SCORE_TEXT = (POLICIES / SCORE).read_text(encoding="utf-8")
 
 
 def refused(tmp_path: Path, old: str, new: str) -> tuple[str, Any]:
-    assert SCORE_TEXT.count(old) == 1, old
-    text = SCORE_TEXT.replace(old, new)
-    path = tmp_path / "policy.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
-        load_policies(path)
-    (problem,) = caught.value.problems
+    text, (problem,) = refused_policy(tmp_path, SCORE_TEXT, (old, new))
     return text, problem
 
 
