@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = [
     ROOT / "README.md",
     ROOT / "docs" / "firm-file.md",
+    ROOT / "docs" / "policy.md",
     ROOT / "examples" / "invalid" / "README.md",
     *sorted((ROOT / "examples" / "programs").glob("*/README.md")),
 ]
