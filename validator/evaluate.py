@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .language.model import Metric, Policy, Prerequisite, Tier
+from .language.requirements import AllOf, Need, Threshold, closest, holds
 from .language.rules import Context, Failed, Links, Via, getter, needs_days
 from .language.spans import Spans, contains
 from .language.values import Number, sum_of, value_of
@@ -93,20 +94,33 @@ def _checks(
         held, ladder = eligible(p.designation), policy.ladder(p.designation)
         return PrerequisiteCheck(p.designation, p.tier, held, ladder.rank(held) >= ladder.rank(p.tier))
 
-    return [
-        TierCheck(
-            t.id,
-            t.label,
-            t.partner,
-            tuple(
-                Requirement(r.metric, metrics[r.metric].label, metrics[r.metric].value, r.at_least)
-                for r in t.requires
-            ),
-            t.benefits,
-            tuple(prerequisite(p) for p in t.prerequisites),
-        )
-        for t in tiers
-    ]
+    return [_tier_check(t, metrics, tuple(prerequisite(p) for p in t.prerequisites)) for t in tiers]
+
+
+def _tier_check(
+    tier: Tier, metrics: dict[str, MetricResult], prerequisites: tuple[PrerequisiteCheck, ...]
+) -> TierCheck:
+    """A tier against the firm's values; of alternatives, the path closest to being met is shown."""
+    path, choices = closest(tier.requires, lambda m: metrics[m].value)
+    return TierCheck(
+        tier.id,
+        tier.label,
+        tier.partner,
+        tuple(
+            Requirement(r.metric, metrics[r.metric].label, metrics[r.metric].value, r.at_least) for r in path
+        ),
+        tier.benefits,
+        prerequisites,
+        tuple(f"alternative {k} of {n}: {_said(need, metrics)}" for k, n, need in choices),
+    )
+
+
+def _said(need: Need, metrics: dict[str, MetricResult]) -> str:
+    """An alternative in words, with the metrics' labels."""
+    if isinstance(need, Threshold):
+        return f"{metrics[need.metric].label.lower()} at least {need.at_least}"
+    joiner = " and " if isinstance(need, AllOf) else " or "
+    return joiner.join(_said(n, metrics) for n in need.items)
 
 
 def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
@@ -138,7 +152,7 @@ class Timeline:
         )
         return eligible(designation or self.policy.designation)
 
-    def _reaches(self, metric_id: str, threshold: int, on: date) -> bool:
+    def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
         metric = self.metrics[metric_id]
         return self._bound(metric) >= threshold and self.value_on(metric, on) >= threshold
 
@@ -160,7 +174,7 @@ class Timeline:
             return sum_of(metric, (self.value_on(self.metrics[m], on) for m in metric.sum_of))
         source = self._source(metric)
         if source.id in self.by_day:  # an expression: no spans, so each record is judged on the day
-            ctx = Context.build(on, self.windows)
+            ctx = Context.build(on, self.windows, self.links)
             every = _records(self.data, source.records)
             counted = [r for r in every if not isinstance(source.verdict(r, ctx), Failed)]
             points = [metric.points.on(r, ctx) for r in counted] if metric.points is not None else None
@@ -221,20 +235,20 @@ class Timeline:
 
 
 def _eligible_by_designation(
-    policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, int], bool]
+    policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, Number], bool]
 ) -> Callable[[str], str | None]:
     """The eligible tier in each designation on one day, each worked out once, when first asked for
     (a prerequisite's designation before the tier that requires it)."""
     ladders = {d.id: d for d in policy.designations}
     found: dict[str, str | None] = {}
 
-    def holds(p: Prerequisite) -> bool:
+    def prerequisite_holds(p: Prerequisite) -> bool:
         ladder = ladders[p.designation]
         return ladder.rank(eligible(p.designation)) >= ladder.rank(p.tier)
 
     def eligible(designation: str) -> str | None:
         if designation not in found:
-            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, holds)
+            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, prerequisite_holds)
         return found[designation]
 
     return eligible
@@ -244,17 +258,17 @@ def _eligible(
     tiers: tuple[Tier, ...],
     data: dict[str, Any],
     on: str,
-    meets: Callable[[str, int], bool],
-    holds: Callable[[Prerequisite], bool],
+    meets: Callable[[str, Number], bool],
+    prerequisite_holds: Callable[[Prerequisite], bool],
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
     for tier in tiers:
-        if not all(meets(r.metric, r.at_least) for r in tier.requires):
+        if not holds(tier.requires, meets):
             break
-        if not all(holds(p) for p in tier.prerequisites):
+        if not all(prerequisite_holds(p) for p in tier.prerequisites):
             break
         eligible = tier.id
     return eligible

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .language.rules import Failed
-from .language.values import Number
+from .language.values import Number, tidy
 
 if TYPE_CHECKING:
     from .standing import Standing
@@ -57,7 +57,7 @@ class Requirement:
     metric: str
     label: str
     value: Number
-    threshold: int
+    threshold: Number
 
     @property
     def met(self) -> bool:
@@ -65,7 +65,7 @@ class Requirement:
 
     @property
     def shortfall(self) -> Number:
-        return max(0, self.threshold - self.value)
+        return tidy(round(max(0, self.threshold - self.value), 9))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +85,10 @@ class TierCheck:
     id: str
     label: str
     partner: bool
-    requirements: tuple[Requirement, ...]
+    requirements: tuple[Requirement, ...]  # with alternatives: those of the one closest to being met
     benefits: tuple[str, ...]
     prerequisites: tuple[PrerequisiteCheck, ...] = ()
+    alternatives: tuple[str, ...] = ()  # of each any_of, which alternative `requirements` follows
 
     @property
     def met(self) -> bool:
@@ -232,7 +233,8 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
 
 
 def next_tier_json(t: TierCheck | None) -> dict[str, Any] | None:
-    """The tier above, each requirement with its value and shortfall, and any prerequisite tiers."""
+    """The tier above, each requirement with its value and shortfall, any prerequisite tiers, and of
+    alternatives the one its requirements follow."""
     if t is None:
         return None
     out: dict[str, Any] = {"id": t.id, "requirements": [requirement_json(r) for r in t.requirements]}
@@ -241,6 +243,8 @@ def next_tier_json(t: TierCheck | None) -> dict[str, Any] | None:
             {"designation": p.designation, "tier": p.tier, "held": p.held, "met": p.met}
             for p in t.prerequisites
         ]
+    if t.alternatives:
+        out["alternatives"] = list(t.alternatives)
     return out
 
 

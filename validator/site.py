@@ -10,6 +10,7 @@ from typing import Any
 from .evaluate import Timeline, evaluate
 from .language.diff import describe_changes
 from .language.model import Metric, Policy
+from .language.requirements import leaves
 from .language.rules import (
     AbsentOrAfter,
     AcceptedCredential,
@@ -47,13 +48,13 @@ class Daily:
     first: date
     last: date
     values: dict[str, list[Number | None]]  # None: no policy version in effect that day
-    thresholds: dict[tuple[str, str], list[int | None]]  # (tier, metric) -> the tier's threshold each day
+    thresholds: dict[tuple[str, str], list[Number | None]]  # (tier, metric) -> the tier's threshold each day
     lost_on: date | None
 
 
 def headline(policy: Policy) -> list[str]:
     """The metrics some tier requires, in the policy's order: the numbers a firm watches."""
-    required = {r.metric for t in policy.tiers for r in t.requires}
+    required = {r.metric for t in policy.tiers for r in leaves(t.requires)}
     return [m.id for m in policy.metrics if m.id in required]
 
 
@@ -65,7 +66,7 @@ def daily(
     first = min(date.fromisoformat(w["first"]) for w in e.windows.values()) if e.windows else e.as_of
     last = e.as_of + timedelta(days=AHEAD_DAYS)
     values: dict[str, list[Number | None]] = {m: [] for m in metrics}
-    thresholds: dict[tuple[str, str], list[int | None]] = {(t, m): [] for t in tiers for m in metrics}
+    thresholds: dict[tuple[str, str], list[Number | None]] = {(t, m): [] for t in tiers for m in metrics}
     timelines: list[tuple[date, Timeline]] = []
     start = first
     for policy, seg_first, seg_last in _segments(policies, first, last):
@@ -101,9 +102,10 @@ def _segments(policies: PolicySet, first: date, last: date) -> list[tuple[Policy
     return out
 
 
-def _threshold(policy: Policy, tier: str, metric: str) -> int | None:
+def _threshold(policy: Policy, tier: str, metric: str) -> Number | None:
+    """The tier's threshold on the metric (with alternatives, the first that names it)."""
     t = policy.tier(tier)
-    return None if t is None else next((r.at_least for r in t.requires if r.metric == metric), None)
+    return None if t is None else next((r.at_least for r in leaves(t.requires) if r.metric == metric), None)
 
 
 def _lost_on(
@@ -290,7 +292,7 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             {
                 "label": t.label,
                 "partner": t.partner,
-                "requires": [{"label": label[r.metric], "at_least": r.at_least} for r in t.requires],
+                "requires": [{"label": label[r.metric], "at_least": r.at_least} for r in leaves(t.requires)],
                 "benefits": list(t.benefits),
             }
             for t in policy.tiers

@@ -22,7 +22,7 @@ class Shortfall:
     metric: str
     label: str
     value: Number
-    threshold: int
+    threshold: Number
 
 
 @dataclass(frozen=True)

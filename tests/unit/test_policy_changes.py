@@ -26,7 +26,9 @@ from support import (
 
 from validator.evaluate import eligible_tier, evaluate
 from validator.policies import NoPolicyInEffect, PolicySet, load_policies
-from validator.result import Evaluation
+from validator.render.text import render_text
+from validator.result import Evaluation, evaluation_json
+from validator.standing import compute_standing
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
 FIXTURES = sorted(POLICIES.glob("*.yaml"))
@@ -352,3 +354,77 @@ def test_a_story_published_on_29_february_drops_out_730_days_later() -> None:
     assert result.metrics["public_stories"].counted[0].drops_out_on == date(2030, 2, 28)
     assert run(WITHIN_730, data, date(2030, 2, 27)).metrics["public_stories"].value == 1
     assert run(WITHIN_730, data, date(2030, 2, 28)).metrics["public_stories"].value == 0
+
+
+EITHER = "select-either-of-two-ways.yaml"
+
+
+@pytest.mark.parametrize(
+    "people,customers,expected",
+    [(10, 2, "select"), (5, 4, "select"), (9, 4, "select"), (10, 1, "registered"), (4, 4, "registered")],
+)
+def test_select_is_reached_either_way(people: int, customers: int, expected: str) -> None:
+    assert tier(EITHER, build_firm(people=people, customers=customers, stories=1)) == expected
+
+
+def test_the_next_tier_names_the_alternative_closest_to_being_met_and_what_it_lacks() -> None:
+    result = run(EITHER, build_firm(people=6, customers=3, stories=1))
+    nxt = result.next_tier
+    assert result.eligible_tier == "registered" and nxt is not None and not nxt.met
+    # 10 and 2: one short by 40%; 5 and 4: one short by 25%, so the second way is named
+    assert nxt.alternatives == (
+        "alternative 2 of 2: certified people at least 5 and customers in production at least 4",
+    )
+    assert [(r.metric, r.value, r.threshold, r.shortfall) for r in nxt.requirements] == [
+        ("certified_people", 6, 5, 0),
+        ("customers_in_production", 3, 4, 1),
+        ("public_stories", 1, 1, 0),
+    ]
+    doc = evaluation_json(result)["next_tier"]
+    assert doc["alternatives"] == list(nxt.alternatives)
+    assert [r["shortfall"] for r in doc["requirements"]] == [0, 1, 0]
+
+
+def test_an_alternative_that_holds_is_the_one_shown_even_when_another_is_listed_first() -> None:
+    result = run(EITHER, build_firm(people=5, customers=4, stories=1))
+    select = result.tier("select")
+    assert select is not None and select.met
+    assert select.alternatives[0].startswith("alternative 2 of 2:")
+
+
+def test_simple_requirements_keep_the_json_shape_without_alternatives() -> None:
+    doc = evaluation_json(run(None, build_firm(people=6, customers=3, stories=1)))
+    assert set(doc["next_tier"]) == {"id", "requirements"}
+
+
+def test_standing_is_promoted_by_the_second_way_at_the_review() -> None:
+    data = build_firm(people=5, customers=4, stories=1, joined_on="2026-03-01")
+    standing = compute_standing(load(EITHER), data, date(2027, 1, 1))
+    assert standing is not None and (standing.tier, standing.since) == ("select", date(2027, 1, 1))
+    assert compute_standing(SHIPPED, data, date(2027, 1, 1)).tier == "registered"  # type: ignore[union-attr]
+
+
+def test_a_fractional_threshold_needs_the_whole_next_count(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "half.yaml",
+        (
+            "{metric: customers_in_production, at_least: 2}",
+            "{metric: customers_in_production, at_least: 2.5}",
+        ),
+    )
+    policies = load_policies(path)
+    two = evaluate(policies.in_effect(D), build_firm(people=10, customers=2, stories=1), D)
+    assert two.eligible_tier == "registered"
+    assert [r.shortfall for r in two.next_tier.requirements if not r.met] == [0.5]  # type: ignore[union-attr]
+    assert evaluate(
+        policies.in_effect(D), build_firm(people=10, customers=3, stories=1), D
+    ).eligible_tier == ("select")
+
+
+def test_text_output_names_the_closest_way_to_the_next_tier() -> None:
+    text = render_text(run(EITHER, build_firm(people=6, customers=3, stories=1)))
+    assert (
+        "  closest way to Select: alternative 2 of 2: certified people at least 5 and customers in "
+        "production at least 4\n  to reach Select, fix first:\n"
+        "    - customers in production: 1 more (3 of 4)\n"
+    ) in text

@@ -297,3 +297,39 @@ def test_the_largest_sizes_and_the_last_dates_allowed_still_load(tmp_path) -> No
     path.write_text(text, encoding="utf-8")
     policy = load_policies(path).versions[0]
     assert (policy.at_risk_days, policy.windows["trailing_year"].term.months) == (36500, 1200)
+
+
+SELECT_NEEDS = (
+    "      - {metric: certified_people, at_least: 10}\n"
+    "      - {metric: customers_in_production, at_least: 2}\n"
+)
+
+
+def test_an_unknown_metric_inside_an_alternative_is_located_where_it_is_named(tmp_path) -> None:
+    groups = (
+        "      - any_of:\n          - {metric: certified_people, at_least: 10}\n"
+        "          - all_of:\n              - {metric: certified_peple, at_least: 5}\n"
+        "      - {metric: customers_in_production, at_least: 2}\n"
+    )
+    text = changed((SELECT_NEEDS, groups))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, "certified_peple"))
+    assert (problem.message, problem.path) == (
+        "unknown metric 'certified_peple'",
+        "$.tiers[1].requires[0].any_of[1].all_of[0].metric",
+    )
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "{metric: certified_people, at_least: 10, any_of: [{metric: public_stories, at_least: 1}]}",
+        "{metric: certified_people}",
+        "{any_of: []}",
+        "{}",
+    ],
+)
+def test_a_requirement_is_a_threshold_or_one_group_nothing_else(tmp_path, item: str) -> None:
+    text = changed((SELECT_NEEDS, f"      - {item}\n"))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, item))

@@ -97,3 +97,20 @@ def test_a_value_left_out_is_compared_as_its_default(tmp_path) -> None:
         "cure: True -> False",
         "promotion replaces a pending notice: False -> True",
     ]
+
+
+def test_requirements_with_alternatives_are_compared_whole(tmp_path) -> None:
+    changes = _changes(
+        tmp_path,
+        (
+            "      - {metric: certified_people, at_least: 10}\n"
+            "      - {metric: customers_in_production, at_least: 2}\n",
+            "      - any_of:\n          - {metric: certified_people, at_least: 10}\n"
+            "          - {metric: customers_in_production, at_least: 4}\n",
+        ),
+    )
+    assert changes == [
+        "tier 'select': requires certified_people >= 10 and customers_in_production >= 2 and "
+        "public_stories >= 1 -> (certified_people >= 10 or customers_in_production >= 4) and "
+        "public_stories >= 1"
+    ]

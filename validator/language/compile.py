@@ -22,11 +22,11 @@ from .model import (
     OneOffReview,
     Policy,
     Prerequisite,
-    Requirement,
     Reviews,
     Tier,
     Window,
 )
+from .requirements import compile_needs
 from .rules import TESTS, AnyItem, RuleTest, Scope, compile_rules, term_of
 from .spans import Spans, union
 from .values import Points
@@ -117,7 +117,7 @@ def _tiers(docs: list[dict[str, Any]]) -> tuple[Tier, ...]:
             t["id"],
             t.get("label", t["id"]),
             t.get("partner", True),
-            tuple(Requirement(r["metric"], r["at_least"]) for r in t["requires"] if "metric" in r),
+            compile_needs([r for r in t["requires"] if "designation" not in r]),
             tuple(t.get("benefits", ())),
             tuple(Prerequisite(r["designation"], r["tier"]) for r in t["requires"] if "designation" in r),
         )
@@ -262,9 +262,8 @@ def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
             if tier["id"] in tier_ids:
                 found.append(((*here, "id"), f"tier {tier['id']!r} is declared twice"))
             tier_ids.add(tier["id"])
+            found += _unknown_metrics(tier["requires"], (*here, "requires"), metric_ids)
             for j, req in enumerate(tier["requires"]):
-                if "metric" in req and req["metric"] not in metric_ids:
-                    found.append(((*here, "requires", j, "metric"), f"unknown metric {req['metric']!r}"))
                 if "designation" not in req:
                     continue
                 other = req["designation"]
@@ -347,3 +346,17 @@ def record_fields() -> frozenset[str]:
 
     walk(schema("firm"))
     return frozenset(names)
+
+
+def _unknown_metrics(
+    needs: list[dict[str, Any]], path: Path_, metric_ids: set[str]
+) -> list[tuple[Path_, str]]:
+    """Each requirement, at any depth of any_of and all_of, naming a metric not declared."""
+    found: list[tuple[Path_, str]] = []
+    for j, need in enumerate(needs):
+        for group in ("any_of", "all_of"):
+            if group in need:
+                found += _unknown_metrics(need[group], (*path, j, group), metric_ids)
+        if "metric" in need and need["metric"] not in metric_ids:
+            found.append(((*path, j, "metric"), f"unknown metric {need['metric']!r}"))
+    return found

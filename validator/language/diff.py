@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
+from .requirements import AllOf, Need, is_simple, leaves
 from .rules import RuleTest
 
 T = TypeVar("T")
@@ -109,7 +110,7 @@ def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
         if k not in o:
             i = ids.index(k)
             where = f"above {ids[i - 1]!r}" if i else "at the bottom"
-            reqs = ", ".join(f"{r.metric} >= {r.at_least}" for r in n[k].requires) or "nothing"
+            reqs = ", ".join(map(str, n[k].requires)) or "nothing"
             out.append(f"tier {k!r} added {where}, requiring {reqs}")
     out += [f"tier {k!r} removed" for k in o if k not in n]
     if [t.id for t in old if t.id in n] != [t for t in ids if t in o]:
@@ -117,15 +118,25 @@ def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
     for k in o:
         if k not in n:
             continue
-        a = {r.metric: r.at_least for r in o[k].requires}
-        b = {r.metric: r.at_least for r in n[k].requires}
-        out += [f"tier {k!r}: {m} at least {a[m]} -> {b[m]}" for m in a if m in b and a[m] != b[m]]
-        out += [f"tier {k!r}: now requires {m} at least {b[m]}" for m in b if m not in a]
-        out += [f"tier {k!r}: no longer requires {m} (was at least {a[m]})" for m in a if m not in b]
+        out += _requirements(k, o[k].requires, n[k].requires)
         if o[k].benefits != n[k].benefits:
             out.append(f"tier {k!r}: benefits changed")
         if (o[k].label, o[k].partner) != (n[k].label, n[k].partner):
             out.append(f"tier {k!r}: label or partner status changed")
+    return out
+
+
+def _requirements(tier: str, old: tuple[Need, ...], new: tuple[Need, ...]) -> list[str]:
+    """Threshold by threshold for plain lists; the whole requirement, before and after, with groups."""
+    if old == new:
+        return []
+    if not (is_simple(old) and is_simple(new)):
+        return [f"tier {tier!r}: requires {AllOf(old)} -> {AllOf(new)}"]
+    a = {r.metric: r.at_least for r in leaves(old)}
+    b = {r.metric: r.at_least for r in leaves(new)}
+    out = [f"tier {tier!r}: {m} at least {a[m]} -> {b[m]}" for m in a if m in b and a[m] != b[m]]
+    out += [f"tier {tier!r}: now requires {m} at least {b[m]}" for m in b if m not in a]
+    out += [f"tier {tier!r}: no longer requires {m} (was at least {a[m]})" for m in a if m not in b]
     return out
 
 

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from ..dates import Term
+from .requirements import Need
 from .rules import Context, Links, Record, RuleTest, Verdict, run_rules, spans_of
 from .spans import Spans
 from .values import Number, Points
@@ -63,14 +64,6 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
-class Requirement:
-    """A metric's value must be at least a threshold."""
-
-    metric: str
-    at_least: int
-
-
-@dataclass(frozen=True, slots=True)
 class Prerequisite:
     """A tier of another designation the firm must be eligible for (or above) on the same day."""
 
@@ -85,7 +78,7 @@ class Tier:
     id: str
     label: str
     partner: bool
-    requires: tuple[Requirement, ...]
+    requires: tuple[Need, ...]  # all must hold; a group inside may be any_of or all_of
     benefits: tuple[str, ...]
     prerequisites: tuple[Prerequisite, ...] = ()
 

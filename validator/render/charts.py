@@ -10,7 +10,7 @@ WIDTH, BAR_HEIGHT, LINE_HEIGHT, PAD = 320, 56, 120, 28
 BAR_Y, BAR_THICKNESS = 14, 16
 
 
-def threshold_bar(label: str, value: float, thresholds: list[tuple[str, int]]) -> dict[str, Any]:
+def threshold_bar(label: str, value: float, thresholds: list[tuple[str, float]]) -> dict[str, Any]:
     """A horizontal bar of `value` with a tick at each tier's threshold, scaled to the next one above it."""
     above = [t for _, t in thresholds if t > value]
     scale = max(value, min(above) if above else max([value, *(t for _, t in thresholds)], default=1), 1) * 1.1
@@ -40,7 +40,7 @@ def threshold_bar(label: str, value: float, thresholds: list[tuple[str, int]]) -
 
 
 def month_line(
-    label: str, points: list[tuple[date, float]], threshold: tuple[str, int] | None
+    label: str, points: list[tuple[date, float]], threshold: tuple[str, float] | None
 ) -> dict[str, Any]:
     """A line of the metric at each month-end, with the next tier's threshold as a dashed rule."""
     top = max([v for _, v in points] + ([threshold[1]] if threshold else []) + [1]) * 1.1
@@ -121,7 +121,7 @@ def daily_line(
     label: str,
     first: date,
     values: Sequence[float | None],
-    thresholds: list[tuple[str, list[int | None]]],
+    thresholds: list[tuple[str, list[float | None]]],
     today: int,
     lost: int | None,
 ) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def render_text(e: Evaluation) -> str:
             )
         lines.append(f"    {m.label:<{width}} {m.value:>6}{against}")
     if nxt:
+        lines.extend(f"  closest way to {nxt.label}: {a}" for a in nxt.alternatives)
         short = gaps(e, nxt)
         if short:
             lines.append(f"  to reach {nxt.label}, fix first:")
