@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .config import find_config
-from .inputs import UsageError
+from .inputs import Terminated, UsageError
 from .render.colour import use_colour
 
 if TYPE_CHECKING:
@@ -329,7 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tiercheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("tiercheck: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("tiercheck: terminated", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # the reader went away (`| head`): stop quietly, without a second error at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

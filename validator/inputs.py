@@ -14,6 +14,10 @@ class UsageError(Exception):
     """The command cannot run as asked: exit status 2."""
 
 
+class Terminated(BaseException):
+    """SIGTERM asked the command to stop: exit status 143 (128 + 15), as a shell reports it."""
+
+
 STDIN = "-"
 
 
@@ -29,7 +33,7 @@ def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = 
             if not stdin:
                 raise UsageError("this command reads files, not standard input ('-'): name the files")
             found.append(given)
-        elif Path(given).is_dir():
+        elif _is_dir(given):
             before = len(found)
             found.extend(f for f in _walk(given, exclude) if not excluded(f, exclude))
             if len(found) == before:
@@ -37,7 +41,7 @@ def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = 
                     f"{given}: no *.yaml, *.yml or *.json files in this directory"
                     + (" that --exclude leaves" if exclude else "")
                 )
-        elif Path(given).exists():
+        elif _exists(given):
             found.append(given)
         else:
             raise UsageError(f"{given}: no such file or directory")
@@ -50,11 +54,30 @@ def excluded(path: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(Path(path).name, g) for g in globs)
 
 
+def _is_dir(path: str) -> bool:
+    try:
+        return Path(path).is_dir()
+    except OSError:  # a folder on the way cannot be searched: reading the path says so, located
+        return False
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except OSError:
+        return True
+
+
 def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
-    for folder, dirs, names in os.walk(top):
+    """Files to check, and each folder the walk cannot read (reading it then says why), never skipped."""
+    unreadable: list[OSError] = []
+    for folder, dirs, names in os.walk(top, onerror=unreadable.append):
+        while unreadable:
+            yield str(unreadable.pop(0).filename)
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and not excluded(f"{folder}{os.sep}{d}", exclude)
         )
         for name in sorted(names):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
                 yield f"{folder.rstrip(os.sep)}{os.sep}{name}"
+    yield from (str(error.filename) for error in unreadable)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,9 +63,29 @@ def _not_utf8(raw: bytes, at: int) -> str:
 
 
 def read_source(path: str | Path) -> Source:
-    """Read a file as UTF-8 text (a BOM is dropped), refusing oversized and non-UTF-8 files."""
-    with Path(path).open("rb") as fh:
+    """Read a regular file as UTF-8 text (a BOM is dropped), refusing oversized and non-UTF-8 files.
+
+    A FIFO, socket or device is refused before it is opened (opening one can wait for ever, or do
+    something); the file is opened without blocking and checked again, in case it was swapped.
+    """
+    mode = Path(path).stat().st_mode
+    if stat.S_ISDIR(mode):
+        with os.scandir(path):  # a folder a walk could not read: say why (permission denied)
+            pass
+    _regular(mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        _regular(os.fstat(fd).st_mode)
         return _source(str(path), fh.read(MAX_FILE_BYTES + 1))
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket"}
+
+
+def _regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "a device")
+        raise LoadError(f"cannot read: {kind}, not a regular file", kind="read")
 
 
 def read_stdin(name: str) -> Source:

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 from .loader import Path_
 
 Severity = Literal["error", "warning"]  # an error makes a file invalid; a warning only says something
+
+
+# In a file name: control characters, bytes that were not UTF-8 (held as surrogate escapes), and a
+# ':' before a digit, which could forge a FILE:LINE:COL location.
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]|:(?=[0-9])")
+
+
+def shown(name: str) -> str:
+    """A file name as text output prints it: one line, encodable, never a forged location."""
+    return _UNSAFE_IN_NAME.sub(_escaped, name)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode holds it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Problem(NamedTuple):
@@ -24,7 +42,7 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         said = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.col}: {said}{self.message}"
+        return f"{shown(self.file)}:{self.line}:{self.col}: {said}{self.message}"
 
     def as_json(self) -> dict[str, object]:
         """The problem as JSON output shows it, inside its file's entry."""

@@ -16,6 +16,7 @@ from ..evaluate import evaluate
 from ..inputs import UsageError, find_inputs
 from ..language.model import Policy
 from ..policies import PolicySet
+from ..problem import shown
 from ..render.evidence import render
 from ..result import Evaluation
 from ..standing import with_standings
@@ -53,7 +54,7 @@ def report(
         checked = check_file(file, known)
         if not checked.valid:
             sys.stderr.writelines(f"{p}\n" for p in checked.problems)
-            sys.stderr.write(f"{file}: invalid, so no evidence pack was written\n")
+            sys.stderr.write(f"{shown(file)}: invalid, so no evidence pack was written\n")
             failed += 1
             continue
         folder = Path(out_dir) if one else Path(out_dir) / checked.data["firm"]["id"]
@@ -64,7 +65,7 @@ def report(
     if fmt == "json":
         out.write(json.dumps({"packs": packs}, indent=2) + "\n")
     elif not quiet:
-        out.writelines(f"wrote {w}\n" for pack in packs for w in pack["written"])
+        out.writelines(f"wrote {shown(w)}\n" for pack in packs for w in pack["written"])
     return 1 if failed else 0
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import signal
+from collections.abc import Generator, Sequence
+from contextlib import closing
 from datetime import date
 from multiprocessing import Pool
 from typing import TextIO
 
-from ..inputs import find_inputs
+from ..inputs import Terminated, find_inputs
 from ..policies import PolicySet, load_policies
 from ..problem import Problem
 from ..progress import Progress
@@ -28,6 +30,13 @@ def _init(policy_path: str | None, as_of: date) -> None:
     _known = vocabulary(_policies.versions)
 
 
+def _worker_init(policy_path: str | None, as_of: date) -> None:
+    """A worker leaves Ctrl-C to the parent, which stops the pool; SIGTERM from it ends one quietly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    _init(policy_path, as_of)
+
+
 def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
     order, file = task
     assert _policies is not None and _known is not None and _as_of is not None
@@ -43,14 +52,18 @@ def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
 
 def _lines(
     files: list[str], policy_path: str | None, as_of: date, jobs: int
-) -> Iterator[tuple[int, FirmLine]]:
+) -> Generator[tuple[int, FirmLine], None, None]:
     if jobs <= 1 or len(files) < 64:
         _init(policy_path, as_of)
         yield from map(_line, enumerate(files))
         return
-    with Pool(jobs, initializer=_init, initargs=(policy_path, as_of)) as pool:
+    with Pool(jobs, initializer=_worker_init, initargs=(policy_path, as_of)) as pool:
         # tasks are drawn from the generator as workers free up: nothing grows with the number of files
         yield from pool.imap_unordered(_line, enumerate(files), chunksize=32)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def summary(
@@ -69,9 +82,14 @@ def summary(
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers])
     progress = Progress(len(files), "summarising")
-    for order, line in _lines(files, policy_path, as_of, jobs or os.cpu_count() or 1):
-        total.add(line, order)
-        progress.advance()
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:  # closing the lines leaves the pool, which terminates its workers, however the loop ends
+        with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
+            for order, line in lines:
+                total.add(line, order)
+                progress.advance()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     progress.close()
     out.write(RENDER[fmt](total, policies.in_effect(as_of)))
     return 1 if total.invalid_count else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TextIO
 
-from ..problem import Problem
+from ..problem import Problem, shown
 
 BOLD, RED, YELLOW, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[0m"
 
@@ -21,4 +21,4 @@ def paint(p: Problem) -> str:
     """`FILE:LINE:COL:` in bold, then the message in red (an error) or yellow (a warning)."""
     colour = YELLOW if p.severity == "warning" else RED
     said = "warning: " if p.severity == "warning" else ""
-    return f"{BOLD}{p.file}:{p.line}:{p.col}:{RESET} {colour}{said}{p.message}{RESET}"
+    return f"{BOLD}{shown(p.file)}:{p.line}:{p.col}:{RESET} {colour}{said}{p.message}{RESET}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..language.model import Policy
 from ..policy_diff import Impact
+from ..problem import shown
 
 
 def _name(p: Policy) -> str:
@@ -54,7 +55,8 @@ def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
         )
         lines += [f"  {_tier(a)} -> {_tier(b)}: {n}" for (a, b), n in sorted(impact.counts.items(), key=str)]
         lines += [
-            f"  {m.direction:<4} {m.file} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in impact.moves
+            f"  {m.direction:<4} {shown(m.file)} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}"
+            for m in impact.moves
         ]
         lines += [f"  invalid: {ps[0]}" for _, ps in impact.invalid]
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..language.model import Policy
+from ..problem import shown
 from ..summary import FirmLine, Summary
 
 
@@ -114,16 +115,18 @@ def as_text(s: Summary, policy: Policy) -> str:
         lines += [f"  {d['label']:<26}{d['eligible']:>10}{d['standing']:>10}" for d in ladder["distribution"]]
     if c["within_reach"]:
         lines += ["", "within reach of the next tier (closest first):"]
-        lines += [f"  {r['firm']} -> {r['next']}: {r['gap']}  [{r['file']}]" for r in c["within_reach"]]
+        lines += [
+            f"  {r['firm']} -> {r['next']}: {r['gap']}  [{shown(r['file'])}]" for r in c["within_reach"]
+        ]
     if c["facing_demotion"]:
         lines += ["", f"facing demotion ({c['facing_demotion_count']}):"]
         lines += [
-            f"  {r['firm']}: {r['standing']} -> {r['to']} on {r['on']}  [{r['file']}]"
+            f"  {r['firm']}: {r['standing']} -> {r['to']} on {r['on']}  [{shown(r['file'])}]"
             for r in c["facing_demotion"]
         ]
     if c["invalid"]:
         lines += ["", f"invalid files ({c['invalid_count']}), first problem of each:"]
-        lines += [f"  {r['file']}:{_first(r['problems'])}" for r in c["invalid"]]
+        lines += [f"  {shown(r['file'])}:{_first(r['problems'])}" for r in c["invalid"]]
     return "\n".join(lines) + "\n"
 
 

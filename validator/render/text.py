@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..problem import shown
 from ..result import Evaluation, LadderResult, TierCheck
 
 AT_RISK_SHOWN = 10  # the soonest; a terminal is not the place for all of them
@@ -11,7 +12,7 @@ def render_text(e: Evaluation) -> str:
     """Tier, the numbers against the next tier, what to fix first, what did not count, what is at risk."""
     tier = e.tier(e.eligible_tier)
     lines = [
-        f"{e.file}: {e.firm.get('name')} ({e.firm.get('id')})",
+        f"{shown(e.file)}: {e.firm.get('name')} ({e.firm.get('id')})",
         f"  as of {e.as_of} under policy {e.policy.id} {e.policy.version} "
         f"(in effect from {e.policy.effective_from})",
         f"  eligible tier: {tier.label if tier else 'none (not yet joined on this date)'}",

@@ -1,0 +1,167 @@
+"""The system around the files: FIFOs and devices, unreadable folders, hostile file names, signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_FIRM
+
+from validator.cli import main
+from validator.problem import shown
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
+
+
+def test_a_fifo_named_yaml_in_a_folder_is_a_located_problem_not_a_hang(tmp_path, capsys) -> None:
+    (tmp_path / "ok.yaml").write_text(MINIMAL_FIRM)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    start = time.perf_counter()
+    for command in (
+        ["validate"],
+        ["evaluate", "--as-of", "2026-11-25"],
+        ["summary", "--as-of", "2026-11-25"],
+    ):
+        assert main([*command, str(tmp_path)]) == 1
+        assert f"{tmp_path / 'pipe.yaml'}:1:1: cannot read: a FIFO (named pipe), not a regular file" in (
+            capsys.readouterr().out
+        )
+    assert time.perf_counter() - start < 10
+
+
+def test_a_socket_or_a_device_is_refused_without_being_read(tmp_path, capsys) -> None:
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "sock.yaml"))
+        assert main(["validate", str(tmp_path / "sock.yaml"), "/dev/null"]) == 1
+    out = capsys.readouterr().out
+    assert "sock.yaml:1:1: cannot read: a socket, not a regular file" in out
+    assert "/dev/null:1:1: cannot read: a device, not a regular file" in out
+
+
+def test_a_fifo_as_a_policy_file_is_a_problem_not_a_hang(tmp_path, capsys) -> None:
+    os.mkfifo(tmp_path / "policy.yaml")
+    assert main(["policy", "check", str(tmp_path / "policy.yaml")]) == 1
+    assert "not a regular file" in capsys.readouterr().out
+
+
+def test_a_folder_the_walk_cannot_read_is_a_located_problem_not_skipped(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    # Root reads every folder, so the refusal is simulated where the walk meets it; the test below
+    # does it for real when run as an ordinary user.
+    (tmp_path / "ok.yaml").write_text(MINIMAL_FIRM)
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'locked'}:1:1: cannot read: Permission denied" in out
+    assert "2 files checked: 1 invalid" in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file and folder")
+def test_unreadable_files_and_folders_are_located_problems(tmp_path, capsys) -> None:
+    locked, hidden = tmp_path / "locked", tmp_path / "hidden"
+    for folder in (locked, hidden):
+        folder.mkdir()
+        (folder / "f.yaml").write_text(MINIMAL_FIRM)
+    (tmp_path / "secret.yaml").write_text(MINIMAL_FIRM)
+    (tmp_path / "secret.yaml").chmod(0)
+    locked.chmod(0)
+    hidden.chmod(0o600)  # listable, but nothing in it can be opened
+    try:
+        assert main(["validate", str(tmp_path), str(hidden / "f.yaml")]) == 1
+        out = capsys.readouterr().out
+    finally:
+        locked.chmod(0o755)
+        hidden.chmod(0o755)
+    assert f"{locked}:1:1: cannot read: Permission denied" in out
+    assert f"{tmp_path / 'secret.yaml'}:1:1: cannot read: Permission denied" in out
+    assert f"{hidden / 'f.yaml'}:1:1: cannot read: Permission denied" in out
+
+
+@pytest.mark.parametrize(
+    "name,printed",
+    [
+        ("a\nb.yaml", "a\\x0ab.yaml"),
+        ("x.yaml:99:99: forged", "x.yaml\\x3a99\\x3a99: forged"),
+        ("esc\x1b[31mred.yaml", "esc\\x1b[31mred.yaml"),
+        ("caf\udce9.yaml", "caf\\xe9.yaml"),  # a byte that is not UTF-8, as os.fsdecode holds it
+    ],
+)
+def test_file_names_are_shown_safely(name: str, printed: str) -> None:
+    assert shown(name) == printed
+    shown(name).encode("utf-8")  # never a surrogate a strict stdout cannot write
+
+
+def test_a_file_name_cannot_forge_a_location_line(tmp_path, capsys) -> None:
+    path = tmp_path / "x.yaml:99:99: all good\nok.yaml"
+    path.write_text(MINIMAL_FIRM.replace("  id: contoso", "  id: Contoso"))
+    assert main(["validate", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(str(tmp_path)) and ":3:3: " in lines[0]
+    assert ":99:99:" not in lines[0] and "\\x3a99\\x3a99" in lines[0]
+
+
+def test_a_file_name_that_is_not_utf8_never_crashes_a_strict_stdout(tmp_path) -> None:
+    folder = tmp_path.as_posix().encode()
+    (Path(os.fsdecode(folder + b"/caf\xe9.yaml"))).write_text("a: [")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    r = subprocess.run(
+        [sys.executable, "-m", "validator", "validate", str(tmp_path)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert r.returncode == 1, r.stderr
+    assert b"caf\\xe9.yaml:" in r.stdout and b"Traceback" not in r.stderr
+
+
+def many_firms(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for i in range(count):
+        os.link(EXAMPLE, folder / f"firm-{i:05d}.yaml")
+
+
+@pytest.mark.parametrize(
+    "sig,status,said", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_a_signal_ends_summary_jobs_2_with_its_status_and_one_line(tmp_path, sig, status, said) -> None:
+    many_firms(tmp_path / "firms", 3000)
+    cmd = [
+        sys.executable,
+        "-m",
+        "validator",
+        "summary",
+        str(tmp_path / "firms"),
+        "--jobs",
+        "2",
+        "--as-of",
+        "2026-11-25",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True
+    )
+    time.sleep(2.0)  # well into the run: the pool is working
+    # Ctrl-C reaches the whole process group (parent and workers); SIGTERM is sent to the parent alone.
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == status, err
+    assert err.strip().splitlines()[-1:] == [f"tiercheck: {said}"]
+    assert len([line for line in err.splitlines() if not line.startswith("summarising")]) == 1, err
+    assert out == ""
