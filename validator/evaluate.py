@@ -11,7 +11,7 @@ from .language.model import Metric, Policy, Prerequisite, Tier
 from .language.requirements import AllOf, Need, Threshold, closest, holds
 from .language.rules import Context, Failed, Links, Via, getter, needs_days
 from .language.spans import Spans, contains
-from .language.values import Number, sum_of, value_of
+from .language.values import Number, formula_of, sum_of, value_of
 from .result import (
     Evaluation,
     LadderResult,
@@ -39,6 +39,10 @@ def evaluate(
         if metric.sum_of:
             value = sum_of(metric, (metrics[m].value for m in metric.sum_of))
             metrics[metric.id] = MetricResult(metric.id, metric.label, value, [], [], sum_of=metric.sum_of)
+            continue
+        if metric.formula is not None:
+            value = formula_of(metric, lambda m: metrics[m].value)
+            metrics[metric.id] = MetricResult(metric.id, metric.label, value, [], [])
             continue
         if metric.derived_from is not None:
             counted = metrics[metric.derived_from].counted
@@ -159,7 +163,9 @@ class Timeline:
     def _bound(self, metric: Metric) -> Number:
         """The value with every record counting, each giving its most: no day has more."""
         if metric.id not in self.bounds:
-            if metric.sum_of:
+            if metric.formula is not None:  # a formula need not grow with its metrics: no bound
+                bound = float("inf")
+            elif metric.sum_of:
                 bound = sum_of(metric, (self._bound(self.metrics[m]) for m in metric.sum_of))
             else:
                 every = _records(self.data, self._source(metric).records)
@@ -172,6 +178,8 @@ class Timeline:
         """The metric's value on `on`, from the records whose spans hold that day."""
         if metric.sum_of:
             return sum_of(metric, (self.value_on(self.metrics[m], on) for m in metric.sum_of))
+        if metric.formula is not None:
+            return formula_of(metric, lambda m: self.value_on(self.metrics[m], on))
         source = self._source(metric)
         if source.id in self.by_day:  # an expression: no spans, so each record is judged on the day
             ctx = Context.build(on, self.windows, self.links)
@@ -205,8 +213,9 @@ class Timeline:
     def _edges(self, metric: Metric) -> set[date] | None:
         """The days on which some record of the metric starts or stops counting; None when an expression
         decides, which has no spans."""
-        if metric.sum_of:
-            parts = [self._edges(self.metrics[m]) for m in metric.sum_of]
+        uses = metric.formula.uses if metric.formula is not None else metric.sum_of
+        if uses:
+            parts = [self._edges(self.metrics[m]) for m in uses]
             return None if None in parts else {d for p in parts if p is not None for d in p}
         if self._source(metric).id in self.by_day:
             return None

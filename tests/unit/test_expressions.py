@@ -19,7 +19,7 @@ from test_policy_check import changed, only_problem
 
 from validator.evaluate import Timeline, evaluate
 from validator.language import expressions
-from validator.policies import load_policies
+from validator.policies import PolicyError, load_policies
 from validator.standing import compute_standing
 
 FIXTURE = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
@@ -136,8 +136,89 @@ def test_without_cel_installed_a_policy_with_an_expression_is_refused_with_how_t
 def test_a_policy_without_expressions_never_imports_cel(tmp_path) -> None:
     variant = policy_variant(tmp_path / "policy.yaml", ("at_risk_days: 90", "at_risk_days: 60"))
     code = (
-        "import sys; from validator.policies import load_policies; "
+        "import sys; from validator.policies import PolicyError, load_policies; "
         f"load_policies({str(variant)!r}); print('cel_expr_python' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "False\n"
+
+
+RATIO = Path(__file__).resolve().parents[1] / "policies" / "cel" / "people-per-customer.yaml"
+FORMULA = (
+    "      metrics.customers_in_production == 0.0 ? 0.0\n"
+    "      : metrics.certified_people / metrics.customers_in_production\n"
+)
+
+
+@needs_cel
+def test_a_formula_metric_computes_a_ratio_and_a_tier_requires_it() -> None:
+    policy = load_policies(RATIO).in_effect(D)
+    result = evaluate(policy, build_firm(people=10, customers=2, stories=1), D)
+    assert (result.metrics["people_per_customer"].value, result.eligible_tier) == (5, "select")
+    result = evaluate(policy, build_firm(people=10, customers=6, stories=1), D)
+    assert result.metrics["people_per_customer"].value == pytest.approx(10 / 6)
+    assert result.eligible_tier == "registered"
+    assert evaluate(policy, build_firm(people=10, stories=1), D).metrics["people_per_customer"].value == 0
+
+
+@needs_cel
+def test_standing_reads_a_formula_on_every_day_as_evaluate_does() -> None:
+    policy = load_policies(RATIO).in_effect(D)
+    data = build_firm(people=10, customers=4, stories=1, activity=(day(-60),))
+    data["deployments"][0].update(live_on="2025-06-01", retired_on="2025-12-10")  # out from 2026-12-10
+    for i in (8, 9):  # two more customers live from D-10
+        data["customers"].append({"id": f"c-{i}", "name": f"Customer {i}", "region": "emea"})
+        data["deployments"].append({"id": f"d-{i}", "customer": f"c-{i}", "stage": "production"})
+        data["deployments"][-1]["live_on"] = day(-10)
+    timeline = Timeline(policy, data)
+    for offset in range(-30, 40, 2):
+        on = D + timedelta(days=offset)
+        assert timeline.tier_on(on) == evaluate(policy, data, on).eligible_tier, on
+    assert timeline.tier_on(D - timedelta(days=11)) == "select"  # 10 people per 4 customers: 2.5
+    assert timeline.tier_on(D - timedelta(days=10)) == "registered"  # per 6 customers: 1.67
+    assert timeline.tier_on(date(2026, 12, 9)) == "registered"
+    assert timeline.tier_on(date(2026, 12, 10)) == "select"  # per 5 customers: 2.0, the threshold
+
+
+@needs_cel
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        (
+            "metrics.certified_people * 2",
+            "the expression does not compile, at its line 1, column 26: found no",
+        ),
+        ("metrics.certified_people > 2.0", "a formula must give a number (a double); this one gives bool"),
+        (
+            "metrics.joint_business_plan + 1.0",
+            "metric 'joint_business_plan' must be declared before 'people_per_customer' uses it",
+        ),
+        ("double(size(metrics))", "a formula names each metric literally: metrics.ID or metrics['ID']"),
+    ],
+    ids=["int-literal", "not-a-number", "declared-later", "not-literal"],
+)
+def test_policy_check_refuses_a_formula_it_cannot_compute_at_the_formula(tmp_path, formula, message) -> None:
+    text = RATIO.read_text(encoding="utf-8").replace(FORMULA, f"      {formula}\n")
+    _, problem = only_problem_in(tmp_path, text)
+    assert (problem.line, problem.col) == (line_of(text, "formula: >-"), 5)
+    assert problem.message.startswith(message)
+
+
+@needs_cel
+def test_a_from_naming_a_formula_is_refused(tmp_path) -> None:
+    text = RATIO.read_text(encoding="utf-8").replace(
+        "  - id: joint_business_plan",
+        "  - id: again\n    from: people_per_customer\n\n  - id: joint_business_plan",
+    )
+    _, problem = only_problem_in(tmp_path, text)
+    assert problem.line == line_of(text, "from: people_per_customer")
+    assert "is a formula over metrics" in problem.message
+
+
+def only_problem_in(tmp_path: Path, text: str):
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policies(path)
+    (problem,) = caught.value.problems
+    return path, problem

@@ -12,7 +12,7 @@ from ..dates import Term
 from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
-from .expressions import expression_problems
+from .expressions import expression_problems, formula
 from .lint import ladders, lint
 from .model import (
     AcceptedCredential,
@@ -142,6 +142,7 @@ def _metrics(docs: list[dict[str, Any]], scope: Scope) -> tuple[Metric, ...]:
             m.get("at_most"),
             tuple(m.get("sum", ())),
             m.get("groups_with_at_least"),
+            formula(m["formula"]) if "formula" in m else None,
         )
     return tuple(out.values())
 
@@ -220,6 +221,8 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
             derived[metric["id"]] = "counts another metric's records"
         if "sum" in metric:
             derived[metric["id"]] = "is a sum of metrics"
+        if "formula" in metric:
+            derived[metric["id"]] = "is a formula over metrics"
         for j, part in enumerate(metric.get("sum", ())):
             if part not in metric_ids - {metric["id"]}:
                 found.append(

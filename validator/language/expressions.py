@@ -14,7 +14,8 @@ from typing import Any
 from ..loader import Path_
 
 INSTALL = "pip install 'tiercheck[cel]'"
-VARIABLES = ("record", "as_of")  # what a condition may read: the record tested, the as-of date (YYYY-MM-DD)
+# A formula reads `metrics`, the values of the metrics declared before it, only by literal name.
+USES = re.compile(r"""\bmetrics(?:\.([a-z0-9_]+)|\[\s*["']([a-z0-9_]+)["']\s*\])""")
 
 
 class ExpressionError(Exception):
@@ -36,14 +37,21 @@ class Condition:
         return str(result) if value.type().name() == "ERROR" else f"gave {result!r}, not true or false"
 
 
+class Formula:
+    """A compiled CEL formula: a metric's value from the values of the metrics it names (`uses`)."""
+
+    def __init__(self, source: str, program: Any, uses: tuple[str, ...]) -> None:
+        self.source, self.program, self.uses = source, program, uses
+
+    def __call__(self, values: Mapping[str, float]) -> float:
+        """The value; every metric it names is given, and double arithmetic cannot fail (x / 0.0 is inf)."""
+        return float(self.program.eval(data={"metrics": {m: float(values[m]) for m in self.uses}}).value())
+
+
 @cache
 def condition(source: str) -> Condition:
     """The expression compiled once, however many rules and versions hold it."""
-    env = _environment()
-    try:
-        program = env.compile(source)
-    except RuntimeError as exc:
-        raise ExpressionError(_explain(str(exc))) from None
+    program = _compile("condition", source)
     kind = program.return_type().name()
     if kind not in ("BOOL", "DYN"):
         raise ExpressionError(f"a condition must give true or false; this one gives {kind.lower()}")
@@ -51,13 +59,35 @@ def condition(source: str) -> Condition:
 
 
 @cache
-def _environment() -> Any:
+def formula(source: str) -> Formula:
+    """The formula compiled once; it must give a number (a double: write 2.0, not 2)."""
+    program = _compile("formula", source)
+    kind = program.return_type().name()
+    if kind != "DOUBLE":
+        raise ExpressionError(f"a formula must give a number (a double); this one gives {kind.lower()}")
+    uses = tuple(dict.fromkeys(a or b for a, b in USES.findall(source)))
+    if source.count("metrics") != len(USES.findall(source)):
+        raise ExpressionError("a formula names each metric literally: metrics.ID or metrics['ID']")
+    return Formula(source, program, uses)
+
+
+def _compile(kind: str, source: str) -> Any:
+    try:
+        return _environment(kind).compile(source)
+    except RuntimeError as exc:
+        raise ExpressionError(_explain(str(exc))) from None
+
+
+@cache
+def _environment(kind: str) -> Any:
     try:
         from cel_expr_python import cel
     except ImportError:
         raise ExpressionError(
             f"this policy uses a CEL expression, and CEL is not installed: install it with {INSTALL}"
         ) from None
+    if kind == "formula":
+        return cel.NewEnv(variables={"metrics": cel.Type.Map(cel.Type.STRING, cel.Type.DOUBLE)})
     return cel.NewEnv(variables={"record": cel.Type.DYN, "as_of": cel.Type.STRING})
 
 
@@ -74,13 +104,29 @@ def expression_problems(doc: Mapping[str, Any]) -> list[tuple[Path_, str]]:
     """Each expression of the policy compiled (and kept); where one cannot be, why. Without the binding,
     only the first expression says so."""
     found: list[tuple[Path_, str]] = []
-    for path, source in _expressions(doc.get("metrics", []), ("metrics",)):
-        try:
-            condition(source)
-        except ExpressionError as exc:
-            found.append(((*path, "expr"), str(exc)))
-            if INSTALL in str(exc):
-                break
+    declared: set[str] = set()
+    for i, metric in enumerate(doc.get("metrics", [])):
+        for path, source in _expressions(metric, ("metrics", i)):
+            try:
+                condition(source)
+            except ExpressionError as exc:
+                found.append(((*path, "expr"), str(exc)))
+        if "formula" in metric:
+            at: Path_ = ("metrics", i, "formula")
+            try:
+                uses = formula(metric["formula"]).uses
+            except ExpressionError as exc:
+                found.append((at, str(exc)))
+                uses = ()
+            found += [
+                (at, f"metric {m!r} must be declared before {metric['id']!r} uses it")
+                for m in uses
+                if m not in declared
+            ]
+        declared.add(metric["id"])
+        missing = [f for f in found if INSTALL in f[1]]
+        if missing:
+            return missing[:1]
     return found
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..loader import Path_
+from .expressions import USES
 
 Doc = Mapping[str, Any]
 Found = list[tuple[Path_, str]]
@@ -84,10 +85,11 @@ def _unused(doc: Doc) -> Found:
     for name in doc["windows"]:
         if name not in windows_used:
             found.append((("windows", name), f"window {name!r} is declared and never used by a rule"))
+    formulas = {a or b for m in metrics if "formula" in m for a, b in USES.findall(m["formula"])}
     for i, metric in enumerate(metrics):
         mid = metric["id"]
         elsewhere = [m for m in metrics if m is not metric]
-        if not _mentions([d for _, d in ladders(doc)], mid) and not _mentions(elsewhere, mid):
+        if not (_mentions([d for _, d in ladders(doc)], mid) or _mentions(elsewhere, mid) or mid in formulas):
             found.append(
                 (("metrics", i, "id"), f"metric {mid!r} is declared and never required by a tier or metric")
             )

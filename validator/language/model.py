@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from ..dates import Term
+from .expressions import Formula
 from .requirements import Need
 from .rules import Context, Links, Record, RuleTest, Verdict, run_rules, spans_of
 from .spans import Spans
@@ -53,6 +54,7 @@ class Metric:
     at_most: Number | None = None  # the cap on the value
     sum_of: tuple[str, ...] = ()  # a metric computed from metrics: the sum of their values
     groups_with_at_least: Number | None = None  # with group_by: the value is how many groups reach it
+    formula: Formula | None = None  # a metric computed from metrics by a CEL expression
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""

@@ -106,6 +106,14 @@ def sum_of(metric: Metric, values: Iterable[Number]) -> Number:
     return capped(metric, sum(values))
 
 
+def formula_of(metric: Metric, value: Callable[[str], Number]) -> Number:
+    """A metric computed by its CEL formula from the values of the metrics it names, then the cap; a
+    formula giving no number (0.0 / 0.0) gives 0."""
+    assert metric.formula is not None
+    raw = metric.formula({m: value(m) for m in metric.formula.uses})
+    return capped(metric, raw if raw == raw else 0)
+
+
 def capped(metric: Metric, raw: Number) -> Number:
     return tidy(raw if metric.at_most is None or raw <= metric.at_most else metric.at_most)
 
