@@ -58,10 +58,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=3000, help="firm files to generate (default 3000)")
     ap.add_argument("--cjs-count", type=int, default=150, help="files for check-jsonschema (it is slow)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench-out", help="where results.json goes")
+    ap.add_argument("--site-count", type=int, default=2000, help="firm files for the site case")
+    ap.add_argument("--only", choices=["all", "site"], default="all", help="run every case, or the site's")
     args = ap.parse_args(argv)
     tiercheck = shutil.which("tiercheck") or sys.exit("tiercheck is not installed here")
     cjs = shutil.which("check-jsonschema")
     work = Path(tempfile.mkdtemp(prefix="tiercheck-bench-"))
+    if args.only == "site":
+        try:
+            site = site_case(tiercheck, work, args.site_count)
+            report_site(site, args.site_count)
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / "site.json").write_text(json.dumps(site, indent=2) + "\n")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     try:
         many, few = work / "many", work / "few"
         subprocess.run(
@@ -97,11 +108,80 @@ def main(argv: list[str] | None = None) -> int:
             r["cjs_per_file_ms"] = 1000 * r["cjs_s"] / args.cjs_count
             r["cjs_cold_one_file_s"], _, _ = best_of(3, [cjs, "--schemafile", str(SCHEMA), one])
         report(r, len(files), args.cjs_count, os.cpu_count() or 1)
+        site = site_case(tiercheck, work, args.site_count)
+        report_site(site, args.site_count)
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "results.json").write_text(json.dumps({"files": len(files), **r}, indent=2) + "\n")
+        (args.out / "results.json").write_text(
+            json.dumps({"files": len(files), **r, "site": site}, indent=2) + "\n"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def site_case(tiercheck: str, work: Path, n: int) -> dict[str, float]:
+    """`tiercheck site` on n files and on n/4: a full build, a rebuild with nothing changed, a rebuild
+    with one file changed; each with its wall time and peak RSS (the largest single process)."""
+    r: dict[str, float] = {}
+    for label, count in (("", n), ("quarter_", n // 4)):
+        inputs, out = work / f"site-in-{count}", work / f"site-out-{count}"
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(inputs), "--count", str(count)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        cmd = [tiercheck, "site", str(inputs), "--out", str(out), "--as-of", AS_OF]
+        r[f"{label}full_s"], r[f"{label}full_rss_mib"], rc = run(cmd)
+        assert rc == 0, "generated files must build"
+        r[f"{label}nochange_s"], r[f"{label}nochange_rss_mib"], _ = best_of(3, cmd)
+        one = sorted(inputs.glob("*.yaml"))[count // 2]
+        times = []
+        for i in range(3):
+            one.write_text(one.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")
+            times.append(run(cmd)[0])
+        r[f"{label}onefile_s"] = min(times)
+    quarter = n // 4
+    for case in ("nochange", "onefile"):  # fixed start-up plus a cost per file: a line through both sizes
+        per_file = (r[f"{case}_s"] - r[f"quarter_{case}_s"]) / (n - quarter)
+        r[f"{case}_40k_s"] = r[f"{case}_s"] + per_file * (40_000 - n)
+    r["full_files_per_s"] = n / r["full_s"]
+    r["full_40k_s"] = 40_000 / r["full_files_per_s"]  # every firm is the same work, on every core
+    return r
+
+
+def report_site(r: dict[str, float], n: int) -> None:
+    q = n // 4
+    rows = [
+        ("", f"{q} files", f"{n} files", "40,000 files (extrapolated)"),
+        (
+            "site, full build",
+            f"{r['quarter_full_s']:.1f} s",
+            f"{r['full_s']:.1f} s ({r['full_files_per_s']:.0f} files/s)",
+            f"{r['full_40k_s'] / 60:.1f} min (same files/s)",
+        ),
+        (
+            "site, nothing changed",
+            f"{r['quarter_nochange_s']:.2f} s",
+            f"{r['nochange_s']:.2f} s ({100 * r['nochange_s'] / r['full_s']:.1f}% of full)",
+            f"{r['nochange_40k_s']:.1f} s ({100 * r['nochange_40k_s'] / r['full_40k_s']:.1f}% of full; "
+            "target < 10%)",
+        ),
+        (
+            "site, one file changed",
+            f"{r['quarter_onefile_s']:.2f} s",
+            f"{r['onefile_s']:.2f} s",
+            f"{r['onefile_40k_s']:.1f} s (target < 2 s)",
+        ),
+        (
+            "site, peak RSS (full / no change)",
+            f"{r['quarter_full_rss_mib']} / {r['quarter_nochange_rss_mib']} MiB",
+            f"{r['full_rss_mib']} / {r['nochange_rss_mib']} MiB",
+            "flat in the number of files",
+        ),
+    ]
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
 
 
 def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:

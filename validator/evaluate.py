@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -155,6 +155,16 @@ class Timeline:
             self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on)
         )
         return eligible(designation or self.policy.designation)
+
+    def tier_with(self, values: Mapping[str, Number | None], on: date) -> str | None:
+        """The tier on `on`, given some metrics' values that day (the rest are worked out)."""
+
+        def meets(metric: str, threshold: Number) -> bool:
+            known = values.get(metric)
+            return known >= threshold if known is not None else self._reaches(metric, threshold, on)
+
+        eligible = _eligible_by_designation(self.policy, self.data, on.isoformat(), meets)
+        return eligible(self.policy.designation)
 
     def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
         metric = self.metrics[metric_id]

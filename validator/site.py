@@ -129,7 +129,7 @@ def _lost_on(
         i = (day - first).days
         if day in starts or any(v[i] != v[i - 1] for v in values.values()):
             timeline = next(t for s, t in reversed(timelines) if s <= day)
-            tier = timeline.tier_on(day)
+            tier = timeline.tier_with({m: v[i] for m, v in values.items()}, day)
             if tier is None or tier not in rank or rank.index(tier) < today:
                 return day
         day += timedelta(days=1)
