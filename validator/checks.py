@@ -39,7 +39,12 @@ def vocabulary_checks(data: Any, known: Vocabulary) -> list[Finding]:
     """Every value the policy does not know: errors, and a warning for a credential name one typo away."""
     if not isinstance(data, dict):
         return []
-    return [*_regions(data, known), *_credentials(data, known), *_stated_tier(data, known)]
+    return [
+        *_unique_ids(data, known.schema.record_kinds),
+        *_regions(data, known),
+        *_credentials(data, known),
+        *_stated_tier(data, known),
+    ]
 
 
 def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -55,8 +60,8 @@ def _text(entry: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _unique_ids(data: dict[str, Any]) -> Iterator[Finding]:
-    for key in LISTS:
+def _unique_ids(data: dict[str, Any], lists: tuple[str, ...] = LISTS) -> Iterator[Finding]:
+    for key in lists:
         first: dict[str, int] = {}
         for i, entry in _entries(data, key):
             ident = _text(entry, "id")

@@ -154,6 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _as_of(diff, required=False)
     _format(diff, "policy diff")
+
+    firm_schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print the firm-file JSON Schema, with the fields and records the policy declares",
+        description="Print the JSON Schema a firm file is checked against under the policy (for editors).",
+    )
+    _policy(firm_schema)
+    firm_schema.set_defaults(format="json")
     return parser
 
 
@@ -165,6 +174,7 @@ FORMATS = {
     "site": ("text", "json"),
     "policy check": ("text", "json"),
     "policy diff": ("text", "json", "markdown"),
+    "schema": ("json",),
 }
 
 
@@ -304,6 +314,10 @@ def run(args: argparse.Namespace) -> int:
             args.paths, as_of, policies, args.policy, args.out, args.jobs, args.format, sys.stdout,
             exclude=exclude, quiet=quiet,
         )  # fmt: skip
+    if args.command == "schema":
+        from .commands.schema import print_schema
+
+        return print_schema(_load_policies(args.policy), sys.stdout)
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 

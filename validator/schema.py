@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -26,14 +26,24 @@ _TYPE_WORDS = {
 @cache
 def fast_validator(name: str) -> Any:
     """A compiled jsonschema-rs validator for a bundled schema (formats checked)."""
-    return jsonschema_rs.validator_for(schema(name), validate_formats=True)
+    return fast_validator_for(schema(name))
+
+
+def fast_validator_for(doc: Mapping[str, Any]) -> Any:
+    """A compiled jsonschema-rs validator for a schema (formats checked)."""
+    return jsonschema_rs.validator_for(dict(doc), validate_formats=True)
 
 
 @cache
 def _exact_validator(name: str) -> Any:
+    return exact_validator_for(schema(name))
+
+
+def exact_validator_for(doc: Mapping[str, Any]) -> Any:
+    """A validator that reports every error with its path (formats checked, ECMA 262's `$`)."""
     import jsonschema  # imported only when a file has problems: it costs ~100 ms
 
-    base = jsonschema.validators.validator_for(schema(name))
+    base = jsonschema.validators.validator_for(doc)
     pattern = base.VALIDATORS["pattern"]
 
     def ecma_pattern(validator: Any, regex: str, instance: Any, subschema: Any) -> Iterator[Any]:
@@ -43,7 +53,7 @@ def _exact_validator(name: str) -> Any:
             yield jsonschema.ValidationError(f"{instance!r} does not match {regex!r}")
 
     cls = jsonschema.validators.extend(base, {"pattern": ecma_pattern})  # type: ignore[no-untyped-call]
-    return cls(schema(name), format_checker=cls.FORMAT_CHECKER)
+    return cls(doc, format_checker=cls.FORMAT_CHECKER)
 
 
 # What to write instead, where the schema's description (written for an editor's hover help) says
@@ -55,11 +65,16 @@ _HINTS = {
 
 
 def schema_problems(name: str, file: str, located: Located) -> list[Problem]:
-    """Every schema problem in the data, one per location, the most relevant message first."""
+    """Every problem against a bundled schema in the data, one per location, the most relevant first."""
+    return located_problems(_exact_validator(name), file, located)
+
+
+def located_problems(exact: Any, file: str, located: Located) -> list[Problem]:
+    """Every problem an exact validator finds in the data, one per location, the most relevant first."""
     from jsonschema.exceptions import relevance
 
     groups: dict[Path_, dict[str, Any]] = {}
-    for error in _exact_validator(name).iter_errors(located.data):
+    for error in exact.iter_errors(located.data):
         for path, message in _explain(error):
             groups.setdefault(path, {}).setdefault(message, error)
     problems = []

@@ -12,7 +12,7 @@ from .locate import locate
 from .problem import Problem, json_path
 from .reading import data_refusal, decide
 from .resources import schema
-from .schema import fast_validator, schema_problems
+from .schema import located_problems
 from .vocabulary import Vocabulary
 
 
@@ -50,7 +50,7 @@ def check_source(source: Source, known: Vocabulary) -> Checked:
     except LoadError as exc:
         return Checked(source.path, _load_problems(source, exc), None, source.sha256)
     try:
-        valid = fast_validator("firm").is_valid(data) and not cross_checks(data)
+        valid = known.schema.fast.is_valid(data) and not cross_checks(data)
         if valid and not vocabulary_checks(data, known):
             return Checked(source.path, [], data, source.sha256)
     except ValueError:  # a key jsonschema-rs cannot take (not text): refused below, at its place
@@ -75,8 +75,8 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
     problems = _version_problems(file, located)
     warnings: list[Problem] = []
     if not problems:
-        schema_ok = fast_validator("firm").is_valid(data)
-        problems = [] if schema_ok else schema_problems("firm", file, located)
+        schema_ok = known.schema.fast.is_valid(data)
+        problems = [] if schema_ok else located_problems(known.schema.exact, file, located)
         for f in [*cross_checks(data), *vocabulary_checks(data, known)]:
             line, col = located.where(f.path)
             found = Problem(file, line, col, f.message, json_path(f.path), f.code, f.severity)

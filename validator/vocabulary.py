@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .firm_schema import FirmSchema, bundled_firm_schema, firm_schema_for
 
 if TYPE_CHECKING:
     from .language.model import Policy
@@ -17,10 +19,12 @@ class Vocabulary:
     regions: tuple[str, ...]
     credentials: Mapping[str, tuple[str, ...]]  # credential name -> its levels
     tiers: tuple[str, ...]
+    schema: FirmSchema = field(default_factory=bundled_firm_schema)  # with the fields the policy declares
 
 
 def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
     """Everything any of the versions knows: a value one version lists is a known value."""
+    versions = list(versions)
     regions: dict[str, None] = {}
     credentials: dict[str, dict[str, None]] = {}
     tiers: dict[str, None] = {}
@@ -29,4 +33,9 @@ def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
         for accepted in policy.accepted:
             credentials.setdefault(accepted.name, {})[accepted.level] = None
         tiers.update(dict.fromkeys(tier.id for tier in policy.tiers))
-    return Vocabulary(tuple(regions), {n: tuple(levels) for n, levels in credentials.items()}, tuple(tiers))
+    return Vocabulary(
+        tuple(regions),
+        {n: tuple(levels) for n, levels in credentials.items()},
+        tuple(tiers),
+        firm_schema_for(p.data for p in versions),
+    )

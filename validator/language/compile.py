@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
 
 from ..dates import Term
+from ..firm_schema import EXTENDABLE, firm_schema_for
 from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
@@ -42,7 +43,7 @@ def compile_policy(file: str, sha256: str, located: Located) -> tuple[Policy | N
     found = meaning_problems(located.data) or expression_problems(located.data)
     warnings: list[tuple[Path_, str]] = []
     if not found:
-        found, warnings = lint(located.data, schema("firm"))
+        found, warnings = lint(located.data, firm_schema_for([located.data.get("data", {})]).doc)
     problems = [
         Problem(file, *located.where(path), message, json_path(path), "policy") for path, message in found
     ]
@@ -108,6 +109,7 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         marks=marks,
         designations=designations,
         designation=designations[0].id,
+        data=doc.get("data", {}),
     )
 
 
@@ -166,7 +168,11 @@ def _accepted_days(accepted: tuple[AcceptedCredential, ...]) -> dict[tuple[str, 
 
 def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
     """What the meta-schema cannot say: names that must refer to something declared."""
-    found: list[tuple[Path_, str]] = []
+    found: list[tuple[Path_, str]] = _data_problems(doc.get("data", {}))
+    data = doc.get("data", {})
+    declared = {n for fields in data.get("fields", {}).values() for n in fields}
+    declared |= {n for r in data.get("records", {}).values() for n in r["fields"]}
+    lists = (*RECORD_LISTS, *data.get("records", {}))
     windows = set(doc["windows"])
     metric_ids: set[str] = set()
     derived: dict[str, str] = {}  # a metric with no records of its own -> what it is instead
@@ -178,7 +184,9 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
 
     def one(path: Path_, rule: dict[str, Any]) -> None:
         if "message" in rule:
-            found.extend(((*path, "message"), m) for m in template_problems(rule["test"], rule["message"]))
+            found.extend(
+                ((*path, "message"), m) for m in template_problems(rule["test"], rule["message"], declared)
+            )
         if "window" in rule and rule["window"] not in windows:
             found.append(
                 (
@@ -209,11 +217,11 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
                     "metric with 'records'",
                 )
             )
-        if "records" in metric and metric["records"] not in RECORD_LISTS:
+        if "records" in metric and metric["records"] not in lists:
             found.append(
                 (
                     ("metrics", i, "records"),
-                    f"unknown records {metric['records']!r}; one of: {', '.join(RECORD_LISTS)}",
+                    f"unknown records {metric['records']!r}; one of: {', '.join(lists)}",
                 )
             )
         metric_ids.add(metric["id"])
@@ -235,12 +243,12 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
         any_lists[metric["id"]] = any_lists.get(metric.get("from", ""), set()) | own
         points = metric.get("points")
         if isinstance(points, dict) and "of" in points and points["of"] not in any_lists[metric["id"]]:
-            lists = ", ".join(sorted(any_lists[metric["id"]])) or "none"
+            tested = ", ".join(sorted(any_lists[metric["id"]])) or "none"
             found.append(
                 (
                     ("metrics", i, "points", "of"),
                     f"points read the best counting item of {points['of']!r}, but no 'any' rule of the "
-                    f"metric tests that list (its 'any' rules test: {lists})",
+                    f"metric tests that list (its 'any' rules test: {tested})",
                 )
             )
         rules(("metrics", i, "rules"), metric.get("rules", []))
@@ -312,9 +320,41 @@ def _cycles(needs: dict[str, dict[str, Path_]]) -> list[tuple[Path_, str]]:
     return found
 
 
-def template_problems(test: str, template: str) -> Iterator[str]:
+def _data_problems(data: Doc) -> list[tuple[Path_, str]]:
+    """Declared fields and record kinds are new: a name the firm file already has is refused, as is a
+    required field a record kind does not declare."""
+    found: list[tuple[Path_, str]] = []
+    firm = schema("firm")
+    for kind, fields in data.get("fields", {}).items():
+        node: Any = firm
+        for part in EXTENDABLE[kind]:
+            node = node[part]
+        for name in fields:
+            if name in node["properties"]:
+                found.append(
+                    (
+                        ("data", "fields", kind, name),
+                        f"{kind} already have a field {name!r}; a policy declares only new fields",
+                    )
+                )
+    for kind, record in data.get("records", {}).items():
+        at: Path_ = ("data", "records", kind)
+        if kind in firm["properties"]:
+            found.append(
+                (at, f"{kind!r} is already a list of the firm file; name the new record kind otherwise")
+            )
+        if "id" in record["fields"]:
+            found.append(((*at, "fields", "id"), "'id' is every record's own (text, unique in the list)"))
+        for j, name in enumerate(record.get("required", ())):
+            if name not in record["fields"]:
+                found.append(((*at, "required", j), f"required field {name!r} is not one of {kind}'s fields"))
+    return found
+
+
+def template_problems(test: str, template: str, declared: Collection[str] = ()) -> Iterator[str]:
     """What is wrong with a rule's message: only plain {name} placeholders from the test's documented
-    set (as_of, the test's own values, a field of the firm file's records) may appear."""
+    set (as_of, the test's own values, a field of the firm file's records or one the policy declares)
+    may appear."""
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
@@ -326,7 +366,7 @@ def template_problems(test: str, template: str) -> Iterator[str]:
             continue
         if spec or conversion is not None:
             yield f"placeholder {{{name}...}} has a format spec or conversion; write a plain {{{name}}}"
-        elif name not in values and name not in record_fields():
+        elif name not in values and name not in record_fields() and name not in declared:
             yield (
                 f"placeholder {{{name}}} is not one of this test's ({', '.join(values)}) nor a field "
                 "of a firm file's records; a placeholder is a plain name (see docs/policy.md)"

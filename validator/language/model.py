@@ -148,6 +148,9 @@ class Policy:
     marks: Marks = dataclasses.field(default_factory=dict, repr=False, compare=False)
     designations: tuple[Designation, ...] = ()  # every ladder, in the order the policy declares them
     designation: str = ""  # which of them `tiers` is: the first declared, or the one `ladder` chose
+    data: Mapping[str, Any] = dataclasses.field(
+        default_factory=dict
+    )  # the fields and record kinds it declares
 
     @cached_property
     def _ladders(self) -> dict[str, Policy]:
