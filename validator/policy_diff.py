@@ -1,20 +1,22 @@
-"""Which firms' eligible tier a change of policy moves."""
+"""Which firms' eligible tier, and awarded tier (standing), a change of policy moves."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .evaluate import eligible_tier
 from .language.model import Policy
+from .policies import PolicySet
 from .problem import Problem
+from .standing import compute_standing
 
 
 @dataclass(frozen=True)
 class Move:
-    """A firm whose eligible tier differs under the new policy."""
+    """A firm whose eligible tier (or standing) differs under the new policy."""
 
     file: str
     firm: str
@@ -30,6 +32,7 @@ class Impact:
     as_of: date
     firms: int = 0
     moves: list[Move] = field(default_factory=list)
+    standing_moves: list[Move] = field(default_factory=list)  # a calendar change moves these alone
     invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
 
     @property
@@ -43,6 +46,20 @@ def firm_move(old: Policy, new: Policy, file: str, data: dict[str, Any], as_of: 
     if a == b:
         return None
     return Move(file, data["firm"]["id"], a, b, direction(new, a, b))
+
+
+def standing_move(old: Policy, new: Policy, file: str, data: dict[str, Any], as_of: date) -> Move | None:
+    """The firm's move in standing: walked from the day it joined under each policy, as if that policy
+    had always been in effect (so a change of review calendar shows), or None if it stays."""
+    a, b = (_standing(p, data, as_of) for p in (old, new))
+    if a == b:
+        return None
+    return Move(file, data["firm"]["id"], a, b, direction(new, a, b))
+
+
+def _standing(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
+    s = compute_standing(PolicySet([replace(policy, effective_from=date.min)]), data, as_of)
+    return s.tier if s else None
 
 
 def direction(new: Policy, a: str | None, b: str | None) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .dates import term_end
 from .evaluate import Timeline
 from .language.model import Policy
 from .policies import NoPolicyInEffect, PolicySet
@@ -65,28 +66,20 @@ class Standing:
     pending_demotion: Notice | None = None
     next_review: NextReview | None = None
     look_notice: Notice | None = None  # with look_ahead: what the next demotion look would give
+    promoted_on: date | None = None  # the last promotion, from which a grace period runs
 
 
 def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
     reviews = policy.reviews
-    for md in reviews.promotion:
-        day = _month_day(year, md)
-        if day is not None:
-            yield Review(day, "promotion", "Promotion review")
+    label = "Anniversary review" if reviews.promotion.every_months else "Promotion review"
+    for day in reviews.promotion.in_year(year, joined_on):
+        yield Review(day, "promotion", label)
     for one in reviews.one_off:
         cohort = one.joined_on_or_before
         if one.on.year == year and (cohort is None or joined_on <= cohort):
             yield Review(one.on, "promotion", one.label)
-    day = _month_day(year, reviews.demotion_look.on)
-    if day is not None:
+    for day in reviews.demotion_look.on.in_year(year, joined_on):
         yield Review(day, "demotion-look", "Demotion look")
-
-
-def _month_day(year: int, md: str) -> date | None:
-    try:
-        return date(year, int(md[:2]), int(md[3:]))
-    except ValueError:  # 02-29 in a common year
-        return None
 
 
 def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date) -> list[Review]:
@@ -117,9 +110,20 @@ def _can_move(policy: Policy, s: Standing, review: Review) -> bool:
     return True
 
 
-def _notice(policy: Policy, eligible: str | None, tier: str, look_on: date) -> Notice | None:
-    """The notice a demotion look on `look_on` gives a firm holding `tier`, or None if it keeps it."""
-    if policy.rank(eligible) >= policy.rank(tier):
+def _in_grace(policy: Policy, promoted_on: date | None, look_on: date) -> bool:
+    """Whether a look falls inside the grace period after the last promotion."""
+    grace = policy.reviews.grace
+    return (
+        grace is not None and promoted_on is not None and look_on < term_end(promoted_on.isoformat(), grace)
+    )
+
+
+def _notice(
+    policy: Policy, eligible: str | None, tier: str, look_on: date, promoted_on: date | None
+) -> Notice | None:
+    """The notice a demotion look on `look_on` gives a firm holding `tier`, or None if it keeps it
+    (eligible for it still, or within the grace period after its last promotion)."""
+    if policy.rank(eligible) >= policy.rank(tier) or _in_grace(policy, promoted_on, look_on):
         return None
     notice_days = policy.reviews.demotion_look.notice_days
     return Notice(look_on, look_on + timedelta(days=notice_days), eligible or "none")
@@ -140,7 +144,7 @@ class _Eligibility:
         return policy, timeline.tier_on(day)
 
 
-def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, tier: str) -> Notice | None:
+def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, s: Standing) -> Notice | None:
     """The notice the first demotion look after `as_of` would give, if the data stayed as it is."""
     ahead = reviews_between(
         eligibility.policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined
@@ -149,7 +153,7 @@ def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, t
     if look is None:
         return None
     policy, eligible = eligibility.on(look.on)
-    return _notice(policy, eligible, tier, look.on)
+    return _notice(policy, eligible, s.tier, look.on, s.promoted_on)
 
 
 def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> Evaluation:
@@ -198,7 +202,7 @@ def compute_standing(
             standing.next_review = _preview(eligibility, standing, review)
             break
     if look_ahead and standing.pending_demotion is None:
-        standing.look_notice = _notice_at_next_look(eligibility, as_of, joined, standing.tier)
+        standing.look_notice = _notice_at_next_look(eligibility, as_of, joined, standing)
     return standing
 
 
@@ -226,9 +230,9 @@ def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
             why += "; the pending demotion notice is withdrawn"
             s.pending_demotion = None
         s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
-        s.tier, s.since = tier, review.on
+        s.tier, s.since, s.promoted_on = tier, review.on, review.on
     elif review.kind == "demotion-look" and s.pending_demotion is None:
-        notice = _notice(policy, eligible, s.tier, review.on)
+        notice = _notice(policy, eligible, s.tier, review.on, s.promoted_on)
         if notice is not None:
             s.pending_demotion = notice
             why = f"eligible only for {name} on {review.on}; demotion to {name} takes effect on "
@@ -290,12 +294,14 @@ def _preview(eligibility: _Eligibility, s: Standing, review: Review) -> NextRevi
             f"promotion to {policy.tier_label(eligible)}" if up else stays,
         )
     if review.kind == "demotion-look":
-        notice = None if s.pending_demotion else _notice(policy, eligible, s.tier, review.on)
+        notice = None if s.pending_demotion else _notice(policy, eligible, s.tier, review.on, s.promoted_on)
         outcome = (
             f"notice of demotion to {policy.tier_label(eligible)}, taking effect on {notice.effective_on}"
             if notice
             else stays
         )
+        if not s.pending_demotion and notice is None and policy.rank(eligible) < policy.rank(s.tier):
+            outcome += f" (within the grace period after the promotion on {s.promoted_on})"
         return NextReview(review.on, review.kind, review.label, eligible, s.tier, outcome)
     notice = s.pending_demotion
     to = notice.to_tier if notice else s.tier

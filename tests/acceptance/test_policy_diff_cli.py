@@ -86,3 +86,37 @@ def test_policy_diff_knows_a_region_either_version_lists_and_refuses_one_neither
     assert r.returncode == 0, r.stdout + r.stderr
     r = tiercheck(*args, "--firms", str(mars))
     assert r.returncode == 1 and "unknown region 'mars'" in r.stdout
+
+
+def test_a_calendar_change_moves_standing_where_eligibility_does_not_move(tmp_path) -> None:
+    # quarterly looks: a firm eligible only for Registered since 2027-02-18 is demoted on 2027-06-29
+    new = policy_variant(
+        tmp_path / "quarterly.yaml", ('on: "12-31"', 'on: ["03-31", "06-30", "09-30", "12-31"]')
+    )
+    firms = tmp_path / "firms"
+    firms.mkdir()
+    lapsed = firm(firm_id="lapsed", active_on="2026-11-20", activity=("2026-09-15",), issued_on="2026-09-01")
+    write_yaml(firms / "lapsed.yaml", lapsed)
+    write_yaml(firms / "steady.yaml", firm(firm_id="steady", active_on="2027-06-20", issued_on="2027-01-01"))
+    args = ["policy", "diff", str(SHIPPED_POLICY), str(new), "--firms", str(firms), "--as-of", "2027-07-01"]
+    r = tiercheck(*args, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    impact = json.loads(r.stdout)["impact"]
+    assert json.loads(r.stdout)["changes"] == ["demotion look day: 12-31 -> 03-31, 06-30, 09-30, 12-31"]
+    assert impact["moved"] == 0  # the same data, the same eligible tier on the day
+    assert impact["standing"] == {
+        "moved": 1,
+        "up": 0,
+        "down": 1,
+        "moves": [
+            {
+                "file": str(firms / "lapsed.yaml"),
+                "firm": "lapsed",
+                "from": "select",
+                "to": "registered",
+                "direction": "down",
+            }
+        ],
+    }
+    text = tiercheck(*args).stdout
+    assert "standing as of 2027-07-01: 1 move (0 up, 1 down)\n  down" in text

@@ -5,6 +5,7 @@ Each case is the shipped policy's text with one change, written under tmp_path.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -242,7 +243,9 @@ def test_a_review_month_day_no_year_has_is_refused_where_it_is_written(
 def test_29_february_is_a_review_day_of_leap_years(tmp_path) -> None:
     path = tmp_path / "policy.yaml"
     path.write_text(changed(('promotion: ["01-01", "07-01"]', 'promotion: ["02-29"]')), encoding="utf-8")
-    assert load_policies(path).versions[0].reviews.promotion == ("02-29",)
+    days = load_policies(path).versions[0].reviews.promotion
+    assert days.in_year(2027, date(2026, 3, 1)) == []  # a common year has no such review
+    assert days.in_year(2028, date(2026, 3, 1)) == [date(2028, 2, 29)]
 
 
 @pytest.mark.parametrize(

@@ -114,3 +114,17 @@ def test_requirements_with_alternatives_are_compared_whole(tmp_path) -> None:
         "public_stories >= 1 -> (certified_people >= 10 or customers_in_production >= 4) and "
         "public_stories >= 1"
     ]
+
+
+def test_calendar_changes_name_review_days_anniversaries_and_grace(tmp_path) -> None:
+    changes = _changes(
+        tmp_path,
+        ('promotion: ["01-01", "07-01"]', "promotion: {every_months: 6}"),
+        ('on: "12-31"', 'on: ["06-30", "12-31"]'),
+        ("  promotion_replaces_notice: true", "  grace: {months: 12}\n  promotion_replaces_notice: true"),
+    )
+    assert changes == [
+        "promotion reviews: 01-01, 07-01 -> every 6 months from the day the firm joined",
+        "demotion look day: 12-31 -> 06-30, 12-31",
+        "no demotion notice after a promotion for: no time -> 12 months",
+    ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,3 +175,95 @@ def test_the_look_notice_turns_on_the_last_active_day_leaving_the_window_on_the_
     later = firm(joined_on="2026-06-10", active_on="2026-10-03", activity=("2026-09-20",))
     kept = compute_standing(shipped, later, D("2026-11-25"), look_ahead=True)
     assert kept is not None and kept.tier == "select" and kept.look_notice is None
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "policies"
+
+
+def _active_until(
+    active_on: str, joined_on: str = "2026-03-01", issued_on: str = "2026-09-01"
+) -> dict[str, Any]:
+    """A Select firm (also active on 2026-09-15) whose people were last active on `active_on`: it is
+    eligible for Select until 90 days after that."""
+    return firm(joined_on=joined_on, active_on=active_on, activity=("2026-09-15",), issued_on=issued_on)
+
+
+def test_quarterly_looks_give_notice_at_the_first_quarter_end_after_eligibility_is_lost(
+    shipped: PolicySet,
+) -> None:
+    data = _active_until("2026-11-20")  # Select at the launch cohort review; Registered from 2027-02-18
+    quarterly = load_policies(FIXTURES / "quarterly-demotion-looks.yaml")
+    q = compute_standing(quarterly, data, D("2027-07-01"))
+    yearly = compute_standing(shipped, data, D("2027-07-01"))
+    assert q is not None and yearly is not None
+    assert [(c.on, c.kind, c.to_tier) for c in q.history] == [
+        (D("2026-10-01"), "promotion", "select"),
+        (D("2027-03-31"), "notice", "select"),
+        (D("2027-06-29"), "demotion", "registered"),
+    ]
+    assert yearly.tier == "select" and [c.kind for c in yearly.history] == ["promotion"]
+
+
+def test_a_quarterly_look_before_eligibility_is_lost_gives_no_notice() -> None:
+    # active every quarter until 2027-01-05, Registered from 2027-04-05: the 03-31 look still sees Select
+    data = firm(active_on="2027-01-05", activity=("2026-09-15", "2026-12-15"), issued_on="2026-09-01")
+    s = compute_standing(load_policies(FIXTURES / "quarterly-demotion-looks.yaml"), data, D("2027-06-30"))
+    assert s is not None and [c.on for c in s.history if c.kind == "notice"] == [D("2027-06-30")]
+
+
+GRACE = FIXTURES / "grace-12-months-after-promotion.yaml"
+
+
+def _promoted_on_new_year() -> dict[str, Any]:
+    """Joined after the launch cohort: promoted to Select on 2027-01-01, eligible only until 2027-03-01."""
+    return firm(joined_on="2026-10-15", active_on="2026-12-01", issued_on="2026-11-01")
+
+
+def test_no_demotion_notice_within_12_months_after_a_promotion(shipped: PolicySet) -> None:
+    data = _promoted_on_new_year()
+    graced = compute_standing(load_policies(GRACE), data, D("2028-04-01"))
+    plain = compute_standing(shipped, data, D("2028-04-01"))
+    assert plain is not None and (plain.tier, plain.since) == ("registered", D("2028-03-30"))
+    assert graced is not None and (graced.tier, graced.since) == ("select", D("2027-01-01"))
+    later = compute_standing(load_policies(GRACE), data, D("2029-04-01"))
+    assert later is not None and [(c.on, c.kind) for c in later.history] == [
+        (D("2027-01-01"), "promotion"),
+        (D("2028-12-31"), "notice"),
+        (D("2029-03-31"), "demotion"),
+    ]
+
+
+@pytest.mark.parametrize("days,noticed", [(364, True), (365, False)])
+def test_the_grace_period_ends_on_its_last_day(tmp_path, days: int, noticed: bool) -> None:
+    # promoted 2027-01-01; the look on 2027-12-31 is 364 days later: inside 365 days' grace, not 364
+    path = tmp_path / "grace.yaml"
+    path.write_text(GRACE.read_text().replace("grace: {months: 12}", f"grace: {{days: {days}}}"))
+    s = compute_standing(load_policies(path), _promoted_on_new_year(), D("2027-12-31"))
+    assert s is not None and (s.pending_demotion is not None) == noticed
+
+
+def test_the_next_look_in_grace_says_why_it_gives_no_notice() -> None:
+    s = compute_standing(load_policies(GRACE), _promoted_on_new_year(), D("2027-07-02"))
+    assert s is not None and s.next_review is not None and s.next_review.on == D("2027-12-31")
+    assert s.next_review.outcome == "stays Select (within the grace period after the promotion on 2027-01-01)"
+
+
+def test_anniversary_reviews_fall_every_n_months_from_the_day_the_firm_joined(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "anniversary.yaml", ('promotion: ["01-01", "07-01"]', "promotion: {every_months: 6}")
+    )
+    data = firm(joined_on="2026-10-15", active_on="2027-04-01", issued_on="2026-10-20")
+    s = compute_standing(load_policies(path), data, D("2027-12-31"))
+    assert s is not None
+    assert [(c.on, c.label, c.to_tier) for c in s.history if c.kind == "promotion"] == [
+        (D("2027-04-15"), "Anniversary review", "select"),
+    ]
+
+
+def test_anniversaries_of_a_month_end_step_back_in_short_months() -> None:
+    from validator.language.model import ReviewDays
+
+    days = ReviewDays(every_months=6)
+    assert days.in_year(2027, D("2026-08-31")) == [D("2027-02-28"), D("2027-08-31")]
+    assert days.in_year(2028, D("2026-08-31")) == [D("2028-02-29"), D("2028-08-31")]
+    assert days.in_year(2026, D("2026-08-31")) == []  # the day of joining is no review

@@ -12,7 +12,7 @@ from ..inputs import UsageError, find_inputs
 from ..language.diff import describe_changes
 from ..language.model import Policy
 from ..policies import PolicyError, load_policies, policies_to_run
-from ..policy_diff import Impact, firm_move
+from ..policy_diff import Impact, firm_move, standing_move
 from ..problem import Problem
 from ..progress import Progress
 from ..render.policy_diff import RENDER
@@ -106,6 +106,9 @@ def diff(
             move = firm_move(old, new, file, checked.data, as_of)
             if move is not None:
                 impact.moves.append(move)
+            moved = standing_move(old, new, file, checked.data, as_of)
+            if moved is not None:
+                impact.standing_moves.append(moved)
         progress.close()
     changes = describe_changes(old, new)
     out.write(RENDER[fmt](old, new, changes, impact))

@@ -23,6 +23,7 @@ from .model import (
     OneOffReview,
     Policy,
     Prerequisite,
+    ReviewDays,
     Reviews,
     Tier,
     Window,
@@ -94,7 +95,7 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
         metrics=_metrics(doc["metrics"], scope),
         tiers=designations[0].tiers,
         reviews=Reviews(
-            promotion=tuple(reviews.get("promotion", ())),
+            promotion=review_days(reviews["promotion"]),
             one_off=tuple(
                 OneOffReview(
                     date.fromisoformat(r["on"]),
@@ -103,8 +104,9 @@ def build(file: str, sha256: str, doc: Doc, marks: Mapping[Path_, tuple[int, int
                 )
                 for r in reviews.get("one_off", ())
             ),
-            demotion_look=DemotionLook(look["on"], look["notice_days"], look.get("cure", False)),
+            demotion_look=DemotionLook(review_days(look["on"]), look["notice_days"], look.get("cure", False)),
             promotion_replaces_notice=reviews.get("promotion_replaces_notice", True),
+            grace=term_of(reviews["grace"]) if "grace" in reviews else None,
         ),
         marks=marks,
         designations=designations,
@@ -403,3 +405,12 @@ def _unknown_metrics(
         if "metric" in need and need["metric"] not in metric_ids:
             found.append(((*path, j, "metric"), f"unknown metric {need['metric']!r}"))
     return found
+
+
+def review_days(spec: str | list[str] | Mapping[str, int]) -> ReviewDays:
+    """A review's days as written: one month-day, a list of them, or {every_months: N}."""
+    if isinstance(spec, str):
+        return ReviewDays((spec,))
+    if isinstance(spec, list):
+        return ReviewDays(tuple(spec))
+    return ReviewDays(every_months=spec["every_months"])

@@ -143,7 +143,7 @@ def _requirements(tier: str, old: tuple[Need, ...], new: tuple[Need, ...]) -> li
 def _reviews(old: Reviews, new: Reviews) -> list[str]:
     out = []
     if old.promotion != new.promotion:
-        out.append(f"promotion reviews: {', '.join(old.promotion)} -> {', '.join(new.promotion)}")
+        out.append(f"promotion reviews: {old.promotion} -> {new.promotion}")
     if old.one_off != new.one_off:
         out.append(
             f"one-off reviews: {', '.join(str(r.on) for r in old.one_off) or 'none'} -> "
@@ -153,6 +153,10 @@ def _reviews(old: Reviews, new: Reviews) -> list[str]:
     for key, what in (("on", "demotion look day"), ("notice_days", "notice period (days)"), ("cure", "cure")):
         if getattr(a, key) != getattr(b, key):
             out.append(f"{what}: {getattr(a, key)} -> {getattr(b, key)}")
+    if old.grace != new.grace:
+        out.append(
+            f"no demotion notice after a promotion for: {old.grace or 'no time'} -> {new.grace or 'no time'}"
+        )
     if old.promotion_replaces_notice != new.promotion_replaces_notice:
         out.append(
             f"promotion replaces a pending notice: {old.promotion_replaces_notice} -> "

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from ..dates import Term
+from ..dates import Term, add_months
 from .expressions import Formula
 from .requirements import Need
 from .rules import Context, Links, Record, RuleTest, Verdict, run_rules, spans_of
@@ -108,10 +108,48 @@ class OneOffReview:
 
 
 @dataclass(frozen=True, slots=True)
-class DemotionLook:
-    """The yearly look at standing: on a month-day, with days of notice, and whether a cure cancels it."""
+class ReviewDays:
+    """The days a kind of review falls on: month-days of every year, or every N months from the day
+    each firm joined (its anniversaries)."""
 
-    on: str  # MM-DD
+    month_days: tuple[str, ...] = ()  # MM-DD; 02-29 only in leap years
+    every_months: int = 0  # 0: the month-days
+
+    def in_year(self, year: int, joined_on: date) -> list[date]:
+        """The review days in `year` for a firm that joined on `joined_on`, in order."""
+        if not self.every_months:
+            return [d for md in self.month_days if (d := _month_day(year, md)) is not None]
+        n, out = self.every_months, list[date]()
+        k = max(1, ((year - joined_on.year) * 12 - joined_on.month) // n)  # at or before January
+        while True:
+            try:
+                day = add_months(joined_on, k * n)
+            except ValueError:  # past the calendar's end
+                return out
+            if day.year > year:
+                return out
+            if day.year == year:
+                out.append(day)
+            k += 1
+
+    def __str__(self) -> str:
+        if self.every_months:
+            return f"every {self.every_months} months from the day the firm joined"
+        return ", ".join(self.month_days) or "none"
+
+
+def _month_day(year: int, md: str) -> date | None:
+    try:
+        return date(year, int(md[:2]), int(md[3:]))
+    except ValueError:  # 02-29 in a common year
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DemotionLook:
+    """The look at standing: on its days, with days of notice, and whether a cure cancels it."""
+
+    on: ReviewDays
     notice_days: int
     cure: bool
 
@@ -120,10 +158,11 @@ class DemotionLook:
 class Reviews:
     """The review calendar: when the awarded tier (standing) may move."""
 
-    promotion: tuple[str, ...]  # MM-DD of every year
+    promotion: ReviewDays
     one_off: tuple[OneOffReview, ...]
     demotion_look: DemotionLook
     promotion_replaces_notice: bool
+    grace: Term | None = None  # no demotion notice within this term after a promotion
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,15 @@ def as_json(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
                 for m in impact.moves
             ],
             "invalid": [{"file": f, "problems": [p.as_json() for p in ps]} for f, ps in impact.invalid],
+            "standing": {
+                "moved": len(impact.standing_moves),
+                "up": sum(m.direction == "up" for m in impact.standing_moves),
+                "down": sum(m.direction == "down" for m in impact.standing_moves),
+                "moves": [
+                    {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
+                    for m in impact.standing_moves
+                ],
+            },
         }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -59,6 +68,10 @@ def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
             for m in impact.moves
         ]
         lines += [f"  invalid: {ps[0]}" for _, ps in impact.invalid]
+        moves = impact.standing_moves
+        up = sum(m.direction == "up" for m in moves)
+        lines.append(f"standing as of {impact.as_of}: {len(moves)} move ({up} up, {len(moves) - up} down)")
+        lines += [f"  {m.direction:<4} {m.file} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in moves]
     return "\n".join(lines) + "\n"
 
 
@@ -87,6 +100,14 @@ def as_markdown(old: Policy, new: Policy, changes: list[str], impact: Impact | N
             lines += [
                 f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |"
                 for m in impact.moves
+            ]
+        moves = impact.standing_moves
+        up = sum(m.direction == "up" for m in moves)
+        lines += ["", f"Standing: {len(moves)} move ({up} up, {len(moves) - up} down)."]
+        if moves:
+            lines += ["", "| firm | file | standing from | to |", "|---|---|---|---|"]
+            lines += [
+                f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves
             ]
         if impact.invalid:
             lines += ["", "Invalid firm files:", ""] + [
