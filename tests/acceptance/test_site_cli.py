@@ -196,3 +196,13 @@ def test_the_shipped_policy_is_the_one_the_program_page_shows(firms, tmp_path, c
     text = Page((tmp_path / "site" / "program.html").read_text()).all_text()
     assert SHIPPED_POLICY.name in text and "Select" in text and "The first version." in text
     assert "The trailing year: 2025-11-26 to 2026-11-25, both included." in text
+
+
+def test_a_damaged_manifest_means_a_full_build_not_a_failure(firms, tmp_path, capsys) -> None:
+    site = tmp_path / "site"
+    build(capsys, firms, "--out", site)
+    (site / MANIFEST).write_bytes(b"not a database" * 100)
+    status, out = build(capsys, firms, "--out", site)
+    assert status == 1 and "(4 rendered, 0 unchanged)" in out
+    _, out = build(capsys, firms, "--out", site)
+    assert "(0 rendered, 4 unchanged)" in out
