@@ -3,6 +3,7 @@ decides what it says; only a file with problems or warnings is located."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,7 +53,7 @@ def check_source(source: Source, known: Vocabulary) -> Checked:
     try:
         valid = known.schema.fast.is_valid(data) and not cross_checks(data)
         if valid and not vocabulary_checks(data, known):
-            return Checked(source.path, [], data, source.sha256)
+            return Checked(source.path, [], canonical(data), source.sha256)
     except ValueError:  # a key jsonschema-rs cannot take (not text): refused below, at its place
         pass
     return check_exactly(source, data, known)
@@ -82,7 +83,30 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
             found = Problem(file, line, col, f.message, json_path(f.path), f.code, f.severity)
             (warnings if f.severity == "warning" else problems).append(found)
     problems.sort()
-    return Checked(file, problems, None if problems else data, source.sha256, tuple(sorted(warnings)))
+    return Checked(
+        file, problems, None if problems else canonical(data), source.sha256, tuple(sorted(warnings))
+    )
+
+
+def canonical(data: dict[str, Any]) -> dict[str, Any]:
+    """Valid data with every list in one order (records by id, credentials by what they say, days by
+    date), so the order a firm keeps its file in never changes an evaluation, a pack or a summary."""
+    out = dict(data)
+    for records in ("people", "customers", "deployments", "stories"):
+        if records in out:
+            out[records] = sorted(out[records], key=lambda record: record["id"])
+    if "people" in out:
+        out["people"] = [_person(p) for p in out["people"]]
+    return out
+
+
+def _person(person: dict[str, Any]) -> dict[str, Any]:
+    out = dict(person)
+    if "activity" in out:
+        out["activity"] = sorted(out["activity"])
+    if "credentials" in out:
+        out["credentials"] = sorted(out["credentials"], key=lambda c: json.dumps(c, sort_keys=True))
+    return out
 
 
 def _load_problems(source: Source, exc: LoadError) -> list[Problem]:

@@ -16,7 +16,7 @@ from support import KNOWN
 
 from validator.loader import LoadError, Source
 from validator.reading import Lines, decide
-from validator.validate import check_exactly, check_source
+from validator.validate import canonical, check_exactly, check_source
 
 FUZZ_EXAMPLES = int(os.environ.get("TIERCHECK_FUZZ_EXAMPLES", "0"))
 # The fuzz session adds the large example firm; the suite mutates the small one (~1 ms a check).
@@ -79,7 +79,7 @@ def assert_one_verdict(text: str, name: str) -> None:
     if checked.valid:  # else check_source has already taken the located path: nothing to compare
         exact = check_exactly(source, data, KNOWN)
         assert exact.valid and exact.problems == [], (text, exact.problems)
-        assert exact.data == checked.data == data
+        assert exact.data == checked.data == canonical(data)
 
 
 # `nox -s fuzz` sets TIERCHECK_FUZZ_EXAMPLES; the suite itself stays within seconds.
