@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .loader import MAX_DEPTH, LoadError, Located, Path_, Source, parse_located
-from .reading import Lines, locator_text
+from .reading import Lines, data_refusal, decide, locator_text
 
 _JSON_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^ \t\r\n{}\[\]:,"]+))', re.S)
 _MAX_DIGITS = 4300  # Python's limit on converting a long number
@@ -28,6 +28,16 @@ def locate(source: Source, data: Any) -> Located:
         located.marks = exact.marks
     else:
         located.marks = _searched_marks(source.text, data)
+    return located
+
+
+def read_located(source: Source) -> Located:
+    """A whole file decided by the one parser (validator.reading), with the position of every key."""
+    data = decide(source)
+    located = locate(source, data)
+    refusal = data_refusal(data)
+    if refusal is not None:
+        raise LoadError(refusal[1], *located.where(refusal[0]), "key")
     return located
 
 

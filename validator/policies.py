@@ -10,7 +10,8 @@ from pathlib import Path
 from .inputs import UsageError
 from .language.compile import compile_policy
 from .language.model import Policy
-from .loader import LoadError, parse_located, read_source
+from .loader import LoadError, read_source
+from .locate import read_located
 from .problem import Problem
 from .resources import bundled
 from .schema import fast_validator, schema_problems
@@ -91,7 +92,7 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     """One policy file: the compiled policy and its warnings, or the problems that stop it."""
     try:
         source = read_source(file)
-        located = parse_located(source)
+        located = read_located(source)
     except LoadError as exc:
         return None, [Problem(file, exc.line, exc.col, exc.message, code="policy")]
     except OSError as exc:
