@@ -109,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     _policy(summary)
     _format(summary, "summary")
     summary.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
+    listed = summary.add_mutually_exclusive_group()
+    listed.add_argument(
+        "--limit",
+        type=_positive,
+        default=50,
+        metavar="N",
+        help="list at most N firms in each list (default 50)",
+    )
+    listed.add_argument("--all", action="store_true", help="list every firm in each list")
 
     site = sub.add_parser(
         "site",
@@ -194,8 +203,10 @@ def output_format(given: str, command: str, environ: Mapping[str, str]) -> str:
     """The format asked for; `auto` is GitHub annotations inside GitHub Actions when the command has them."""
     if given != "auto":
         return given
-    in_actions = environ.get("GITHUB_ACTIONS") == "true"
-    return "github" if in_actions and "github" in FORMATS[command] else "text"
+    choices = FORMATS[command]
+    if environ.get("GITHUB_ACTIONS") == "true" and "github" in choices:
+        return "github"
+    return "text" if "text" in choices else choices[0]
 
 
 def _iso_date(text: str) -> date:
@@ -220,6 +231,12 @@ def _as_of(parser: argparse.ArgumentParser, required: bool) -> None:
         metavar="YYYY-MM-DD",
         help="the date to evaluate on" + ("" if required else " (default: today)"),
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _stdin_filename(parser: argparse.ArgumentParser) -> None:
@@ -304,7 +321,15 @@ def run(args: argparse.Namespace) -> int:
 
         policies = _load_policies(args.policy)
         return summary(
-            args.paths, as_of, policies, args.policy, args.format, args.jobs, sys.stdout, exclude=exclude
+            args.paths,
+            as_of,
+            policies,
+            args.policy,
+            args.format,
+            args.jobs,
+            sys.stdout,
+            exclude=exclude,
+            limit=None if args.all else args.limit,
         )
     if args.command == "site":
         from .commands.site import site

@@ -84,15 +84,17 @@ def _tier_of(standing: Standing | None) -> str | None:
 
 @dataclass
 class Summary:
-    """Totals over every firm, with shortlists capped at `keep` entries so memory stays flat."""
+    """Totals over every firm, with shortlists capped at `keep` entries (None: all) so memory stays flat;
+    each list's full count is kept, so a capped list says how many it leaves out."""
 
     as_of: date
     tier_ids: list[str]
-    keep: int = 50
+    keep: int | None = 50
     files: int = 0
     eligible: Counter[str] = field(default_factory=Counter)
     standing: Counter[str] = field(default_factory=Counter)
     invalid_count: int = 0
+    within_reach_count: int = 0
     facing_demotion_count: int = 0
     _reach: list[tuple[tuple[int, float], int, FirmLine]] = field(default_factory=list)
     _demotion: list[tuple[int, int, FirmLine]] = field(default_factory=list)
@@ -113,6 +115,7 @@ class Summary:
             counts[0][eligible] += 1  # None: not yet joined (a designation may have a tier named "none")
             counts[1][standing] += 1
         if line.next_tier is not None:
+            self.within_reach_count += 1
             self._push(self._reach, (_negate(line.distance), -order, line))
         if line.demotion_on is not None:
             self.facing_demotion_count += 1
@@ -120,7 +123,7 @@ class Summary:
 
     def _push(self, heap: list[Any], item: Any) -> None:
         """Keep the `keep` smallest by key (stored negated in a min-heap of the largest)."""
-        if len(heap) < self.keep:
+        if self.keep is None or len(heap) < self.keep:
             heapq.heappush(heap, item)
         else:
             heapq.heappushpop(heap, item)

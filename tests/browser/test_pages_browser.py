@@ -86,3 +86,45 @@ def test_program_overview_opens_offline_without_errors(browser, overview):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def busy_overview(tmp_path_factory) -> Path:
+    """An overview with long file paths in every list, as a real program's folder gives."""
+    folder = tmp_path_factory.mktemp("busy") / "partners" / "emea-region" / "nordics-and-baltics"
+    for i in range(6):
+        write_yaml(
+            folder / f"firm-with-a-long-name-{i}" / "firm.yaml", firm(firm_id=f"firm-{i}", name=f"Firm {i}")
+        )
+    out = folder.parent / "overview.html"
+    out.write_text(
+        run_ok("summary", str(folder), "--as-of", "2026-11-25", "--format", "html", "--limit", "4")
+    )
+    return out
+
+
+@pytest.mark.parametrize(("width", "name"), [(390, "overview-phone"), (1280, "overview-wide")])
+def test_program_overview_reads_well_on_a_phone_and_a_laptop(browser, busy_overview, width, name):
+    page, errors, _ = visit(browser, busy_overview, width, 900)
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)")
+    for cell in page.locator("td.share").all():  # the share stays on the bar's line, inside the page
+        assert cell.locator(".pct").bounding_box()["x"] + 30 <= width, cell.inner_text()
+        bar, pct = cell.locator(".track").bounding_box(), cell.locator(".pct").bounding_box()
+        assert abs((bar["y"] + bar["height"] / 2) - (pct["y"] + pct["height"] / 2)) < line / 2, (
+            cell.inner_text()
+        )
+    rows = page.locator("section[aria-labelledby=reach] tbody tr").all()
+    assert len(rows) == 4
+    wordy = "section[aria-labelledby=reach] td:is([data-label=File], [data-label='Still needed'])"
+    for cell in page.locator(wordy).all():  # neither squeezed to a few letters a line
+        assert cell.bounding_box()["width"] >= 150, cell.inner_text()
+    for row in rows:
+        assert row.bounding_box()["height"] < 12 * line, row.inner_text()
+    assert (
+        page.get_by_text("… and 2 more").count() == 2 and page.get_by_text("… and 2 more").first.is_visible()
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()

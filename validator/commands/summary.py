@@ -76,11 +76,12 @@ def summary(
     out: TextIO,
     *,
     exclude: Sequence[str] = (),
+    limit: int | None = 50,
 ) -> int:
     """Fold every firm into one Summary and render it; 1 when any file is invalid."""
     files = find_inputs(paths, exclude)
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
-    total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers])
+    total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers], keep=limit)
     progress = Progress(len(files), "summarising")
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:  # closing the lines leaves the pool, which terminates its workers, however the loop ends

@@ -72,6 +72,12 @@ def context(s: Summary, policy: Policy) -> dict[str, Any]:
         ],
         "invalid": [{"file": f.file, "problems": [p.as_json() for p in f.problems]} for f in s.invalid],
         "keep": s.keep,
+        "within_reach_count": s.within_reach_count,
+        "shown": {
+            "within_reach": _listed_of(len(s.within_reach), s.within_reach_count),
+            "facing_demotion": _listed_of(len(s.facing_demotion), s.facing_demotion_count),
+            "invalid": _listed_of(len(s.invalid), s.invalid_count),
+        },
     }
 
 
@@ -97,6 +103,14 @@ def _distribution(
     ]
 
 
+def _listed_of(listed: int, total: int) -> str:
+    """`206`, or `50 of 206` when the list is capped: a shortened list always says so."""
+    return str(total) if listed == total else f"{listed} of {total}"
+
+
+MORE = "--limit N or --all lists more"
+
+
 def as_json(s: Summary, policy: Policy) -> str:
     return json.dumps(context(s, policy), indent=2) + "\n"
 
@@ -113,21 +127,29 @@ def as_text(s: Summary, policy: Policy) -> str:
     for ladder in c["designations"]:
         lines += ["", f"  {ladder['label'] + ':':<26}{'eligible':>10}{'standing':>10}"]
         lines += [f"  {d['label']:<26}{d['eligible']:>10}{d['standing']:>10}" for d in ladder["distribution"]]
+    counts = c["shown"]
     if c["within_reach"]:
-        lines += ["", "within reach of the next tier (closest first):"]
+        lines += ["", f"within reach of the next tier ({counts['within_reach']}, closest first):"]
         lines += [
             f"  {r['firm']} -> {r['next']}: {r['gap']}  [{shown(r['file'])}]" for r in c["within_reach"]
         ]
+        lines += _more(c["within_reach"], c["within_reach_count"])
     if c["facing_demotion"]:
-        lines += ["", f"facing demotion ({c['facing_demotion_count']}):"]
+        lines += ["", f"facing demotion ({counts['facing_demotion']}):"]
         lines += [
             f"  {r['firm']}: {r['standing']} -> {r['to']} on {r['on']}  [{shown(r['file'])}]"
             for r in c["facing_demotion"]
         ]
+        lines += _more(c["facing_demotion"], c["facing_demotion_count"])
     if c["invalid"]:
-        lines += ["", f"invalid files ({c['invalid_count']}), first problem of each:"]
+        lines += ["", f"invalid files ({counts['invalid']}), first problem of each:"]
         lines += [f"  {shown(r['file'])}:{_first(r['problems'])}" for r in c["invalid"]]
+        lines += _more(c["invalid"], c["invalid_count"])
     return "\n".join(lines) + "\n"
+
+
+def _more(listed: list[Any], total: int) -> list[str]:
+    return [f"  ... and {total - len(listed)} more ({MORE})"] if total > len(listed) else []
 
 
 def _first(problems: list[dict[str, Any]]) -> str:
@@ -161,16 +183,18 @@ def as_markdown(s: Summary, policy: Policy) -> str:
             for d in ladder["distribution"]
         ]
     if c["within_reach"]:
-        lines += ["", "### Within reach of the next tier (closest first)", "", "| firm | next | gap | file |"]
+        lines += ["", f"### Within reach of the next tier ({c['shown']['within_reach']}, closest first)", ""]
+        lines += ["| firm | next | gap | file |"]
         lines += ["|---|---|---|---|"]
         lines += [
             f"| {_cell(r['firm'])} | {_cell(r['next'])} | {_cell(r['gap'])} | {_cell(r['file'])} |"
             for r in c["within_reach"]
         ]
+        lines += _md_more(c["within_reach"], c["within_reach_count"])
     if c["facing_demotion"]:
         lines += [
             "",
-            f"### Facing demotion ({c['facing_demotion_count']})",
+            f"### Facing demotion ({c['shown']['facing_demotion']})",
             "",
             "| firm | from | to | on | file |",
         ]
@@ -180,10 +204,16 @@ def as_markdown(s: Summary, policy: Policy) -> str:
             f"| {_cell(r['file'])} |"
             for r in c["facing_demotion"]
         ]
+        lines += _md_more(c["facing_demotion"], c["facing_demotion_count"])
     if c["invalid"]:
-        lines += ["", f"### Invalid files ({c['invalid_count']}), first problem of each", ""]
+        lines += ["", f"### Invalid files ({c['shown']['invalid']}), first problem of each", ""]
         lines += [f"- `{_cell(r['file'])}:{_cell(_first(r['problems']))}`" for r in c["invalid"]]
+        lines += _md_more(c["invalid"], c["invalid_count"])
     return "\n".join(lines) + "\n"
+
+
+def _md_more(listed: list[Any], total: int) -> list[str]:
+    return ["", f"_... and {total - len(listed)} more ({MORE})_"] if total > len(listed) else []
 
 
 def as_html(s: Summary, policy: Policy) -> str:
