@@ -4,13 +4,16 @@ firm file lands on the tier its README says, so every tier of every program is r
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import line_of
 from support import tiercheck
 
+from validator.loader import parse_located, read_source
 from validator.policies import load_policies
+from validator.standing import compute_standing
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "examples" / "programs"
 AS_OF = "2026-11-25"
@@ -21,6 +24,15 @@ TIERS = {
         "harbor-analytics.yaml": "member",
         "summit-partners.yaml": "solutions-partner",
         "keystone-labs.yaml": "member",
+    },
+    "levels": {
+        "lakeside-consulting.yaml": "registered",
+        "brightpath-digital.yaml": "select",
+        "quarry-systems.yaml": "select",
+        "cobalt-advisory.yaml": "select",
+        "meridian-partners.yaml": "advanced",
+        "nimbus-works.yaml": "advanced",
+        "atlas-global.yaml": "premier",
     },
     "specializations": {
         "willow-studio.yaml": "member",
@@ -109,3 +121,60 @@ def test_the_points_scores_are_the_readme_s() -> None:
         "summit-partners.yaml": (24, 40, 10, 74),
         "keystone-labs.yaml": (30, 40, 0, 70),
     }
+
+
+def test_levels_select_is_reached_either_way_and_the_gap_names_the_closer_alternative() -> None:
+    folder = PROGRAMS / "levels"
+    r = tiercheck(
+        "evaluate", folder / "firms", "--policy", folder / "policy", "--as-of", AS_OF, "--format", "jsonl"
+    )
+    found = {Path(e["file"]).name: e for e in map(json.loads, r.stdout.splitlines())}
+    quarry = found["quarry-systems.yaml"]["metrics"]
+    assert (quarry["certified_people"]["value"], quarry["professional_people"]["value"]) == (3, 2)
+    gap = found["lakeside-consulting.yaml"]["next_tier"]
+    assert gap["alternatives"] == [
+        "alternative 1 of 2: certified people at least 4 and customers in production at least 2"
+    ]
+    assert found["nimbus-works.yaml"]["metrics"]["seasoned_people"]["value"] == 45
+
+
+def firm_data(program: str, name: str) -> dict:
+    """A firm file's data as the loader reads it (dates as text)."""
+    return parse_located(read_source(PROGRAMS / program / "firms" / name)).data
+
+
+def test_levels_grace_year_then_a_quarterly_look_and_60_days_to_29_february() -> None:
+    """Select from the 2026-10-01 review; eligible for nothing from 2027-01-31 (its people go inactive);
+    the looks of 2027 fall within 365 days of the promotion, so the first notice is on 2027-12-31, and
+    the demotion takes effect 60 days later, on 29 February 2028."""
+    policies = load_policies(PROGRAMS / "levels" / "policy")
+    data = firm_data("levels", "brightpath-digital.yaml")
+
+    def standing(on: str):
+        found = compute_standing(policies, data, date.fromisoformat(on))
+        assert found is not None
+        return found
+
+    assert (standing("2027-09-30").tier, standing("2027-09-30").pending_demotion) == ("select", None)
+    assert standing("2027-12-30").pending_demotion is None
+    notice = standing("2027-12-31").pending_demotion
+    assert notice is not None and notice.effective_on == date(2028, 2, 29)
+    assert standing("2028-02-28").tier == "select"
+    assert (standing("2028-02-29").tier, standing("2028-02-29").since) == ("registered", date(2028, 2, 29))
+
+
+def test_levels_looks_every_quarter_once_the_grace_year_is_over() -> None:
+    """The same firm, its people renewed and last active on 2027-11-01: eligible for nothing from
+    2028-01-30, so the look of 2027-12-31 gives no notice and the next, on 2028-03-31, does."""
+    policies = load_policies(PROGRAMS / "levels" / "policy")
+    data = firm_data("levels", "brightpath-digital.yaml")
+    for person in data["people"]:
+        person["last_active_on"] = "2027-11-01"
+        person["credentials"][0]["expires_on"] = "2030-01-01"  # renewed: only activity lapses
+    found = compute_standing(policies, data, date(2028, 5, 30))
+    assert found is not None
+    assert [(c.on, c.kind, c.to_tier) for c in found.history] == [
+        (date(2026, 10, 1), "promotion", "select"),
+        (date(2028, 3, 31), "notice", "select"),
+        (date(2028, 5, 30), "demotion", "registered"),
+    ]
