@@ -10,7 +10,7 @@ from typing import Any
 from .evaluate import Timeline, evaluate
 from .language.diff import describe_changes
 from .language.model import Metric, Policy
-from .language.requirements import leaves
+from .language.requirements import AllOf, Need, Threshold, leaves
 from .language.rules import (
     AbsentOrAfter,
     AcceptedCredential,
@@ -292,7 +292,7 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             {
                 "label": t.label,
                 "partner": t.partner,
-                "requires": [{"label": label[r.metric], "at_least": r.at_least} for r in leaves(t.requires)],
+                "requires": [need_text(n, label) for n in t.requires],
                 "benefits": list(t.benefits),
             }
             for t in policy.tiers
@@ -341,6 +341,14 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             for i, v in enumerate(policies.versions)
         ],
     }
+
+
+def need_text(need: Need, label: dict[str, str]) -> str:
+    """A requirement in words: 'Certified people at least 10'; a group joined by 'and' or 'or'."""
+    if isinstance(need, Threshold):
+        return f"{label[need.metric]} at least {need.at_least}"
+    joined = (" and " if isinstance(need, AllOf) else " or ").join(need_text(n, label) for n in need.items)
+    return f"({joined})" if len(need.items) > 1 else joined
 
 
 def _counts(metric: Metric, label: dict[str, str]) -> str:

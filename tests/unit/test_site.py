@@ -10,6 +10,7 @@ from support import build_firm, firm, person
 from validator.dates import Term
 from validator.evaluate import Timeline, evaluate
 from validator.language.model import Window
+from validator.language.requirements import AllOf, AnyOf, Threshold
 from validator.language.rules import TESTS, Scope
 from validator.policies import PolicySet, load_policies
 from validator.render.charts import daily_line
@@ -20,6 +21,7 @@ from validator.site import (
     firm_page,
     firm_row,
     headline,
+    need_text,
     program_context,
     rule_text,
 )
@@ -167,9 +169,17 @@ def test_the_program_page_lists_every_version_with_what_changed() -> None:
     ctx = program_context(load_policies(VERSIONS), date(2027, 2, 1))
     assert [(v["version"], v["in_effect"]) for v in ctx["versions"]] == [("2026.1", False), ("2027.1", True)]
     assert "tier 'select': certified_people at least 10 -> 12" in ctx["versions"][1]["changes"]
-    assert ctx["tiers"][1]["requires"][0] == {"label": "Certified people", "at_least": 12}
+    assert ctx["tiers"][1]["requires"][0] == "Certified people at least 12"
     assert {"label": "the trailing year", "first": "2026-02-02", "last": "2027-02-01"} in ctx["windows"]
     assert [r["on"] for r in ctx["reviews"]][:2] == ["2027-07-01", "2027-12-31"]
+
+
+def test_a_requirement_group_is_put_in_words_with_and_and_or() -> None:
+    label = {"a": "Certified people", "b": "Stories", "c": "Regions"}
+    need = AnyOf((Threshold("a", 10), AllOf((Threshold("b", 2), Threshold("c", 1.5)))))
+    assert need_text(need, label) == (
+        "(Certified people at least 10 or (Stories at least 2 and Regions at least 1.5))"
+    )
 
 
 def test_a_firm_without_people_still_gets_a_row_and_a_page(shipped) -> None:
