@@ -39,6 +39,8 @@ _NUMBERISH = re.compile(
     re.M,
 )
 _MAX_BITS = 14_000  # about 4,200 digits: Python will not print a longer int
+# A value that opens a block collection: an entry ('- '), an explicit key ('? '), or an implicit key.
+_BLOCK_COLLECTION = re.compile(r"[-?](?:[ \t]|$)|[^\"'\[{#][^#]*?:(?:[ \t]|$)")
 _CONTENT = re.compile(r"^(?!%)(?:(?:---|\.\.\.)(?=\s|$))?[ \t]*[^\s#]", re.M)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_NODES, max_replay_stack_depth=MAX_DEPTH)
@@ -126,15 +128,7 @@ def _read_as_number(token: str) -> bool:
 
 
 def _decide_yaml(text: str) -> Any:
-    try:
-        data = yaml_rs.loads(
-            text,
-            parse_datetime=False,
-            alias_limits=_ALIAS_LIMITS,
-            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
-        )
-    except yaml_rs.YAMLDecodeError as exc:
-        raise _yaml_rs_error(text, str(exc)) from None
+    data = _yaml_rs(text)
     marked = ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text)
     second = _second_document(text) if marked else None
     if second is not None:
@@ -147,6 +141,46 @@ def _decide_yaml(text: str) -> Any:
     if data is None and not _CONTENT.search(text):
         raise LoadError("the file is empty", kind="empty")
     return data
+
+
+def _yaml_rs(text: str) -> Any:
+    """yaml-rs's reading; a tab separating ':' from its value (YAML 1.2 allows it, yaml-rs does
+    not) is read as the space it stands for, one at a time where yaml-rs stops at it."""
+    parsed = text
+    for _ in range(len(text)):
+        try:
+            return yaml_rs.loads(
+                parsed,
+                parse_datetime=False,
+                alias_limits=_ALIAS_LIMITS,
+                duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+            )
+        except yaml_rs.YAMLDecodeError as exc:
+            tab = _tab_after_colon(parsed, str(exc))
+            if tab is None:
+                raise _yaml_rs_error(text, str(exc)) from None
+            parsed = f"{parsed[: tab[0]]}{' ' * (tab[1] - tab[0])}{parsed[tab[1] :]}"
+    raise AssertionError("unreachable: each retry replaces a tab")
+
+
+def _tab_after_colon(text: str, message: str) -> tuple[int, int] | None:
+    """The tabs yaml-rs stopped at, just after a ':' and before a value on the same line (a tab may
+    not indent a block collection: `:<TAB>- a` and `:<TAB>key: b` stay refused), as (start, end)."""
+    where = _YAML_RS_WHERE.search(message)
+    if where is None or not message.rstrip().endswith("must be followed by a valid YAML whitespace"):
+        return None
+    lines = Lines(text)
+    line = int(where.group(1))
+    if line > len(lines.starts):
+        return None
+    end = lines.starts[line - 1] + int(where.group(2)) - 1
+    start = end
+    while start > 0 and text[start - 1] == "\t":
+        start -= 1
+    rest = text[end:].split("\n", 1)[0].strip()
+    if start == end or text[start - 1 : start] != ":" or _BLOCK_COLLECTION.match(rest):
+        return None
+    return start, end
 
 
 def _yaml_rs_error(text: str, message: str) -> LoadError:

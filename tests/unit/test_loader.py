@@ -479,3 +479,13 @@ def test_a_surrogate_pair_in_json_is_one_character_and_a_typo_beside_it_is_still
     assert "\\ud83d\\ude80" in as_json
     (problem,) = check_source(Source("f.json", as_json, ""), KNOWN).problems
     assert "unknown key 'nmae'" in problem.message and problem.line == line_of(as_json, '"nmae"')
+
+
+def test_a_tab_after_a_colon_separates_as_yaml_1_2_allows_and_a_quoted_tab_stays() -> None:
+    # yaml-rs stops at `key:<TAB>value`; the decider reads that tab as the separator it is.
+    text = MINIMAL_FIRM.replace("  name: Contoso\n", "  name:\tContoso\n").replace(
+        "    region: emea\n", '    region:\t\temea\n    note: "a:\tb"\n'
+    )
+    data = decide(Source("f.yaml", text, ""))
+    assert data["firm"]["name"] == "Contoso" and data["customers"][0]["region"] == "emea"
+    assert data["customers"][0]["note"] == "a:\tb"

@@ -27,6 +27,16 @@ def exactly(monkeypatch: pytest.MonkeyPatch, source: Source):
     return check_exactly(source, data, KNOWN)
 
 
+def located_by_libyaml(text: str) -> bool:
+    from validator.loader import parse_located
+
+    try:
+        parse_located(Source("f.yaml", text, ""))
+    except LoadError:
+        return False
+    return True
+
+
 def check(text: str, name: str = "firm.yaml"):
     return check_source(Source(name, text, ""), KNOWN)
 
@@ -325,3 +335,12 @@ def test_a_deployment_evidence_link_must_be_http_too() -> None:
 def test_http_and_https_links_are_accepted() -> None:
     text = with_deployment_line("evidence: http://contoso.example/e")
     assert check(text).valid
+
+
+def test_valid_yaml_1_2_that_libyaml_cannot_read_is_judged_and_placed_by_a_search() -> None:
+    # A flow mapping with its ':' on the line after the key: YAML 1.2, refused by libyaml.
+    text = MINIMAL_FIRM.replace("    region: emea\n", "    region: emea\n    tags: {a\n     : 1}\n")
+    assert not located_by_libyaml(text)
+    (problem,) = check(text).problems
+    assert "unknown key 'tags'" in problem.message
+    assert problem.line == line_of(text, "tags:")
