@@ -9,7 +9,7 @@ from typing import Any
 
 from .language.model import Metric, Policy, Prerequisite, Tier
 from .language.requirements import AllOf, Need, Threshold, closest, holds
-from .language.rules import Context, Failed, Links, Via, getter, needs_days
+from .language.rules import Context, Failed, Links, Via, getter
 from .language.spans import Spans, contains
 from .language.values import Number, formula_of, sum_of, value_of
 from .result import (
@@ -145,7 +145,7 @@ class Timeline:
         self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
         self.windows = policy.windows
-        self.by_day = {m.id for m in policy.metrics if needs_days(m.rules)}
+        self.by_day = {m.id for m in policy.metrics if m.by_day}
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.bounds: dict[str, Number] = {}
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..dates import Term, add_months
 from .expressions import Formula
 from .requirements import Need
-from .rules import Context, Links, Record, RuleTest, Verdict, run_rules, spans_of
+from .rules import Context, Links, Record, RuleTest, Verdict, needs_days, run_rules, spans_of
 from .spans import Spans
 from .values import Number, Points
 
@@ -55,6 +55,10 @@ class Metric:
     sum_of: tuple[str, ...] = ()  # a metric computed from metrics: the sum of their values
     groups_with_at_least: Number | None = None  # with group_by: the value is how many groups reach it
     formula: Formula | None = None  # a metric computed from metrics by a CEL expression
+    by_day: bool = dataclasses.field(init=False, compare=False)  # a rule has no spans (an expression)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_day", needs_days(self.rules))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""

@@ -587,8 +587,8 @@ class AnyItem(RuleTest):
                 best = Via(drop, item)
         if best is None:
             return self.fail(record, ctx, detail=closest or f"no {self.of} listed")
-        if best.drop is None or not self.with_days:
-            return best
+        if best.drop is None or closest is None or not self.with_days:
+            return best  # no item failed today, so none can take over later
         # another item may take over before the best one drops out (a credential already held that
         # counts only from a later day): the record drops out where its days run out
         span = span_on(self.spans(record, ctx.links), ctx.as_of)
