@@ -44,7 +44,7 @@ def typing(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Time validate, evaluate and summary against CSafeLoader and check-jsonschema on generated files."""
+    """Time validate, evaluate, summary (vs CSafeLoader, check-jsonschema) and site on generated files."""
     session.install(".", "check-jsonschema")
     session.run("python", "bench/run.py", *session.posargs)
 
