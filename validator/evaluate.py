@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from .language.values import Number, formula_of, sum_of, value_of
 from .result import (
     Evaluation,
     LadderResult,
+    Loss,
     MetricResult,
     Outcome,
     PolicyRef,
@@ -60,7 +62,9 @@ def evaluate(
         records = [o.record for o in counted]
         key = _reader(metric.key, links) if metric.key else None
         keys = [key(r) for r in records] if key else None
-        at_risk.extend(_at_risk(counted, keys, horizon))
+        for o in _at_risk(counted, keys, horizon):
+            o.drop = _why_out(metric, o, policy, links)
+            at_risk.append(o)
     eligible = _eligible_by_designation(policy, data, ctx.iso, lambda metric, n: metrics[metric].value >= n)
     ladders = {
         d.id: LadderResult(d.id, d.label, eligible(d.id), _checks(policy, d.tiers, metrics, eligible))
@@ -68,6 +72,7 @@ def evaluate(
     }
     top = ladders[policy.designation]
     at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
+    held = next((t for t in top.tiers if t.id == top.eligible_tier), None)
     return Evaluation(
         file=file,
         file_sha256=sha256,
@@ -83,6 +88,7 @@ def evaluate(
         },
         at_risk=at_risk,
         designations=ladders,
+        loss=first_loss(held, at_risk) if held else None,
     )
 
 
@@ -353,6 +359,28 @@ def _key_getters(metric: Metric, links: Links) -> tuple[Getter | None, Getter | 
         return None, None
     group = _reader(metric.group_by, links) if metric.group_by else None
     return _reader(metric.key, links), group
+
+
+def first_loss(tier: TierCheck, at_risk: list[Outcome]) -> Loss | None:
+    """The first day one of the tier's requirements falls below its threshold as the at-risk records drop
+    out (in date order), and the record whose drop does it; None when none does within the horizon."""
+    losses = []
+    for r in tier.requirements:
+        dropping = [o for o in at_risk if o.metric == r.metric and o.points is None]
+        need = math.floor(r.value - r.threshold) + 1  # drops that take the value below the threshold
+        if 0 < need <= len(dropping):
+            o = dropping[need - 1]
+            assert o.drops_out_on is not None
+            losses.append(Loss(o.drops_out_on, tier.label, r.label, r.value - need, r.threshold, o))
+    return min(losses, key=lambda loss: loss.on, default=None)
+
+
+def _why_out(metric: Metric, o: Outcome, policy: Policy, links: Links) -> Failed | None:
+    """Why a counted record drops out (expiry, inactivity, retirement, ...): the rule it fails on the
+    day it drops out, said as the rule says it of any record that does not count."""
+    assert o.drops_out_on is not None
+    verdict = metric.verdict(o.record, Context.build(o.drops_out_on, policy.windows, links))
+    return verdict if isinstance(verdict, Failed) else None
 
 
 def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[Outcome]:

@@ -27,6 +27,15 @@ class Outcome:
     via: dict[str, Any] | None = None
     linked: dict[str, Any] | None = None
     points: Number | None = None  # what it gives a points metric
+    drop: Failed | None = None  # at risk: the rule it fails on drops_out_on, so the reason it drops out
+
+    @property
+    def drop_reason(self) -> str | None:
+        return self.drop.reason if self.drop else None
+
+    @property
+    def drop_message(self) -> str | None:
+        return self.drop.message if self.drop else None
 
     @property
     def reason(self) -> str | None:
@@ -129,6 +138,18 @@ class PolicyRef:
     path: str
 
 
+@dataclass(frozen=True, slots=True)
+class Loss:
+    """The first day the eligible tier would be lost if the data stayed as it is, and why."""
+
+    on: date
+    tier: str  # its label
+    metric: str  # the label of the requirement that falls short
+    left: Number  # the metric's value on that day
+    threshold: Number
+    record: Outcome  # the record whose drop takes it below the threshold
+
+
 @dataclass
 class Evaluation:
     """Everything the renderers show about one firm as of one date; they compute nothing more."""
@@ -145,6 +166,7 @@ class Evaluation:
     at_risk: list[Outcome]
     standing: Standing | None = None
     designations: dict[str, LadderResult] = field(default_factory=dict)  # every ladder; the first is above
+    loss: Loss | None = None  # the first day the eligible tier would be lost, within the at-risk horizon
 
     def tier(self, tier_id: str | None) -> TierCheck | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -173,6 +195,8 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
     out: dict[str, Any] = {"id": o.id, "label": o.label}
     if o.counted:
         out["drops_out_on"] = o.drops_out_on.isoformat() if o.drops_out_on else None
+        if o.drop is not None:  # why it drops out: the reason it will not count on that day
+            out["drop_reason"], out["drop_message"] = o.drop_reason, o.drop_message
         if o.points is not None:
             out["points"] = o.points
     else:
@@ -215,6 +239,7 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         },
         "next_tier": next_tier_json(e.next_tier),
         "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
+        "loss": loss_json(e.loss),
         "windows": e.windows,
         **standing_json(e.standing),
         "designations": {
@@ -229,6 +254,20 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
             }
             for i, d in enumerate(e.designations.values())
         },
+    }
+
+
+def loss_json(loss: Loss | None) -> dict[str, Any] | None:
+    """The first day the eligible tier would be lost if nothing changed, and the record that does it."""
+    if loss is None:
+        return None
+    return {
+        "on": loss.on.isoformat(),
+        "tier": loss.tier,
+        "requirement": loss.metric,
+        "value": loss.left,
+        "threshold": loss.threshold,
+        "record": {"metric": loss.record.metric, **outcome_json(loss.record)},
     }
 
 

@@ -19,10 +19,13 @@ def evaluate_text(path: Path, as_of: str) -> str:
 
 def test_the_readme_example_heads_with_file_firm_policy_tier_standing_and_next_review() -> None:
     lines = evaluate_text(NORTHWIND, "2026-11-25").splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         f"{NORTHWIND}: Northwind Advisory (northwind-advisory)",
         "  as of 2026-11-25 under policy cpn-services 2026.1 (in effect from 2026-03-01)",
         "  eligible tier: Select",
+        "  eligible for Select until 2027-02-04 if nothing changes: on 2027-02-05, certified people: 9, "
+        "below the 10 Select needs, when Sofia Lindqvist [p-sofia] drops out: last used Claude on "
+        "2026-11-07, 90 days before 2027-02-05; the window is the last 90 days",
         "  standing: Select since 2026-10-01 (launch cohort review)",
         "  next review: 2026-12-31 demotion look: stays Select if the data stays as it is",
     ]
@@ -58,7 +61,10 @@ def test_at_risk_lists_the_ten_soonest_and_says_how_many_more_there_are() -> Non
     text = evaluate_text(NORTHWIND, "2026-11-25")
     _, _, rest = text.partition("  at risk (29), still counting but dropping out:\n")
     listed = rest.splitlines()
-    assert listed[0] == "    - 2026-12-04  certified people: Ada Park [p-ada]"
+    assert listed[0] == (
+        "    - 2026-12-04  certified people: Ada Park [p-ada]: last used Claude on 2026-09-05, 90 days "
+        "before 2026-12-04; the window is the last 90 days"
+    )
     assert all(line.startswith("    - ") for line in listed[:10])
     assert listed[10] == "    ... and 19 more (--format json lists them all)"
     assert len(listed) == 11
@@ -84,7 +90,7 @@ def test_a_firm_at_the_top_tier_has_no_next_tier_and_no_shortfalls(tmp_path) -> 
     text = evaluate_text(write_yaml(tmp_path / "firm.yaml", data), "2026-11-25")
     assert "  eligible tier: Global Premier\n" in text
     assert "    Certified people                       1000\n" in text
-    assert "needs" not in text and "fix first" not in text and "did not count" not in text
+    assert "Preferred needs" not in text and "fix first" not in text and "did not count" not in text
 
 
 def test_a_date_before_the_firm_joined_has_no_tier(tmp_path) -> None:

@@ -18,7 +18,7 @@ from ..policies import PolicySet
 from ..result import Evaluation, LadderResult, MetricResult, Outcome, evaluation_json, standing_json
 from .charts import month_line, threshold_bar
 from .templates import environment
-from .text import gaps, tier_label
+from .text import gaps, loss_sentence, tier_label
 
 
 def safe_url(url: Any) -> str | None:
@@ -79,6 +79,7 @@ def _row(o: Outcome, e: Evaluation, policy: Policy) -> dict[str, Any]:
         "reason": o.reason,
         "message": o.message,
         "drops_out_on": o.drops_out_on.isoformat() if o.drops_out_on else None,
+        "why": o.drop_message,
         "points": o.points,
     }
     kind = _kind(r)
@@ -180,6 +181,9 @@ def context(
         for m in required
     }
     next_threshold = {r.metric: (nxt.label, r.threshold) for r in nxt.requirements} if nxt else {}
+    held_threshold = {r.metric: (tier.label, r.threshold) for r in tier.requirements} if tier else {}
+    # every trend chart shows a threshold: the next tier's, else the one the firm must keep, else the lowest
+    line_threshold = {m: next_threshold.get(m) or held_threshold.get(m) or thresholds[m][0] for m in required}
     days = sorted(monthly)
     return {
         "firm": {"id": e.firm.get("id"), "name": e.firm.get("name"), "joined_on": e.firm.get("joined_on")},
@@ -220,10 +224,11 @@ def context(
         "metrics": [_metric(m, e, policy) for m in e.metrics.values()],
         "at_risk": [{**_row(o, e, policy), "metric": e.metrics[o.metric].label} for o in e.at_risk],
         "at_risk_days": policy.at_risk_days,
+        "loss": loss_sentence(e.loss) if e.loss else None,
         "benefits": e.benefits,
         "bars": [threshold_bar(e.metrics[m].label, e.metrics[m].value, thresholds[m]) for m in required],
         "lines": [
-            month_line(e.metrics[m].label, [(d, monthly[d].get(m, 0)) for d in days], next_threshold.get(m))
+            month_line(e.metrics[m].label, [(d, monthly[d].get(m, 0)) for d in days], line_threshold[m])
             for m in required
         ]
         if days

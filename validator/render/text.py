@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ..problem import shown
-from ..result import Evaluation, LadderResult, TierCheck
+from ..result import Evaluation, LadderResult, Loss, TierCheck
 
 AT_RISK_SHOWN = 10  # the soonest; a terminal is not the place for all of them
 
@@ -17,6 +19,8 @@ def render_text(e: Evaluation) -> str:
         f"(in effect from {e.policy.effective_from})",
         f"  eligible tier: {tier.label if tier else 'none (not yet joined on this date)'}",
     ]
+    if e.loss is not None:
+        lines.append(f"  {loss_sentence(e.loss)}")
     lines.extend(_standing_lines(e))
     for ladder in e.other_designations:
         lines.extend(_designation_lines(e, ladder))
@@ -47,6 +51,7 @@ def render_text(e: Evaluation) -> str:
         lines.append(f"  at risk ({len(e.at_risk)}), still counting but dropping out:")
         lines.extend(
             f"    - {o.drops_out_on}  {e.metrics[o.metric].label.lower()}: {o.label} [{o.id}]"
+            + (f": {o.drop_message}" if o.drop_message else "")
             for o in e.at_risk[:AT_RISK_SHOWN]
         )
         if len(e.at_risk) > AT_RISK_SHOWN:
@@ -90,6 +95,17 @@ def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
         missing = gaps(e, nxt)
         lines.append(f"    {nxt.label} needs " + ("; ".join(missing) if missing else "nothing more: met"))
     return lines
+
+
+def loss_sentence(loss: Loss) -> str:
+    """When the eligible tier would be lost if nothing changed, and why, in one sentence."""
+    o = loss.record
+    why = f": {o.drop_message}" if o.drop_message else ""
+    return (
+        f"eligible for {loss.tier} until {loss.on - timedelta(days=1)} if nothing changes: on {loss.on}, "
+        f"{loss.metric.lower()}: {loss.left}, below the {loss.threshold} {loss.tier} needs, "
+        f"when {o.label} [{o.id}] drops out{why}"
+    )
 
 
 def _standing_lines(e: Evaluation) -> list[str]:
