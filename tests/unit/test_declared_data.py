@@ -193,3 +193,17 @@ def test_a_metric_over_an_undeclared_record_kind_is_refused(tmp_path) -> None:
 
 def test_the_shipped_policy_declares_no_data() -> None:
     assert "data:" not in SHIPPED_POLICY.read_text(encoding="utf-8")
+
+
+def test_a_link_may_point_into_a_declared_record_kind_and_nowhere_unknown(tmp_path) -> None:
+    linked = tmp_path / "linked.yaml"
+    linked.write_text(TEXT.replace("  customer: customers\n", "  customer: customers\n  event: events\n"))
+    assert load_policies(linked).versions[0].links["event"] == "events"
+    text, (problem,) = refused_policy(
+        tmp_path, TEXT, ("  customer: customers\n", "  customer: customers\n  event: meetups\n")
+    )
+    assert (problem.line, problem.message) == (
+        line_of(text, "event: meetups"),
+        "link 'event' points into 'meetups', which is not a list of the firm file: one of people, customers, "
+        "deployments, stories, events",
+    )

@@ -217,3 +217,20 @@ def test_summary_counts_each_designations_tiers() -> None:
     ]
     text = tiercheck("summary", EXAMPLES, "--as-of=2026-11-25", "--policy", FIXTURE).stdout
     assert "  Architecture specialization:  eligible  standing\n" in text
+
+
+def test_policy_diff_names_an_added_designation_and_a_changed_prerequisite(tmp_path) -> None:
+    from validator.language.diff import describe_changes
+
+    new = tmp_path / "new.yaml"
+    new.write_text(
+        TEXT.replace("{designation: services, tier: select}", "{designation: services, tier: preferred}")
+    )
+    two, changed = TWO.versions[0], load_policies(new).versions[0]
+    assert describe_changes(load_policies().versions[0], two) == [
+        "designation 'architecture' added (Architecture specialization)"
+    ]
+    assert describe_changes(two, changed) == [
+        "designation 'architecture': tier 'architecture-specialist': requires select in services -> "
+        "preferred in services"
+    ]

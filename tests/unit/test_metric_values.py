@@ -4,6 +4,7 @@ a floor. Each fixture is the shipped policy with one such change; the timeline a
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,26 @@ def test_the_evidence_markdown_lists_the_points_of_each_record_and_the_parts_of_
     assert "Points each counted record gives; the value is capped at 40:" in text
     assert "| Person 1 | `p-1` | 3 |" in text
     assert "The sum of Performance points (2), Skilling points (4), Customer success points (5)." in text
+
+
+def test_policy_diff_names_a_change_of_points_cap_or_sum() -> None:
+    from validator.language.diff import describe_changes
+
+    shipped = load_policies().versions[0]
+    double = load_policies(POLICIES / DOUBLE).versions[0]
+    assert describe_changes(shipped, double) == [
+        "metric 'certified_people': points none -> by level of the best counting item of credentials: "
+        "professional 2, otherwise 1"
+    ]
+    score = load_policies(POLICIES / SCORE).versions[0]
+    capped = next(m for m in score.metrics if m.id == "skilling_points")
+    wider = replace(score, metrics=tuple(replace(m, at_most=50) if m is capped else m for m in score.metrics))
+    assert describe_changes(score, wider) == ["metric 'skilling_points': at_most 40 -> 50"]
+
+
+def test_points_keyed_by_a_field_the_item_cannot_have_are_refused(tmp_path) -> None:
+    text, problem = refused(tmp_path, "{of: credentials, field: level,", "{of: credentials, field: levle,")
+    assert problem.line == line_of(text, "field: levle")
+    assert problem.message.startswith(
+        "'levle': this record has no field 'levle'; its fields: expires_on, id,"
+    )

@@ -35,7 +35,8 @@ from .values import Points
 
 Doc = Mapping[str, Any]
 
-RECORD_LISTS = ("people", "customers", "deployments", "stories", "firm.joint_business_plan")
+LINKABLE = ("people", "customers", "deployments", "stories")  # the lists whose records have ids
+RECORD_LISTS = (*LINKABLE, "firm.joint_business_plan")
 DEFAULT_TERM = Term(months=12)  # of a credential, when the policy gives no credentials.default_term
 
 
@@ -175,6 +176,16 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
     declared = {n for fields in data.get("fields", {}).values() for n in fields}
     declared |= {n for r in data.get("records", {}).values() for n in r["fields"]}
     lists = (*RECORD_LISTS, *data.get("records", {}))
+    linkable = (*LINKABLE, *data.get("records", {}))
+    for name, target in doc.get("links", {}).items():
+        if target not in linkable:
+            found.append(
+                (
+                    ("links", name),
+                    f"link {name!r} points into {target!r}, which is not a list of the firm file: one of "
+                    + ", ".join(linkable),
+                )
+            )
     windows = set(doc["windows"])
     metric_ids: set[str] = set()
     derived: dict[str, str] = {}  # a metric with no records of its own -> what it is instead

@@ -9,6 +9,7 @@ from typing import TypeVar
 from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
 from .requirements import AllOf, Need, is_simple, leaves
 from .rules import RuleTest
+from .values import Points
 
 T = TypeVar("T")
 
@@ -24,8 +25,9 @@ def describe_changes(old: Policy, new: Policy) -> list[str]:
     out += _credentials(old, new)
     out += _metrics(old.metrics, new.metrics)
     out += _tiers(old.tiers, new.tiers)
+    out += _designations(old, new)
     out += _reviews(old.reviews, new.reviews)
-    for key in ("regions", "links"):
+    for key in ("regions", "links", "data"):
         a, b = getattr(old, key), getattr(new, key)
         if a != b:
             out.append(f"{key}: {json.dumps(a)} -> {json.dumps(b)}")
@@ -83,13 +85,42 @@ def _metrics(old: tuple[Metric, ...], new: tuple[Metric, ...]) -> list[str]:
             ("key", "key"),
             ("group_by", "group_by"),
             ("label", "label"),
+            ("points", "points"),
+            ("at_most", "at_most"),
+            ("sum", "sum_of"),
+            ("groups_with_at_least", "groups_with_at_least"),
         ):
             a, b = getattr(o[k], attr), getattr(n[k], attr)
             if a != b:
-                out.append(f"metric {k!r}: {part} {a} -> {b}")
+                out.append(f"metric {k!r}: {part} {_shown(a)} -> {_shown(b)}")
         if o[k].rules != n[k].rules:
             out += _rules(k, o[k].rules, n[k].rules)
     return out
+
+
+def _held(tier: Tier) -> str:
+    """A tier's prerequisites in words: `select in services`, or none."""
+    return (
+        ", ".join(f"{p.tier} in {p.designation}" for p in tier.prerequisites)
+        or "no tier of another designation"
+    )
+
+
+def _shown(value: object) -> str:
+    """A metric's setting in words: points as their table, a sum as its parts; none when unset."""
+    if value is None:
+        return "none"
+    if isinstance(value, Points):
+        where = f"{value.field} of the best counting item of {value.of}" if value.of else value.field
+        table = ", ".join(f"{k} {v}" for k, v in value.table.items())
+        return (
+            f"{value.otherwise} each"
+            if where is None
+            else f"by {where}: {table}, otherwise {value.otherwise}"
+        )
+    if isinstance(value, tuple):
+        return " + ".join(map(str, value)) or "none"
+    return str(value)
 
 
 def _rules(metric: str, old: tuple[RuleTest, ...], new: tuple[RuleTest, ...]) -> list[str]:
@@ -99,6 +130,17 @@ def _rules(metric: str, old: tuple[RuleTest, ...], new: tuple[RuleTest, ...]) ->
     out += [f"metric {metric!r}: rule {k!r} changed" for k in o if k in n and o[k] != n[k]]
     if not out and [r.reason for r in old] != [r.reason for r in new]:
         out.append(f"metric {metric!r}: rules reordered")
+    return out
+
+
+def _designations(old: Policy, new: Policy) -> list[str]:
+    """Ladders after the first (whose tiers `_tiers` compares): added, removed, and their tiers' changes."""
+    o, n = {d.id: d for d in old.designations[1:]}, {d.id: d for d in new.designations[1:]}
+    out = [f"designation {k!r} added ({n[k].label})" for k in n if k not in o]
+    out += [f"designation {k!r} removed" for k in o if k not in n]
+    for k in o:
+        if k in n and o[k] != n[k]:
+            out += [f"designation {k!r}: {line}" for line in _tiers(o[k].tiers, n[k].tiers)]
     return out
 
 
@@ -119,6 +161,8 @@ def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
         if k not in n:
             continue
         out += _requirements(k, o[k].requires, n[k].requires)
+        if o[k].prerequisites != n[k].prerequisites:
+            out.append(f"tier {k!r}: requires {_held(o[k])} -> {_held(n[k])}")
         if o[k].benefits != n[k].benefits:
             out.append(f"tier {k!r}: benefits changed")
         if (o[k].label, o[k].partner) != (n[k].label, n[k].partner):

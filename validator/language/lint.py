@@ -140,6 +140,11 @@ def _unknown_fields(doc: Doc, firm_schema: Doc) -> Found:
         for key in ("key", "group_by"):
             if key in metric:
                 found += schema.check(record, metric[key], (*at, key))
+        points = metric.get("points")
+        if isinstance(points, Mapping):  # a table keyed by a field of the record or of its best item
+            item = schema.items(record, points["of"]) if "of" in points else record
+            if item is not None:
+                found += schema.check(item, points["field"], (*at, "points", "field"))
         found += _rule_fields(schema, record, metric.get("rules", []), (*at, "rules"))
     return found
 
