@@ -59,9 +59,10 @@ _as_of: date | None = None
 _out: Path | None = None
 
 
-def _init(policy_path: str | None, as_of: date, out: Path) -> None:
+def _init(policy_path: str | None, as_of: date, out: Path, policies: PolicySet | None = None) -> None:
+    """A worker's state: the policy loaded once (or, in this process, the one already loaded)."""
     global _policies, _known, _as_of, _out
-    _policies, _as_of, _out = load_policies(policy_path), as_of, out
+    _policies, _as_of, _out = policies or load_policies(policy_path), as_of, out
     _known = vocabulary(_policies.versions)
 
 
@@ -209,7 +210,9 @@ def site(
     ):
         csv_out.write(render.csv_header(metrics))
         json_out.write("[")
-        for n, (file, built) in enumerate(_results(files, tasks, manifest, policy_path, as_of, folder, jobs)):
+        for n, (file, built) in enumerate(
+            _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+        ):
             if built.firm is not None and built.firm in owners:
                 built = _duplicate(file, built, owners[built.firm], metrics)
                 manifest.forget(file)  # built again next time, when it may no longer clash
@@ -294,13 +297,14 @@ def _results(
     files: list[str],
     tasks: list[tuple[int, str, str | None]],
     manifest: Manifest,
+    policies: PolicySet,
     policy_path: str | None,
     as_of: date,
     folder: Path,
     jobs: int,
 ) -> Iterator[tuple[str, Built]]:
     """Every file in input order, built anew or as the manifest has it."""
-    built = _run(tasks, policy_path, as_of, folder, jobs)
+    built = _run(tasks, policies, policy_path, as_of, folder, jobs)
     pending = iter(tasks)
     task = next(pending, None)
     for order, file in enumerate(files):
@@ -312,13 +316,18 @@ def _results(
 
 
 def _run(
-    tasks: list[tuple[int, str, str | None]], policy_path: str | None, as_of: date, folder: Path, jobs: int
+    tasks: list[tuple[int, str, str | None]],
+    policies: PolicySet,
+    policy_path: str | None,
+    as_of: date,
+    folder: Path,
+    jobs: int,
 ) -> Iterator[Built | None]:
     if not tasks:
         return
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(tasks) < 64:
-        _init(policy_path, as_of, folder)
+    if jobs <= 1 or len(tasks) < 64:  # a few changed files: here, with the policy already loaded
+        _init(policy_path, as_of, folder, policies)
         yield from map(_build, tasks)
         return
     with Pool(jobs, initializer=_init, initargs=(policy_path, as_of, folder)) as pool:
