@@ -11,7 +11,7 @@ from typing import Any
 from .language.model import Metric, Policy, Prerequisite, Tier
 from .language.requirements import AllOf, Need, Threshold, closest, holds
 from .language.rules import Context, Failed, Links, Via, getter
-from .language.spans import Spans, contains
+from .language.spans import Spans, contains, span_on
 from .language.values import Number, formula_of, sum_of, value_of
 from .result import (
     Evaluation,
@@ -146,8 +146,11 @@ class Timeline:
     records are judged on each day asked.
     """
 
-    def __init__(self, policy: Policy, data: dict[str, Any]) -> None:
-        self.policy, self.data = policy, data
+    def __init__(self, policy: Policy, data: dict[str, Any], known_on: date | None = None) -> None:
+        """With `known_on`, a day after it counts only the records counting on `known_on`, until each
+        drops out: what starts later is not known then (the data as it stands on that day)."""
+        self.policy, self.data, self.known_on = policy, data, known_on
+        self.clipped: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
         self.windows = policy.windows
@@ -204,10 +207,10 @@ class Timeline:
             points = [metric.points.on(r, ctx) for r in counted] if metric.points is not None else None
             return value_of(metric, counted, points, *self._getters(metric))
         if metric.points is None:
-            counted = [r for s, r, _ in self._rows(self._source(metric)) if contains(s, on)]
+            counted = [r for s, r, _ in self._rows_on(self._source(metric), on) if contains(s, on)]
             return value_of(metric, counted, None, *self._getters(metric))
         best: dict[int, tuple[dict[str, Any], Number]] = {}  # a record's rows: the best holding the day
-        for s, r, p in self._rows(metric):
+        for s, r, p in self._rows_on(metric, on):
             if contains(s, on) and p > best.get(id(r), (r, -1))[1]:
                 best[id(r)] = (r, p)
         rows = list(best.values())
@@ -219,6 +222,8 @@ class Timeline:
         edges = self._edges(metric)
         if edges is None:  # an expression decides: no spans, so every day is judged
             return [self.value_on(metric, first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        if self.known_on is not None:
+            edges.add(self.known_on + timedelta(days=1))  # from here on, only what counted that day
         cuts = sorted({first, *(d for d in edges if first < d <= last)})
         out: list[Number] = []
         for i, cut in enumerate(cuts):
@@ -237,6 +242,15 @@ class Timeline:
             return None
         rows = self._rows(metric if metric.points is not None else self._source(metric))
         return {d for spans, _, _ in rows for span in spans for d in span}
+
+    def _rows_on(self, metric: Metric, on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
+        """The rows that may count on `on`: after `known_on`, only the spans holding `known_on`."""
+        if self.known_on is None or on <= self.known_on:
+            return self._rows(metric)
+        if metric.id not in self.clipped:
+            held = ((span_on(s, self.known_on), r, p) for s, r, p in self._rows(metric))
+            self.clipped[metric.id] = [((span,), r, p) for span, r, p in held if span is not None]
+        return self.clipped[metric.id]
 
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each record that counts on some day, with those days and the points it gives on them."""

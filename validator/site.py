@@ -75,7 +75,7 @@ def daily(
             values[m] += [None] * gap
         for key in thresholds:
             thresholds[key] += [None] * gap
-        timeline = Timeline(policy, data)
+        timeline = Timeline(policy, data, known_on=e.as_of)  # ahead: records dropping out, none joining
         timelines.append((seg_first, timeline))
         n = (seg_last - seg_first).days + 1
         for m in metrics:

@@ -107,7 +107,7 @@ def test_index_to_a_firm_page_with_its_daily_chart_and_back(browser, site) -> No
     assert page.get_by_text("Preferred needs 100", exact=True).first.is_visible()
     lost = page.locator(".lost-note")
     assert lost.is_visible() and " ".join(lost.inner_text().split()) == (
-        "On 2027-02-07 the firm would no longer be eligible for Select."
+        "On 2027-02-05 the firm would no longer be eligible for Select."
     )
     page.go_back()
     assert page.url.endswith("/index.html") and len(names(page)) == 9

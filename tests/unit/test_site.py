@@ -111,6 +111,20 @@ def test_the_tier_is_lost_on_the_first_day_the_firm_is_no_longer_eligible(shippe
     )
 
 
+def test_ahead_of_the_as_of_date_records_only_drop_out_none_join(shipped) -> None:
+    # one person goes stale on 2027-01-30; another is certified on 2026-12-04, after the as-of date:
+    # that is not known on the as-of date, so it does not hold the tier up
+    data = firm(active_on="2026-11-20")
+    data["people"][0]["last_active_on"] = "2026-11-01"
+    data["people"].append(person("new", active_on="2026-11-20", issued_on="2026-12-04"))
+    e = assess(shipped, "f.yaml", "", data, AS_OF)
+    d = daily(shipped, data, e, headline(shipped.in_effect(AS_OF)), ["select"])
+    people = d.values["certified_people"]
+    assert people[(date(2026, 12, 4) - d.first).days] == 10  # the ten counted on the as-of date, no more
+    assert people[(date(2027, 1, 30) - d.first).days] == 9
+    assert d.lost_on == date(2027, 1, 30) == (e.loss.on if e.loss else None)
+
+
 def test_a_tier_lost_on_the_last_day_of_the_chart_is_still_shown(shipped) -> None:
     data = firm(active_on="2026-11-25", issued_on="2026-11-01")  # active on the as-of day: 90 days on
     e = assess(shipped, "f.yaml", "", data, AS_OF)
