@@ -188,6 +188,19 @@ def build_firm(
     )
 
 
+def top_tier_firm() -> dict[str, Any]:
+    """A Global Premier firm under the shipped policy as of 2026-11-25: every requirement met."""
+    return build_firm(
+        people=1000,
+        customers=100,
+        stories=15,
+        regions=("emea", "amer", "apac"),
+        joint_business_plan=plan(),
+        active_on="2026-11-24",
+        issued_on="2026-11-01",
+    )
+
+
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:
     """Write firm data as a YAML file and return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)

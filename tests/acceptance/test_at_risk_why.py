@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import build_firm, firm, plan, tiercheck, write_yaml
+from support import firm, tiercheck, top_tier_firm, write_yaml
 
 AS_OF = "2026-11-25"
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
@@ -81,15 +81,7 @@ def test_no_loss_is_claimed_when_nothing_drops_out_within_the_horizon(tmp_path) 
 
 
 def test_every_trend_chart_shows_a_threshold_even_at_the_top_tier(tmp_path) -> None:
-    data = build_firm(
-        people=1000,
-        customers=100,
-        stories=15,
-        regions=("emea", "amer", "apac"),
-        joint_business_plan=plan(),
-        active_on="2026-11-24",
-        issued_on="2026-11-01",
-    )
+    data = top_tier_firm()
     path = write_yaml(tmp_path / "firm.yaml", data)
     r = tiercheck("report", path, "--as-of", AS_OF, "--out", tmp_path / "pack")
     assert r.returncode == 0, r.stderr

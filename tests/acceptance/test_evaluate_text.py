@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import line_of
-from support import build_firm, firm, plan, tiercheck, write_yaml
+from support import firm, tiercheck, top_tier_firm, write_yaml
 
 NORTHWIND = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
 
@@ -78,15 +78,7 @@ def test_at_risk_of_ten_or_fewer_lists_them_all_with_no_more_line(tmp_path) -> N
 
 
 def test_a_firm_at_the_top_tier_has_no_next_tier_and_no_shortfalls(tmp_path) -> None:
-    data = build_firm(
-        people=1000,
-        customers=100,
-        stories=15,
-        regions=("emea", "amer", "apac"),
-        joint_business_plan=plan(),
-        active_on="2026-11-24",
-        issued_on="2026-11-01",
-    )
+    data = top_tier_firm()
     text = evaluate_text(write_yaml(tmp_path / "firm.yaml", data), "2026-11-25")
     assert "  eligible tier: Global Premier\n" in text
     assert "    Certified people                       1000\n" in text
