@@ -178,3 +178,24 @@ def test_levels_looks_every_quarter_once_the_grace_year_is_over() -> None:
         (date(2028, 3, 31), "notice", "select"),
         (date(2028, 5, 30), "demotion", "registered"),
     ]
+
+
+def test_specialization_metrics_count_the_production_customers_and_stories_of_their_area() -> None:
+    folder = PROGRAMS / "specializations"
+    r = tiercheck(
+        "evaluate",
+        folder / "firms" / "tidal-data.yaml",
+        "--policy",
+        folder / "policy",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    )
+    metrics = json.loads(r.stdout)["metrics"]
+    values = {
+        m: metrics[m]["value"]
+        for m in ("data_customers", "data_stories", "security_customers", "security_stories")
+    }
+    assert values == {"data_customers": 3, "data_stories": 1, "security_customers": 2, "security_stories": 1}
+    assert metrics["customers_in_production"]["value"] == 5  # the services definition, unfiltered
