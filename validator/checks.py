@@ -41,6 +41,7 @@ def vocabulary_checks(data: Any, known: Vocabulary) -> list[Finding]:
         return []
     return [
         *_unique_ids(data, known.schema.record_kinds),
+        *_declared_references(data, known),
         *_regions(data, known),
         *_credentials(data, known),
         *_stated_tier(data, known),
@@ -124,6 +125,23 @@ def _references(data: dict[str, Any]) -> Iterator[Finding]:
                 yield Finding(
                     (key, i), f"customer {ref!r} is not listed under customers", "unknown-reference"
                 )
+
+
+def _declared_references(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
+    """A link field of a record kind the policy declares names an entry that exists."""
+    ids: dict[str, set[str | None]] = {}
+    for kind in known.schema.record_kinds:
+        for i, entry in _entries(data, kind):
+            for field, target in known.links.items():
+                ref = _text(entry, field)
+                if ref is None:
+                    continue
+                if target not in ids:
+                    ids[target] = {_text(e, "id") for _, e in _entries(data, target)}
+                if ref not in ids[target]:
+                    yield Finding(
+                        (kind, i, field), f"{field} {ref!r} is not listed under {target}", "unknown-reference"
+                    )
 
 
 def _date_order(data: dict[str, Any]) -> Iterator[Finding]:

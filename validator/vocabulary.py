@@ -20,6 +20,7 @@ class Vocabulary:
     credentials: Mapping[str, tuple[str, ...]]  # credential name -> its levels
     tiers: tuple[str, ...]
     schema: FirmSchema = field(default_factory=bundled_firm_schema)  # with the fields the policy declares
+    links: Mapping[str, str] = field(default_factory=dict)  # a field holding an id -> the list it points into
 
 
 def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
@@ -38,4 +39,5 @@ def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
         {n: tuple(levels) for n, levels in credentials.items()},
         tuple(tiers),
         firm_schema_for(p.data for p in versions),
+        {name: target for p in versions for name, target in p.links.items()},
     )

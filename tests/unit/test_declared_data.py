@@ -75,8 +75,9 @@ def test_a_value_outside_the_declared_enum_is_located(tmp_path) -> None:
         (lambda e: e.update(place="Oslo"), "place: Oslo", "unknown key 'place'"),
         (lambda e: e.update(attendees=-1), "attendees: -1", "-1 is less than the minimum of 0"),
         (lambda e: e.update(id="e-0"), "- id: e-0", "duplicate id 'e-0' in events (first at entry 1)"),
+        (lambda e: e.update(customer="c-9"), "customer: c-9", "customer 'c-9' is not listed under customers"),
     ],
-    ids=["bad-date", "missing-required", "unknown-key", "below-minimum", "duplicate-id"],
+    ids=["bad-date", "missing-required", "unknown-key", "below-minimum", "duplicate-id", "dangling-link"],
 )
 def test_a_declared_record_kind_is_checked_as_strictly_as_the_firm_files_own(
     tmp_path, change, needle, message
