@@ -330,6 +330,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout,
             exclude=exclude,
             limit=None if args.all else args.limit,
+            quiet=quiet,
         )
     if args.command == "site":
         from .commands.site import site
@@ -355,7 +356,9 @@ def run(args: argparse.Namespace) -> int:
                 "policy diff needs OLD and NEW before --firms, which takes every path after it: "
                 "tiercheck policy diff OLD NEW --firms PATH..."
             )
-        return diff(args.old, args.new, args.firms, as_of, args.format, sys.stdout, exclude=exclude)
+        return diff(
+            args.old, args.new, args.firms, as_of, args.format, sys.stdout, exclude=exclude, quiet=quiet
+        )
     raise AssertionError(args.command)
 
 

@@ -88,6 +88,7 @@ def diff(
     out: TextIO,
     *,
     exclude: Sequence[str] = (),
+    quiet: bool = False,
 ) -> int:
     """Say what changed; with firms, which move and how many per move. 1 when a firm file is invalid."""
     old, new = _version(old_path, as_of), _version(new_path, as_of)
@@ -95,7 +96,7 @@ def diff(
     if impact is not None:
         files = find_inputs(firms, exclude)
         known = vocabulary([old, new])
-        progress = Progress(len(files), "comparing")
+        progress = Progress(len(files), "comparing", enabled=not quiet)
         for file in files:
             checked = check_file(file, known)
             progress.advance()

@@ -77,12 +77,13 @@ def summary(
     *,
     exclude: Sequence[str] = (),
     limit: int | None = 50,
+    quiet: bool = False,
 ) -> int:
     """Fold every firm into one Summary and render it; 1 when any file is invalid."""
     files = find_inputs(paths, exclude)
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers], keep=limit)
-    progress = Progress(len(files), "summarising")
+    progress = Progress(len(files), "summarising", enabled=not quiet)
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:  # closing the lines leaves the pool, which terminates its workers, however the loop ends
         with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
