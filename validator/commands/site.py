@@ -22,7 +22,8 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..inputs import UsageError, find_inputs
-from ..loader import LoadError, parse_located, read_source
+from ..loader import LoadError, read_source
+from ..locate import read_located
 from ..policies import PolicySet, load_policies
 from ..progress import Progress
 from ..render import site as render
@@ -338,7 +339,7 @@ def _run(
 def _duplicate(file: str, built: Built, first: str, metrics: list[str]) -> Built:
     """A second file with a firm id already taken: an invalid file, located at its firm id."""
     try:
-        line, col = parse_located(read_source(file)).where(("firm", "id"))
+        line, col = read_located(read_source(file)).where(("firm", "id"))
     except (LoadError, OSError):
         line, col = 1, 1
     problem = (
