@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,12 +38,34 @@ class Source(NamedTuple):
         return self.path.lower().endswith(".json")
 
 
+class FoundMarks(Mapping[Path_, tuple[int, int]]):
+    """Positions found on first use: a clean file is never asked where anything is."""
+
+    def __init__(self, find: Callable[[], Mapping[Path_, tuple[int, int]]]) -> None:
+        self._find = find
+        self._found: Mapping[Path_, tuple[int, int]] | None = None
+
+    def _marks(self) -> Mapping[Path_, tuple[int, int]]:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        return self._marks()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._marks())
+
+    def __len__(self) -> int:
+        return len(self._marks())
+
+
 class Located:
     """Data with the 1-based line and column of every mapping key and list entry."""
 
     def __init__(self, data: Any = None) -> None:
         self.data = data
-        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.marks: Mapping[Path_, tuple[int, int]] = {}
 
     def where(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -158,7 +181,8 @@ def parse_located(source: Source) -> Located:
 
     text = source.text.replace("\t", " ") if source.is_json else source.text
     located = Located(None)
-    marks = located.marks
+    marks: dict[Path_, tuple[int, int]] = {}
+    located.marks = marks
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     sizes: list[int] = []  # nodes under each open container, for anchors

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from .loader import MAX_DEPTH, LoadError, Located, Path_, Source, parse_located
+from .loader import MAX_DEPTH, FoundMarks, LoadError, Located, Path_, Source, parse_located
 from .reading import Lines, data_refusal, decide, locator_text
 
 _JSON_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^ \t\r\n{}\[\]:,"]+))', re.S)
@@ -20,15 +21,18 @@ def locate(source: Source, data: Any) -> Located:
     if source.is_json:
         located.marks = json_marks(source.text)
         return located
+    located.marks = FoundMarks(lambda: _yaml_marks(source, data))
+    return located
+
+
+def _yaml_marks(source: Source, data: Any) -> Mapping[Path_, tuple[int, int]]:
     try:
         exact = parse_located(Source(source.path, locator_text(source.text), ""))
     except LoadError:
         exact = None
     if exact is not None and _same(exact.data, data):
-        located.marks = exact.marks
-    else:
-        located.marks = _searched_marks(source.text, data)
-    return located
+        return exact.marks
+    return _searched_marks(source.text, data)
 
 
 def read_located(source: Source) -> Located:
