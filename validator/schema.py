@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -11,6 +12,10 @@ import jsonschema_rs
 from .loader import Located, Path_
 from .problem import Problem, did_you_mean, json_path
 from .resources import schema
+
+# Characters no text field may hold (the firm schema's patterns say so): they would reach a terminal
+# or a report raw, so an escape such as "\\e[2J" in a name could rewrite what a reader sees.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 
 _TYPE_WORDS = {
     "boolean": "true or false",
@@ -101,6 +106,11 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
     if kind == "required":
         missing = error.validator_value
         yield path, "missing required key " + ", ".join(repr(k) for k in missing if k not in inst)
+        return
+    control = _CONTROL.search(inst) if kind == "pattern" and isinstance(inst, str) else None
+    if control is not None:
+        code = f"U+{ord(control.group()):04X}"
+        yield path, f"contains control character {code}, which text may not hold: delete it"
         return
     if kind in ("format", "pattern"):
         what = (sch.get("title") or "value").lower()

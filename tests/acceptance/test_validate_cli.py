@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import EXAMPLES, MINIMAL_FIRM, line_of
 
 from validator.cli import main
@@ -275,3 +276,39 @@ def test_python_dash_m_validator_works_outside_the_checkout(run_cli, tmp_path) -
     (tmp_path / "firm.yaml").write_text(MINIMAL_FIRM, encoding="utf-8")
     r = run_cli("validate", "firm.yaml", cwd=tmp_path)
     assert (r.returncode, r.stdout, r.stderr) == (0, "1 file checked: all valid\n", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "escape"),
+    [
+        ("firm.yaml", '"Ada \\e[2J Park"', "U+001B"),  # YAML's escape for ESC: a terminal clear-screen
+        ("firm.yaml", '"Ada \\x07 Park"', "U+0007"),
+        ("firm.yaml", '"Ada \\x9b2J Park"', "U+009B"),  # the one-byte CSI: a terminal escape too
+    ],
+)
+def test_an_escaped_control_character_in_text_is_refused_at_its_line(
+    name: str, written: str, escape: str, write_firm, run_cli
+) -> None:
+    text = MINIMAL_FIRM.replace("name: Ada Park", f"name: {written}")
+    result = run_cli("validate", write_firm(text, name))
+    line = line_of(text, "name: " + written)
+    assert result.returncode == 1
+    assert f"{name}:{line}:5: contains control character {escape}" in result.stdout
+
+
+def test_an_escaped_control_character_in_json_text_is_refused_at_its_line(write_firm, run_cli) -> None:
+    data = yaml.safe_load(MINIMAL_FIRM.replace("country: NO", "country: 'NO'"))
+    data["customers"][0]["name"] = "Acme\u001b]8;;https://evil.example\u001b\\"
+    text = json.dumps(data, indent=2, default=str)
+    result = run_cli("validate", write_firm(text, "firm.json"))
+    assert result.returncode == 1
+    line = line_of(text, '"Acme')
+    assert f"firm.json:{line}:" in result.stdout
+    assert "contains control character U+001B" in result.stdout
+
+
+def test_tabs_and_line_breaks_in_text_stay_valid(write_firm, run_cli) -> None:
+    text = MINIMAL_FIRM.replace(
+        "result: 40% faster claims handling", 'result: "40% faster\\tclaims handling,\\nmeasured over a year"'
+    )
+    assert run_cli("validate", write_firm(text)).returncode == 0
