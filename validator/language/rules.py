@@ -92,16 +92,23 @@ class Failed(NamedTuple):
 
     @property
     def message(self) -> str:
-        fields = _Fields((k, v) for k, v in self.record.items() if isinstance(v, str))
-        fields.update((k, v.message if isinstance(v, Failed) else v) for k, v in self.values.items())
-        return self.template.format_map(fields)
+        return self.template.format_map(_Fields(self))
 
 
 class _Fields(dict[str, Any]):
-    """Values for a reason sentence; a field the record lacks (an optional email) reads '(no email)'."""
+    """Values for a reason sentence, looked up only as the sentence names them: the rule's value, else
+    the record's text; a field the record lacks (an optional email) reads '(no email)'."""
 
-    def __missing__(self, key: str) -> str:
-        return f"(no {key})"
+    def __init__(self, failed: Failed) -> None:
+        super().__init__()
+        self.failed = failed
+
+    def __missing__(self, key: str) -> Any:
+        if key in self.failed.values:
+            value = self.failed.values[key]
+            return value.message if isinstance(value, Failed) else value
+        text = self.failed.record.get(key)
+        return text if isinstance(text, str) else f"(no {key})"
 
 
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
