@@ -135,6 +135,30 @@ def many_firms(folder: Path, count: int) -> None:
         os.link(EXAMPLE, folder / f"firm-{i:05d}.yaml")
 
 
+def workers_are_working(pid: int, timeout: float = 60.0) -> None:
+    """Wait until summary's two workers run with Ctrl-C ignored: the parent's handlers are in place
+    by then. (A fixed sleep raced a slow start on a busy machine: the signal came first.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            workers = []
+        if len(workers) >= 2 and all(_ignores_ctrl_c(int(w)) for w in workers):
+            return
+        time.sleep(0.02)
+    raise AssertionError("summary --jobs 2 never started its workers")
+
+
+def _ignores_ctrl_c(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    ignored = next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1]
+    return bool(int(ignored, 16) & (1 << (signal.SIGINT - 1)))
+
+
 @pytest.mark.parametrize(
     "sig,status,said", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
 )
@@ -154,7 +178,7 @@ def test_a_signal_ends_summary_jobs_2_with_its_status_and_one_line(tmp_path, sig
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True
     )
-    time.sleep(2.0)  # well into the run: the pool is working
+    workers_are_working(proc.pid)
     # Ctrl-C reaches the whole process group (parent and workers); SIGTERM is sent to the parent alone.
     if sig == signal.SIGINT:
         os.killpg(proc.pid, sig)
