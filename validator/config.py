@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,8 @@ def find_config(start: Path) -> Config:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only a folder with a config file needs it: not paid on every start
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:

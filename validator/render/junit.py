@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,8 @@ class Case:
 
 def junit_xml(suite: str, cases: Sequence[Case]) -> str:
     """`<testsuites>` with one `<testsuite>` named `suite`; a failing case lists every problem."""
+    import xml.etree.ElementTree as ET  # only --format junit needs it: not paid on every start
+
     failures = str(sum(bool(c.problems) for c in cases))
     counts = {"tests": str(len(cases)), "failures": failures, "errors": "0", "skipped": "0"}
     root = ET.Element("testsuites", {"name": "tiercheck", **counts})
