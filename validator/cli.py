@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema a firm file is checked against under the policy (for editors).",
     )
     _policy(firm_schema)
-    firm_schema.set_defaults(format="json")
+    _format(firm_schema, "schema")
     return parser
 
 
@@ -183,19 +183,20 @@ FORMATS = {
     "site": ("text", "json"),
     "policy check": ("text", "json"),
     "policy diff": ("text", "json", "markdown"),
-    "schema": ("json",),
+    "schema": ("json", "markdown"),
 }
 
 
 def _format(parser: argparse.ArgumentParser, command: str) -> None:
     choices = FORMATS[command]
+    fallback = "text" if "text" in choices else choices[0]
     parser.add_argument(
         "--format",
         choices=("auto", *choices),
         default="auto",
-        help="auto (default): github when GITHUB_ACTIONS=true, else text"
+        help=f"auto (default): github when GITHUB_ACTIONS=true, else {fallback}"
         if "github" in choices
-        else "auto (default) is text",
+        else f"auto (default) is {fallback}",
     )
 
 
@@ -343,7 +344,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from .commands.schema import print_schema
 
-        return print_schema(_load_policies(args.policy), sys.stdout)
+        return print_schema(_load_policies(args.policy), args.format, sys.stdout)
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 

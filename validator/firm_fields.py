@@ -1,4 +1,4 @@
-"""The firm file's fields as a Markdown table, from the schema's descriptions, for docs/firm-file.md.
+"""The firm file's fields as a Markdown table from a schema's descriptions (firm-file.md, `schema`).
 
 `python -m validator.firm_fields docs/firm-file.md` rewrites the table between the marker comments;
 tests/unit/test_firm_fields.py fails when the doc and the schema drift apart.
@@ -7,7 +7,7 @@ tests/unit/test_firm_fields.py fails when the doc and the schema drift apart.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,16 @@ from .resources import schema
 
 START, END = "<!-- fields: generated from schemas/firm.schema.json -->", "<!-- end of fields -->"
 _KINDS = {"date": "a date (YYYY-MM-DD)", "slug": "a slug", "url": "an http(s) link"}
-_TYPES = {"string": "text", "boolean": "true or false", "object": "a mapping"}
+_TYPES = {
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+}
 
 
-def table(firm: dict[str, Any]) -> str:
+def table(firm: Mapping[str, Any]) -> str:
     """A row per field, in the schema's order: path, required or not, kind, description."""
     rows = ["| field | required | kind | description |", "|---|---|---|---|"]
     slug = firm["$defs"]["slug"]["pattern"]
@@ -28,7 +34,7 @@ def table(firm: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _fields(node: dict[str, Any], prefix: str) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+def _fields(node: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, bool, Mapping[str, Any]]]:
     required = set(node.get("required", ()))
     for key, child in node.get("properties", {}).items():
         path = f"{prefix}{key}"
@@ -39,7 +45,7 @@ def _fields(node: dict[str, Any], prefix: str) -> Iterator[tuple[str, bool, dict
             yield from _fields(child, f"{path}.")
 
 
-def _kind(node: dict[str, Any], slug: str) -> str:
+def _kind(node: Mapping[str, Any], slug: str) -> str:
     if "$ref" in node:
         return _KINDS[node["$ref"].rsplit("/", 1)[1]]
     if "const" in node:
@@ -49,7 +55,9 @@ def _kind(node: dict[str, Any], slug: str) -> str:
     if node.get("type") == "array":
         items = node["items"]
         return "a list of mappings" if "properties" in items else f"a list, each {_kind(items, slug)}"
-    return _KINDS["slug"] if node.get("pattern") == slug else _TYPES[node["type"]]
+    if node.get("pattern") == slug:
+        return _KINDS["slug"]
+    return _TYPES.get(node.get("type", ""), "a value")
 
 
 def embed(doc: str, firm: dict[str, Any]) -> str:

@@ -138,6 +138,19 @@ def test_schema_prints_the_composed_schema_and_the_bundled_one_without_a_declari
     assert json.loads(tiercheck("schema").stdout) == bundled_firm_schema().doc
 
 
+def test_schema_as_markdown_lists_every_field_the_policy_declares_beside_the_bundled_ones() -> None:
+    result = tiercheck("schema", "--policy", POLICY, "--format", "markdown")
+    rows = result.stdout.splitlines()
+    assert result.returncode == 0 and rows[0] == "| field | required | kind | description |"
+    assert any(
+        r.startswith("| `deployments[].solution_area` | no | one of `data`, `security`, `apps` |")
+        for r in rows
+    )
+    assert any(r.startswith("| `events[].id` | yes |") for r in rows)
+    bundled = tiercheck("schema", "--format", "markdown").stdout
+    assert "solution_area" not in bundled and "| `people[].credentials[].level` |" in bundled
+
+
 def test_the_composed_schema_is_built_once_and_a_policy_without_data_reuses_the_bundled_one() -> None:
     assert vocabulary(load_policies().versions).schema is bundled_firm_schema()
     known = vocabulary(load_policies(POLICY).versions)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from ..firm_fields import table
 from ..policies import PolicySet
 from ..vocabulary import vocabulary
 
 
-def print_schema(policies: PolicySet, out: TextIO) -> int:
-    """Print the composed schema: the bundled one with every field and record kind any version declares."""
-    json.dump(vocabulary(policies.versions).schema.doc, out, indent=2)
+def print_schema(policies: PolicySet, fmt: str, out: TextIO) -> int:
+    """Print the composed schema (the bundled one with every field and record kind any version declares),
+    as JSON for editors or, with markdown, as the table of fields docs/firm-file.md shows."""
+    composed = vocabulary(policies.versions).schema.doc
+    if fmt == "markdown":
+        out.write(table(composed))
+        return 0
+    json.dump(composed, out, indent=2)
     out.write("\n")
     return 0

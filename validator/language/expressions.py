@@ -13,7 +13,7 @@ from typing import Any
 
 from ..loader import Path_
 
-INSTALL = "pip install 'tiercheck[cel]'"
+INSTALL = "pip install 'cel-expr-python>=0.1.3,<0.2' (the [cel] extra: pip install '.[cel]' in a clone)"
 # A formula reads `metrics`, the values of the metrics declared before it, only by literal name.
 USES = re.compile(r"""\bmetrics(?:\.([a-z0-9_]+)|\[\s*["']([a-z0-9_]+)["']\s*\])""")
 
