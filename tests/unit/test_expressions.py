@@ -29,7 +29,7 @@ EXPRESSION = ONE + RULE
 
 needs_cel = pytest.mark.skipif(
     not find_spec("cel_expr_python"),
-    reason="CEL is not installed: pip install 'tiercheck[cel]' (the test extra installs it)",
+    reason="CEL is not installed: pip install '.[cel]' (the test extra installs it)",
 )
 
 
@@ -126,7 +126,7 @@ def test_without_cel_installed_a_policy_with_an_expression_is_refused_with_how_t
         assert problem.line == line_of(text, "expr: 'true'")
         assert problem.message == (
             "this policy uses a CEL expression, and CEL is not installed: install it with "
-            "pip install 'tiercheck[cel]'"
+            "pip install 'cel-expr-python>=0.1.3,<0.2' (the [cel] extra: pip install '.[cel]' in a clone)"
         )
     finally:
         expressions.condition.cache_clear()
