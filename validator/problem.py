@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
@@ -63,6 +62,8 @@ def json_path(path: Path_) -> str:
 
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
     """`did you mean 'x'? ` for the known word closest to `word` (case aside), or '' when none is close."""
+    import difflib  # only a misspelt value needs it: not paid on every start
+
     by_fold = {k.casefold(): k for k in known}
     close = difflib.get_close_matches(word.casefold(), by_fold, n=1, cutoff=cutoff)
     return f"did you mean {by_fold[close[0]]!r}? " if close else ""
