@@ -61,9 +61,10 @@ def evaluate(
             )
         else:
             doc = evaluation_json(result) if result else invalid_json(checked, as_of)
-            if fmt == "jsonl":
+            if fmt == "jsonl":  # a line a file, written as it comes: memory stays flat over 40,000 firms
                 out.write(json.dumps(doc) + "\n")
-            docs.append(doc)
+            else:
+                docs.append(doc)
     progress.close()
     if reporter is not None:
         reporter.end()
