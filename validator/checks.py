@@ -3,14 +3,17 @@ and values the policy knows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from .dates import day
 from .loader import Path_
 from .problem import Severity, did_you_mean
 from .vocabulary import Vocabulary
 
 LISTS = ("people", "customers", "deployments", "stories")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Finding(NamedTuple):
@@ -59,6 +62,18 @@ def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, An
 def _text(entry: dict[str, Any], key: str) -> str | None:
     value = entry.get(key)
     return value if isinstance(value, str) else None
+
+
+def _iso_date(value: object) -> str | None:
+    """The value when it is a well-formed ISO date (these compare as text), else None: a malformed
+    date is the schema's one problem, never a second one here."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        day(value)
+    except ValueError:
+        return None
+    return value
 
 
 def _unique_ids(data: dict[str, Any], lists: tuple[str, ...] = LISTS) -> Iterator[Finding]:
@@ -148,8 +163,7 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
     def pair(
         path: Path_, entry: dict[str, Any], early: str, late: str, strict: bool, what: str
     ) -> Iterator[Finding]:
-        a, b = _text(entry, early), _text(entry, late)
-        # ISO dates compare as text; the schema has already refused malformed ones.
+        a, b = _iso_date(entry.get(early)), _iso_date(entry.get(late))
         if a is not None and b is not None and (b <= a if strict else b < a):
             yield Finding(
                 path, f"{late} {b} is {'not after' if strict else 'before'} {early} {a}: {what}", "date-order"
@@ -180,9 +194,9 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
             "a story cannot be withdrawn before it is published",
         )
     for i, p in _entries(data, "people"):
-        last, days = _text(p, "last_active_on"), p.get("activity")
+        last, days = _iso_date(p.get("last_active_on")), p.get("activity")
         days = days if isinstance(days, list) else []
-        later = [d for d in days if isinstance(d, str) and last is not None and d > last]
+        later = [d for d in map(_iso_date, days) if d is not None and last is not None and d > last]
         if later:
             yield Finding(
                 ("people", i, "activity"),

@@ -177,6 +177,19 @@ def test_activity_after_last_active_on_is_refused() -> None:
     assert findings(data) == [(("people", 0, "activity"), "date-order")]
 
 
+@pytest.mark.parametrize("malformed", ["05/09/2026", "2026-02-30", "20260905", "2026-9-05", ""])
+def test_a_malformed_date_takes_no_part_in_date_order_checks(malformed: str) -> None:
+    """The schema refuses it; comparing it as text would add a false second problem."""
+    data = firm(people=1, customers=1, stories=1, active_on=malformed, activity=("2026-06-10",))
+    data["people"][0]["credentials"][0]["expires_on"] = malformed
+    data["deployments"][0]["retired_on"] = malformed
+    data["stories"][0]["withdrawn_on"] = malformed
+    assert findings(data) == []
+    data["people"][0]["activity"] = [malformed]
+    data["people"][0]["last_active_on"] = "2026-01-01"
+    assert findings(data) == []
+
+
 def test_activity_on_the_last_active_day_is_fine() -> None:
     assert findings(firm(people=1, active_on="2026-09-01", activity=("2026-09-01",))) == []
 

@@ -1,0 +1,51 @@
+"""Each mistake in a firm file, in YAML and in JSON, is said once, at its place, in plain words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import MINIMAL_FIRM, line_of
+from support import tiercheck
+
+from validator.loader import Source
+from validator.reading import decide
+
+# A small valid firm, in YAML and as JSON with one key a line, so a test finds a line with `line_of`.
+FIRM_YAML = MINIMAL_FIRM.replace(
+    "    last_active_on: 2026-11-02\n", "    last_active_on: 2026-11-02\n    activity: [2026-06-10]\n"
+)
+FIRM_JSON = json.dumps(decide(Source("firm.yaml", FIRM_YAML, "")), indent=2) + "\n"
+
+
+def firm_text(fmt: str, key: str, value: str) -> str:
+    """The minimal firm in `fmt` with the first `key` holding `value` (written as YAML would show it)."""
+    if fmt == "yaml":
+        line = line_of(FIRM_YAML, f" {key}:")
+        lines = FIRM_YAML.splitlines(keepends=True)
+        indent = lines[line - 1][: lines[line - 1].index(key)]
+        lines[line - 1] = f"{indent}{key}: {value}\n"
+        return "".join(lines)
+    line = line_of(FIRM_JSON, f'"{key}":')
+    lines = FIRM_JSON.splitlines(keepends=True)
+    old = lines[line - 1]
+    comma = "," if old.rstrip().endswith(",") else ""
+    indent = old[: len(old) - len(old.lstrip())]
+    lines[line - 1] = f'{indent}"{key}": {value}{comma}\n'
+    return "".join(lines)
+
+
+def problems(path) -> list[str]:
+    r = tiercheck("validate", path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    return r.stdout.splitlines()[:-1]
+
+
+@pytest.mark.parametrize(("fmt", "value"), [("yaml", "05/09/2026"), ("json", '"05/09/2026"')])
+def test_a_malformed_last_active_date_is_one_problem_not_also_a_date_order_one(
+    fmt: str, value: str, write_firm
+) -> None:
+    text = firm_text(fmt, "last_active_on", value)
+    path = write_firm(text, f"firm.{fmt}")
+    [said] = problems(path)
+    assert "'05/09/2026' is not a valid date" in said
