@@ -13,7 +13,8 @@ KEYS = ("policy", "exclude", "format")
 
 @dataclass(frozen=True)
 class Config:
-    """The defaults found (none when no file says any); `policy` is resolved against the file's folder."""
+    """The defaults found (none when no file says any); `policy`, and each `exclude` glob with a `/`,
+    are resolved against the file's folder."""
 
     policy: str | None = None
     exclude: tuple[str, ...] = ()
@@ -60,4 +61,5 @@ def _config(path: Path, table: Any) -> Config:
         raise UsageError(f'{where}: exclude is a list of globs, e.g. exclude = ["mkdocs.yml", "fixtures/*"]')
     if fmt is not None and not isinstance(fmt, str):
         raise UsageError(f'{where}: format is a name, e.g. format = "github"')
-    return Config(str(path.parent / policy) if policy else None, tuple(exclude), fmt)
+    globs = tuple(str(path.parent / g) if "/" in g else g for g in exclude)
+    return Config(str(path.parent / policy) if policy else None, globs, fmt)

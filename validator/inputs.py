@@ -49,9 +49,19 @@ def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = 
 
 
 def excluded(path: str, globs: Sequence[str]) -> bool:
-    """Whether a glob matches the path (`fixtures/*`, `**/mkdocs.yml`) or its last part (`package.json`)."""
-    posix = Path(path).as_posix().removeprefix("./")
-    return any(fnmatch.fnmatch(posix, g) or fnmatch.fnmatch(Path(path).name, g) for g in globs)
+    """Whether a glob matches the path or its last part (`package.json`, `*.json`).
+
+    A glob with a `/` is a path from the current folder, written either way (`docs/*.yml`,
+    `./docs/*.yml`, `**/mkdocs.yml`), or an absolute one (a config file's globs are made absolute).
+    """
+    name = Path(path).name
+    full = _absolute(path)
+    return any(fnmatch.fnmatch(full, _absolute(g)) if "/" in g else fnmatch.fnmatch(name, g) for g in globs)
+
+
+def _absolute(path: str) -> str:
+    """The path from the filesystem root, `.` and `..` resolved as written (links are not followed)."""
+    return Path(os.path.abspath(path)).as_posix()  # noqa: PTH100  - Path.resolve would follow links
 
 
 def _is_dir(path: str) -> bool:

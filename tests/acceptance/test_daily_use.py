@@ -8,10 +8,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import MINIMAL_FIRM
 from support import tiercheck
 
 from validator import __version__
+from validator.cli import main
 from validator.render.colour import use_colour
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,6 +105,47 @@ def test_exclude_leaves_out_files_by_name_and_folders_by_path(tmp_path) -> None:
     assert (r.returncode, r.stdout) == (0, "1 file checked: all valid\n"), r.stdout
     everything = tiercheck("validate", ".", cwd=repo)
     assert everything.returncode == 1 and "4 files checked: 3 invalid" in everything.stdout
+
+
+OTHERS = ("--exclude", "mkdocs.yml", "--exclude", "*.json")
+
+
+@pytest.mark.parametrize(
+    "glob", ["fixtures/*", "./fixtures/*", "fixtures/broken.yaml", "./firms/../fixtures/*"]
+)
+@pytest.mark.parametrize("given", [".", "./", "../repo", "{repo}"])
+def test_an_exclude_path_matches_whether_or_not_it_or_the_path_starts_with_dot_slash(
+    tmp_path, monkeypatch, capsys, glob, given
+) -> None:
+    repo = repo_with_other_files(tmp_path)
+    monkeypatch.chdir(repo)
+    assert main(["validate", given.format(repo=repo), "--exclude", glob, *OTHERS]) == 0, capsys.readouterr()
+    assert capsys.readouterr().out == "1 file checked: all valid\n"
+
+
+def test_an_exclude_path_on_the_command_line_is_from_the_current_folder(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    repo = repo_with_other_files(tmp_path)
+    monkeypatch.chdir(repo / "firms")
+    assert main(["validate", "../fixtures", "--exclude", "fixtures/*"]) == 1  # ./fixtures/ is not there
+    capsys.readouterr()
+    assert main(["validate", "..", "--exclude", "../fixtures/*", *OTHERS]) == 0
+
+
+def test_a_config_files_exclude_path_is_from_its_folder_wherever_tiercheck_runs(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    repo = repo_with_other_files(tmp_path)
+    (repo / ".git").mkdir()
+    (repo / "pyproject.toml").write_text('[tool.tiercheck]\nexclude = ["./fixtures/*"]\n')
+    monkeypatch.chdir(repo / "fixtures")
+    assert main(["validate", ".", "../firms"]) == 2  # the only file here is left out
+    assert "no *.yaml, *.yml or *.json files in this directory that --exclude leaves" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.chdir(repo / "firms")
+    assert main(["validate", "..", *OTHERS]) == 0
 
 
 def test_a_dot_tiercheck_toml_sets_exclude_and_the_default_format(tmp_path) -> None:
