@@ -8,6 +8,7 @@ import pytest
 from support import SHIPPED_POLICY, tiercheck
 
 import validator.commands.validate as validate_command
+from validator.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
 
@@ -30,10 +31,18 @@ def test_report_out_naming_an_existing_file_says_out_is_a_folder(tmp_path) -> No
     assert taken.read_text() == "mine"
 
 
-def test_report_out_where_nothing_can_be_written_says_to_choose_another_folder() -> None:
-    said = one_line_error("report", EXAMPLE, "--as-of", "2026-11-25", "--out", "/proc/x")
-    assert said.startswith("tiercheck: /proc/x: cannot write the pack here (")
-    assert said.endswith("choose a folder you can write to with --out DIR")
+@pytest.mark.parametrize(("command", "what"), [("report", "pack"), ("site", "site")])
+@pytest.mark.parametrize("where", ["/proc/x", "a-file/x"], ids=["cannot-create", "under-a-file"])
+def test_out_where_nothing_can_be_written_says_to_choose_another_folder(
+    command, what, where, tmp_path, capsys
+) -> None:
+    (tmp_path / "a-file").write_text("mine")
+    out = where if where.startswith("/") else str(tmp_path / where)
+    assert main([command, str(EXAMPLE), "--as-of", "2026-11-25", "--out", out]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"tiercheck: {out}: cannot write the {what} here (") and said.count("\n") == 1
+    assert said.endswith("choose a folder you can write to with --out DIR\n")
+    assert (tmp_path / "a-file").read_text() == "mine"
 
 
 def test_policy_diff_with_firms_before_old_and_new_shows_the_order_to_use(tmp_path) -> None:

@@ -15,6 +15,7 @@ from ..atomic import write_all
 from ..evaluate import evaluate
 from ..inputs import UsageError, find_inputs
 from ..language.model import Policy
+from ..out_folder import out_folder, writing
 from ..policies import PolicySet
 from ..problem import shown
 from ..render.evidence import render
@@ -41,8 +42,7 @@ def report(
     (it gets no pack; the others do)."""
     if not Path(path).exists():
         raise UsageError(f"{path}: no such file or folder")
-    if Path(out_dir).exists() and not Path(out_dir).is_dir():
-        raise UsageError(f"{out_dir}: is a file, not a folder; --out names the folder to write the pack into")
+    out_folder(out_dir, "pack")
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"{templates}: no such templates folder")
     one = not Path(path).is_dir()
@@ -80,11 +80,6 @@ def _render(
 
 
 def _write(folder: Path, files: dict[str, str]) -> list[str]:
-    try:
+    with writing(folder, "pack"):
         write_all(folder, files)
-    except OSError as exc:
-        raise UsageError(
-            f"{folder}: cannot write the pack here ({exc.strerror or exc}); "
-            "choose a folder you can write to with --out DIR"
-        ) from None
     return [str(folder / name) for name in files]

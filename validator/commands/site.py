@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..inputs import UsageError, find_inputs
+from ..inputs import find_inputs
 from ..loader import LoadError, read_source
 from ..locate import read_located
+from ..out_folder import out_folder, writing
 from ..policies import PolicySet, load_policies
 from ..progress import Progress
 from ..render import site as render
@@ -186,76 +187,75 @@ def site(
     quiet: bool = False,
 ) -> int:
     """Write index.html, firms.csv, firms.json, program.html and firms/<id>.html; 1 when a file is invalid."""
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{out_dir}: not a folder")
+    folder = out_folder(out_dir, "site")
     inside = os.path.abspath(folder) + os.sep  # noqa: PTH100 -- a string per file, not a Path: 40,000 of them
     files = [f for f in find_inputs(paths, exclude) if not os.path.abspath(f).startswith(inside)]  # noqa: PTH100
     policy = policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     metrics = headline(policy)
-    (folder / "firms").mkdir(parents=True, exist_ok=True)
-    for left in (folder / "firms").glob(".*.tmp"):  # from a build that was stopped
-        left.unlink()
-    manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
-    tasks, stats = _plan(files, manifest, {p.name for p in (folder / "firms").iterdir()})
-    eligible: Counter[str] = Counter()
-    standing: Counter[str] = Counter()
-    invalid = rendered = 0
-    owners: dict[str, str] = {}
-    progress = Progress(0 if quiet else len(files), "building the site")
-    rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
-    with (
-        rows_tmp.open("w", encoding="utf-8", newline="\n") as rows,
-        csv_tmp.open("w", encoding="utf-8", newline="\n") as csv_out,
-        json_tmp.open("w", encoding="utf-8", newline="\n") as json_out,
-    ):
-        csv_out.write(render.csv_header(metrics))
-        json_out.write("[")
-        for n, (file, built) in enumerate(
-            _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+    with writing(folder, "site"):
+        (folder / "firms").mkdir(parents=True, exist_ok=True)
+        for left in (folder / "firms").glob(".*.tmp"):  # from a build that was stopped
+            left.unlink()
+        manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
+        tasks, stats = _plan(files, manifest, {p.name for p in (folder / "firms").iterdir()})
+        eligible: Counter[str] = Counter()
+        standing: Counter[str] = Counter()
+        invalid = rendered = 0
+        owners: dict[str, str] = {}
+        progress = Progress(0 if quiet else len(files), "building the site")
+        rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
+        with (
+            rows_tmp.open("w", encoding="utf-8", newline="\n") as rows,
+            csv_tmp.open("w", encoding="utf-8", newline="\n") as csv_out,
+            json_tmp.open("w", encoding="utf-8", newline="\n") as json_out,
         ):
-            if built.firm is not None and built.firm in owners:
-                built = _duplicate(file, built, owners[built.firm], metrics)
-                manifest.forget(file)  # built again next time, when it may no longer clash
-            elif file in stats:
-                manifest.put(file, stats[file], built)
-            if built.page is not None and built.firm is not None and built.firm not in owners:
-                Path(built.page).replace(folder / "firms" / f"{built.firm}.html")
-                rendered += 1
-            elif built.page is not None:
-                Path(built.page).unlink(missing_ok=True)
-            if built.firm is None:
-                invalid += 1
-            else:
-                owners[built.firm] = file
-                eligible[built.eligible or "none"] += 1
-                standing[built.standing or "none"] += 1
-            rows.write(built.tr)
-            csv_out.write(built.csv)
-            json_out.write(("," if n else "") + "\n" + built.json)
-            progress.advance()
-        json_out.write("\n]\n")
-    progress.close()
-    head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
-    index_tmp = folder / ".index.html.tmp"
-    with (
-        index_tmp.open("w", encoding="utf-8", newline="\n") as index,
-        rows_tmp.open(encoding="utf-8") as rows,
-    ):
-        index.write(head)
-        shutil.copyfileobj(rows, index)
-        index.write(tail)
-    rows_tmp.unlink()
-    (folder / ".program.html.tmp").write_text(
-        render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
-    )
-    for name in ("index.html", "firms.csv", "firms.json", "program.html"):
-        (folder / f".{name}.tmp").replace(folder / name)
-    manifest.keep_only(files)
-    manifest.close(commit=True)
-    stale = [p for p in (folder / "firms").glob("*.html") if p.stem not in owners]
-    for p in stale:
-        p.unlink()
+            csv_out.write(render.csv_header(metrics))
+            json_out.write("[")
+            for n, (file, built) in enumerate(
+                _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+            ):
+                if built.firm is not None and built.firm in owners:
+                    built = _duplicate(file, built, owners[built.firm], metrics)
+                    manifest.forget(file)  # built again next time, when it may no longer clash
+                elif file in stats:
+                    manifest.put(file, stats[file], built)
+                if built.page is not None and built.firm is not None and built.firm not in owners:
+                    Path(built.page).replace(folder / "firms" / f"{built.firm}.html")
+                    rendered += 1
+                elif built.page is not None:
+                    Path(built.page).unlink(missing_ok=True)
+                if built.firm is None:
+                    invalid += 1
+                else:
+                    owners[built.firm] = file
+                    eligible[built.eligible or "none"] += 1
+                    standing[built.standing or "none"] += 1
+                rows.write(built.tr)
+                csv_out.write(built.csv)
+                json_out.write(("," if n else "") + "\n" + built.json)
+                progress.advance()
+            json_out.write("\n]\n")
+        progress.close()
+        head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
+        index_tmp = folder / ".index.html.tmp"
+        with (
+            index_tmp.open("w", encoding="utf-8", newline="\n") as index,
+            rows_tmp.open(encoding="utf-8") as rows,
+        ):
+            index.write(head)
+            shutil.copyfileobj(rows, index)
+            index.write(tail)
+        rows_tmp.unlink()
+        (folder / ".program.html.tmp").write_text(
+            render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
+        )
+        for name in ("index.html", "firms.csv", "firms.json", "program.html"):
+            (folder / f".{name}.tmp").replace(folder / name)
+        manifest.keep_only(files)
+        manifest.close(commit=True)
+        stale = [p for p in (folder / "firms").glob("*.html") if p.stem not in owners]
+        for p in stale:
+            p.unlink()
     counts = {"out": str(folder), "firms": len(owners), "rendered": rendered, "invalid": invalid}
     if fmt == "json":
         out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
