@@ -104,8 +104,8 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
             yield (*path, key), f"unknown key {key!r}: {hint}allowed here: {', '.join(allowed)}"
         return
     if kind == "required":
-        missing = error.validator_value
-        yield path, "missing required key " + ", ".join(repr(k) for k in missing if k not in inst)
+        missing = [k for k in error.validator_value if k not in inst]
+        yield path, f"missing required key{'s' * (len(missing) != 1)} " + ", ".join(map(repr, missing))
         return
     control = _CONTROL.search(inst) if kind == "pattern" and isinstance(inst, str) else None
     if control is not None:
@@ -123,6 +123,8 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
         want = sch["type"]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([want] if isinstance(want, str) else want))
         if inst is None and path and isinstance(path[-1], str):
+            if sch.get("title") == "Date":
+                words = "a date (YYYY-MM-DD)"
             yield (
                 path,
                 f"{path[-1]} is empty: write {words} after the colon, or delete the line if it is optional",
@@ -131,7 +133,13 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
         yield path, f"expected {words}, found {inst!r}"
         return
     if kind == "enum":
-        yield path, f"{inst!r} is not one of: {', '.join(map(str, sch['enum']))}"
+        allowed = [str(v) for v in sch["enum"]]
+        hint = did_you_mean(inst, allowed) if isinstance(inst, str) else ""
+        key = f"{path[-1]} " if path and isinstance(path[-1], str) else ""
+        yield (
+            path,
+            f"{key}{inst!r} is not one of: {', '.join(allowed)}" + (f"; {hint.strip()}" if hint else ""),
+        )
         return
     if kind == "minLength" and inst == "":
         yield path, "must not be empty"

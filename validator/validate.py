@@ -51,7 +51,7 @@ def check_source(source: Source, known: Vocabulary) -> Checked:
     except LoadError as exc:
         return Checked(source.path, _load_problems(source, exc), None, source.sha256)
     try:
-        valid = known.schema.fast.is_valid(data) and not cross_checks(data)
+        valid = _whole_version(data) and known.schema.fast.is_valid(data) and not cross_checks(data)
         if valid and not vocabulary_checks(data, known):
             return Checked(source.path, [], canonical(data), source.sha256)
     except ValueError:  # a key jsonschema-rs cannot take (not text): refused below, at its place
@@ -121,14 +121,23 @@ def _version_problems(file: str, located: Located) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(file, 1, 1, "a firm file is a mapping of keys (schema_version, firm, people, ...)")]
     version, known = data.get("schema_version"), schema("firm")["properties"]["schema_version"]["const"]
-    if version is None or version == known:
+    if version is None or _whole_version(data):
         return []
     line, col = located.where(("schema_version",))
     if version == str(known):
         message = f"schema_version is the text {version!r}; write the number, unquoted: {known}"
+    elif isinstance(version, float) and version == known:
+        message = f"schema_version is the decimal {version!r}; write the whole number: {known}"
     else:
         message = f"schema_version {version!r} is not one this tiercheck reads: write schema_version: {known}"
     return [Problem(file, line, col, message, "$.schema_version")]
+
+
+def _whole_version(data: Any) -> bool:
+    """schema_version is the known version as a whole number: 1.0 equals 1 in Python, and the schema's
+    const accepts it, but the contract says 1."""
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    return type(version) is int and version == schema("firm")["properties"]["schema_version"]["const"]
 
 
 NO_BREAK_SPACES = (

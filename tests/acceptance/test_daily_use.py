@@ -161,7 +161,9 @@ def test_a_dot_tiercheck_toml_sets_exclude_and_the_default_format(tmp_path) -> N
     summary = tiercheck("summary", ".", "--as-of", "2026-11-25", cwd=repo)
     assert json.loads(summary.stdout)["files"] == 1
     (repo / ".tiercheck.toml").write_text('format = "sarif"\n')
-    assert tiercheck("summary", "firms", "--as-of", "2026-11-25", cwd=repo).stdout.startswith("1 firm files")
+    assert tiercheck("summary", "firms", "--as-of", "2026-11-25", cwd=repo).stdout.startswith(
+        "1 firm file as of"
+    )
 
 
 def test_pyproject_tool_tiercheck_sets_the_policy_relative_to_itself(tmp_path) -> None:

@@ -21,7 +21,7 @@ FIRM_JSON = json.dumps(decide(Source("firm.yaml", FIRM_YAML, "")), indent=2) + "
 def firm_text(fmt: str, key: str, value: str) -> str:
     """The minimal firm in `fmt` with the first `key` holding `value` (written as YAML would show it)."""
     if fmt == "yaml":
-        line = line_of(FIRM_YAML, f" {key}:")
+        line = line_of(FIRM_YAML, f"{key}:")
         lines = FIRM_YAML.splitlines(keepends=True)
         indent = lines[line - 1][: lines[line - 1].index(key)]
         lines[line - 1] = f"{indent}{key}: {value}\n"
@@ -49,3 +49,40 @@ def test_a_malformed_last_active_date_is_one_problem_not_also_a_date_order_one(
     path = write_firm(text, f"firm.{fmt}")
     [said] = problems(path)
     assert "'05/09/2026' is not a valid date" in said
+
+
+@pytest.mark.parametrize(("fmt", "value"), [("yaml", "Production"), ("json", '"Production"')])
+def test_a_value_off_the_list_names_its_key_and_the_close_one(fmt: str, value: str, write_firm) -> None:
+    path = write_firm(firm_text(fmt, "stage", value), f"firm.{fmt}")
+    line, col = (line_of(FIRM_YAML, "stage"), 5) if fmt == "yaml" else (line_of(FIRM_JSON, "stage"), 7)
+    assert problems(path) == [
+        f"{path}:{line}:{col}: stage 'Production' is not one of: production, pilot, proof-of-concept; "
+        "did you mean 'production'?"
+    ]
+
+
+@pytest.mark.parametrize(("fmt", "value"), [("yaml", ""), ("json", "null")])
+def test_an_empty_date_says_to_write_a_date(fmt: str, value: str, write_firm) -> None:
+    path = write_firm(firm_text(fmt, "last_active_on", value), f"firm.{fmt}")
+    [said] = problems(path)
+    assert said.endswith(
+        "last_active_on is empty: write a date (YYYY-MM-DD) after the colon, "
+        "or delete the line if it is optional"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_two_missing_keys_are_keys(fmt: str, write_firm) -> None:
+    text = "people: []\n" if fmt == "yaml" else '{"people": []}\n'
+    path = write_firm(text, f"firm.{fmt}")
+    assert problems(path) == [f"{path}:1:1: missing required keys 'schema_version', 'firm'"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_schema_version_1_0_is_refused_at_its_line_asking_for_1(fmt: str, write_firm) -> None:
+    path = write_firm(firm_text(fmt, "schema_version", "1.0"), f"firm.{fmt}")
+    col = 1 if fmt == "yaml" else 3
+    assert problems(path) == [
+        f"{path}:{line_of(FIRM_YAML if fmt == 'yaml' else FIRM_JSON, 'schema_version')}:{col}: "
+        "schema_version is the decimal 1.0; write the whole number: 1"
+    ]

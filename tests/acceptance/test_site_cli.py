@@ -49,7 +49,7 @@ def test_the_site_has_an_index_a_page_per_firm_the_program_and_the_table_as_csv_
     site = tmp_path / "site"
     status, out = build(capsys, firms, "--out", site)
     assert status == 1  # the broken file
-    assert "4 firm pages (4 rendered, 0 unchanged), 1 invalid files" in out
+    assert "4 firm pages (4 rendered, 0 unchanged), 1 invalid file," in out
     assert sorted(outputs(site)) == [
         "firms.csv",
         "firms.json",
@@ -178,7 +178,7 @@ def test_the_output_folder_inside_an_input_folder_is_not_read_as_firms(firms, ca
     site = firms / "site"
     build(capsys, firms, "--out", site)
     _, out = build(capsys, firms, "--out", site)
-    assert "4 firm pages" in out and "1 invalid files" in out
+    assert "4 firm pages" in out and "1 invalid file," in out
 
 
 def test_no_policy_in_effect_or_an_output_path_that_is_a_file_is_a_usage_error(

@@ -31,7 +31,7 @@ def site(tmp_path_factory) -> Path:
     (root / "broken.yaml").write_text("schema_version: 1\nfirm: [\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("site")
     r = tiercheck("site", str(root), "--out", str(out), "--as-of", "2026-11-25")
-    assert r.returncode == 1 and "1 invalid files" in r.stdout, r.stderr  # the broken file
+    assert r.returncode == 1 and "1 invalid file," in r.stdout, r.stderr  # the broken file
     return out
 
 

@@ -112,11 +112,14 @@ def test_a_from_metric_that_does_not_exist_is_refused(tmp_path) -> None:
     assert "'customers_live'" in problem.message
 
 
-def test_an_unknown_test_is_located_at_the_rule(tmp_path) -> None:
+def test_an_unknown_test_is_located_at_the_rule_named_and_a_close_one_suggested(tmp_path) -> None:
     text = changed(("      - test: is_true\n", "      - test: is_truthy\n"))
     path, problem = only_problem(tmp_path, text)
     assert (problem.file, problem.line) == (str(path), line_of(text, "test: is_truthy"))
-    assert problem.message.startswith("'is_truthy' is not one of: on_or_before, absent_or_after, in_window")
+    assert problem.message.startswith(
+        "test 'is_truthy' is not one of: on_or_before, absent_or_after, in_window"
+    )
+    assert problem.message.endswith("; did you mean 'is_true'?")
 
 
 def test_a_rule_missing_its_reason_is_located_at_the_rule(tmp_path) -> None:

@@ -261,8 +261,9 @@ def site(
         out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
     elif not quiet:
         out.write(
-            f"wrote {folder}: {len(owners)} firm pages ({rendered} rendered, {len(owners) - rendered} "
-            f"unchanged), {invalid} invalid files, index.html, program.html, firms.csv, firms.json\n"
+            f"wrote {folder}: {len(owners)} firm page{'s' * (len(owners) != 1)} ({rendered} rendered, "
+            f"{len(owners) - rendered} unchanged), {invalid} invalid file{'s' * (invalid != 1)}, "
+            "index.html, program.html, firms.csv, firms.json\n"
         )
     return 1 if invalid else 0
 

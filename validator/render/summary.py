@@ -118,7 +118,8 @@ def as_json(s: Summary, policy: Policy) -> str:
 def as_text(s: Summary, policy: Policy) -> str:
     c = context(s, policy)
     lines = [
-        f"{c['files']} firm files as of {c['as_of']} under {policy.id} {policy.version}: "
+        f"{c['files']} firm file{'s' * (c['files'] != 1)} "
+        f"as of {c['as_of']} under {policy.id} {policy.version}: "
         f"{c['valid']} evaluated, {c['invalid_count']} invalid",
         "",
         f"  {'tier':<16}{'eligible':>10}{'standing':>10}",
@@ -167,7 +168,8 @@ def as_markdown(s: Summary, policy: Policy) -> str:
     lines = [
         f"## Firms as of {c['as_of']} under {_cell(policy.id)} {_cell(policy.version)}",
         "",
-        f"{c['files']} firm files: {c['valid']} evaluated, {c['invalid_count']} invalid.",
+        f"{c['files']} firm file{'s' * (c['files'] != 1)}: "
+        f"{c['valid']} evaluated, {c['invalid_count']} invalid.",
         "",
         "| tier | eligible | standing | share |",
         "|---|---:|---:|---:|",
