@@ -371,3 +371,26 @@ def test_jsonl_keeps_no_evaluation_after_writing_its_line(tmp_path) -> None:
     peak(2)  # warm the caches every run shares
     # kept, 36 more evaluations grow the peak by ~1.5 MB; streamed, only shared caches grow (~0.3 MB)
     assert peak(40) - peak(4) < 900_000
+
+
+WARNED = EXAMPLES / "invalid" / "credential-name-typo.yaml"  # valid, with a misspelt credential
+
+
+def test_text_prints_a_valid_files_warnings_located_before_its_evaluation(capsys) -> None:
+    assert main(["evaluate", str(WARNED), "--as-of", AS_OF]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        f"{WARNED}:12:9: warning: credential 'claude-certified-architec' is not one the policy knows, "
+        "so it never counts: did you mean 'claude-certified-architect'?"
+    )
+    assert lines[1] == f"{WARNED}: Contoso Partners (contoso-partners)"
+
+
+def test_jsonl_and_markdown_carry_a_valid_files_warnings(capsys) -> None:
+    assert main(["evaluate", str(WARNED), str(NORTHWIND), "--as-of", AS_OF, "--format", "jsonl"]) == 0
+    docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [[(w["line"], w["severity"]) for w in d["warnings"]] for d in docs] == [[(12, "warning")], []]
+    assert main(["evaluate", str(WARNED), "--as-of", AS_OF, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "### Warnings\n\n- " in markdown
+    assert "12:9: warning: credential 'claude-certified-architec'" in markdown

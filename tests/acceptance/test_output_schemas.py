@@ -68,6 +68,16 @@ def test_evaluate_json_and_each_jsonl_line_match_the_evaluation_schema(args, sta
         assert_valid(validator, json.loads(line))
 
 
+def test_evaluate_json_carries_a_valid_files_warnings_as_the_evaluation_schema_says() -> None:
+    warned = EXAMPLES / "invalid" / "credential-name-typo.yaml"
+    doc = json.loads(output("evaluate", warned, *AS_OF, "--format", "json", status=0))
+    assert_valid(schema("evaluation"), doc)
+    assert [(w["line"], w["col"], w["severity"]) for w in doc["warnings"]] == [(12, 9, "warning")]
+    several = json.loads(output("evaluate", warned, INVALID, *AS_OF, "--format", "json", status=1))
+    assert_valid(schema("evaluation"), several)
+    assert [len(f["warnings"]) for f in several["files"]] == [1, 0]
+
+
 def test_summary_json_matches_the_summary_schema() -> None:
     doc = json.loads(output("summary", EXAMPLES, *AS_OF, "--format", "json", status=1))
     assert_valid(schema("summary"), doc)

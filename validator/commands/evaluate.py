@@ -11,7 +11,7 @@ from ..evaluate import evaluate as evaluate_firm
 from ..inputs import find_inputs
 from ..policies import PolicySet
 from ..progress import Progress
-from ..render.evidence import markdown_problems, render_markdown
+from ..render.evidence import markdown_problems, md_escape, render_markdown
 from ..render.text import render_text
 from ..reporters import REPORTERS
 from ..result import Evaluation, evaluation_json
@@ -51,16 +51,18 @@ def evaluate(
         failed += result is None
         if reporter is not None:
             reporter.file(checked, _note(result))
-        elif fmt == "text":
-            out.write(render_text(result) if result else "".join(f"{p}\n" for p in checked.problems))
+        elif fmt == "text":  # a valid file's warnings first, as validate prints them
+            found = sorted([*checked.problems, *checked.warnings])
+            out.write("".join(f"{p}\n" for p in found) + (render_text(result) if result else ""))
         elif fmt == "markdown":
             out.write(
-                render_markdown(result, policy)
+                render_markdown(result, policy) + _markdown_warnings(checked)
                 if result
-                else markdown_problems(checked.file, [str(p) for p in checked.problems])
+                else markdown_problems(checked.file, [str(p) for p in (*checked.problems, *checked.warnings)])
             )
         else:
             doc = evaluation_json(result) if result else invalid_json(checked, as_of)
+            doc["warnings"] = [w.as_json() for w in checked.warnings]
             if fmt == "jsonl":  # a line a file, written as it comes: memory stays flat over 40,000 firms
                 out.write(json.dumps(doc) + "\n")
             else:
@@ -86,6 +88,12 @@ def invalid_json(checked: Checked, as_of: date) -> dict[str, Any]:
         "problems": problems,
         "errors": problems,
     }
+
+
+def _markdown_warnings(checked: Checked) -> str:
+    """A valid file's warnings after its evaluation, one list item each (nothing when none)."""
+    items = "".join(f"- {md_escape(str(w))}\n" for w in checked.warnings)
+    return f"### Warnings\n\n{items}\n" if items else ""
 
 
 def _note(result: Evaluation | None) -> str:
