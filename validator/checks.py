@@ -23,6 +23,7 @@ class Finding(NamedTuple):
     message: str
     code: str
     severity: Severity = "error"
+    first: Path_ | None = None  # where the first of a repeated value is: the message gains its line
 
 
 def cross_checks(data: Any) -> list[Finding]:
@@ -85,9 +86,7 @@ def _unique_ids(data: dict[str, Any], lists: tuple[str, ...] = LISTS) -> Iterato
                 continue
             if ident in first:
                 yield Finding(
-                    (key, i),
-                    f"duplicate id {ident!r} in {key} (first at entry {first[ident] + 1})",
-                    "duplicate-id",
+                    (key, i), f"duplicate id {ident!r} in {key}", "duplicate-id", first=(key, first[ident])
                 )
             else:
                 first[ident] = i

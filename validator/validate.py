@@ -80,7 +80,10 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
         problems = [] if schema_ok else located_problems(known.schema.exact, file, located)
         for f in [*cross_checks(data), *vocabulary_checks(data, known)]:
             line, col = located.where(f.path)
-            found = Problem(file, line, col, f.message, json_path(f.path), f.code, f.severity)
+            message = (
+                f.message if f.first is None else f"{f.message} (first on line {located.where(f.first)[0]})"
+            )
+            found = Problem(file, line, col, message, json_path(f.path), f.code, f.severity)
             (warnings if f.severity == "warning" else problems).append(found)
     problems.sort()
     return Checked(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from conftest import MINIMAL_FIRM, line_of
 from support import tiercheck
 
@@ -86,3 +87,19 @@ def test_schema_version_1_0_is_refused_at_its_line_asking_for_1(fmt: str, write_
         f"{path}:{line_of(FIRM_YAML if fmt == 'yaml' else FIRM_JSON, 'schema_version')}:{col}: "
         "schema_version is the decimal 1.0; write the whole number: 1"
     ]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_duplicate_id_gives_the_line_of_the_first_like_a_duplicate_key(fmt: str, write_firm) -> None:
+    data = decide(Source("firm.yaml", FIRM_YAML, ""))
+    data["customers"].append({**data["customers"][0], "name": "Again"})
+    text = yaml.safe_dump(data, sort_keys=False) if fmt == "yaml" else json.dumps(data, indent=2)
+    path = write_firm(text, f"firm.{fmt}")
+    # An entry is located where it starts: YAML's '- id: c-acme', JSON's '{' on the line before "id".
+    if fmt == "yaml":
+        first, second = line_of(text, "- id: c-acme"), line_of(text, "name: Again") - 1
+    else:
+        first, second = line_of(text, '"c-acme"') - 1, line_of(text, "Again") - 2
+    [said] = problems(path)
+    assert said.startswith(f"{path}:{second}:")
+    assert said.endswith(f"duplicate id 'c-acme' in customers (first on line {first})")

@@ -45,7 +45,8 @@ def test_ids_are_unique_within_each_list(key: str) -> None:
     data[key][1]["id"] = data[key][0]["id"]
     [finding] = [f for f in cross_checks(data) if f.code == "duplicate-id"]
     assert (finding.path, finding.code) == ((key, 1), "duplicate-id")
-    assert finding.message == f"duplicate id {data[key][0]['id']!r} in {key} (first at entry 1)"
+    assert finding.message == f"duplicate id {data[key][0]['id']!r} in {key}"
+    assert finding.first == (key, 0)
 
 
 def test_each_repeat_of_an_id_is_reported_and_points_back_to_the_first() -> None:
@@ -54,7 +55,7 @@ def test_each_repeat_of_an_id_is_reported_and_points_back_to_the_first() -> None
         entry["id"] = "p-0"
     found = cross_checks(data)
     assert [f.path for f in found] == [("people", 1), ("people", 2), ("people", 3)]
-    assert all("(first at entry 1)" in f.message for f in found)
+    assert all(f.first == ("people", 0) for f in found)
 
 
 def test_the_same_id_in_different_lists_is_fine() -> None:

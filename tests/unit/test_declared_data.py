@@ -74,7 +74,7 @@ def test_a_value_outside_the_declared_enum_is_located(tmp_path) -> None:
         (lambda e: e.pop("held_on"), "- id: e-1", "missing required key 'held_on'"),
         (lambda e: e.update(place="Oslo"), "place: Oslo", "unknown key 'place'"),
         (lambda e: e.update(attendees=-1), "attendees: -1", "-1 is less than the minimum of 0"),
-        (lambda e: e.update(id="e-0"), "- id: e-0", "duplicate id 'e-0' in events (first at entry 1)"),
+        (lambda e: e.update(id="e-0"), "- id: e-0", "duplicate id 'e-0' in events (first on line"),
         (lambda e: e.update(customer="c-9"), "customer: c-9", "customer 'c-9' is not listed under customers"),
     ],
     ids=["bad-date", "missing-required", "unknown-key", "below-minimum", "duplicate-id", "dangling-link"],

@@ -156,7 +156,10 @@ def test_a_large_file_with_one_mistake_is_reported_at_the_mistake(tmp_path) -> N
     assert check(head + people).valid
     text = head + people + "  - {id: p-7, name: Again, last_active_on: 2026-01-01}\n"
     assert messages(text) == [
-        (line_of(text, "name: Again"), "duplicate id 'p-7' in people (first at entry 8)")
+        (
+            line_of(text, "name: Again"),
+            f"duplicate id 'p-7' in people (first on line {line_of(text, 'id: p-7,')})",
+        )
     ]
 
 
