@@ -262,7 +262,7 @@ def _load_policies(path: str | None) -> PolicySet:
 
 
 def run(args: argparse.Namespace) -> int:
-    command = args.command if args.command != "policy" else f"policy {args.policy_command}"
+    command = _command(args)
     config = find_config(Path.cwd())
     if config.format in FORMATS[command] and args.format == "auto":
         args.format = config.format
@@ -363,9 +363,17 @@ def run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The command as typed: `validate`, `policy check`."""
+    return str(args.command) if args.command != "policy" else f"policy {args.policy_command}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status (0 ok, 1 invalid input, 2 failure)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # the command's own usage, not the top level's: `report` takes one PATH
+        Parser(prog=f"tiercheck {_command(args)}").error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         return run(args)
     except UsageError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from .inputs import UsageError
@@ -60,9 +62,11 @@ def policy_files(path: str | Path | None) -> list[str]:
 
 def load_policies(path: str | Path | None = None) -> PolicySet:
     """Read, check and compile every policy version; raise PolicyError listing every problem."""
+    if path is not None and not Path(path).exists():
+        raise UsageError(f"{path}: no such file or directory")
     files = policy_files(path)
     if not files:
-        raise PolicyError([Problem(str(path), 1, 1, "no policy files (*.yaml) here", code="policy")])
+        raise UsageError(_no_policy_files(Path(str(path))))
     problems: list[Problem] = []
     warnings: list[Problem] = []
     versions: list[Policy] = []
@@ -77,6 +81,35 @@ def load_policies(path: str | Path | None = None) -> PolicySet:
     if problems:
         raise PolicyError(sorted(problems))
     return PolicySet(sorted(versions, key=lambda p: p.effective_from), sorted(warnings))
+
+
+def _no_policy_files(folder: Path) -> str:
+    """A folder without policy files named as usage, with the folders below it that hold some."""
+    holding = list(islice((d for d in _folders_below(folder, depth=3) if _holds_policies(d)), 5))
+    hint = f"; policy files are in {', '.join(map(str, holding))}: name one of those" if holding else ""
+    return f"{folder}: no policy files (*.yaml, *.yml, *.json) directly in this folder{hint}"
+
+
+def _folders_below(top: Path, depth: int) -> Iterator[Path]:
+    """Folders under `top`, in sorted order, at most `depth` levels down; hidden ones skipped."""
+    if depth == 0:
+        return
+    try:
+        below = sorted(d for d in top.iterdir() if d.is_dir() and not d.name.startswith("."))
+    except OSError:
+        return
+    for d in below:
+        yield d
+        yield from _folders_below(d, depth - 1)
+
+
+def _holds_policies(folder: Path) -> bool:
+    """Whether a folder's first YAML/JSON file looks like a policy (it says `effective_from`)."""
+    files = policy_files(folder)
+    try:
+        return bool(files) and "effective_from" in Path(files[0]).read_text("utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def policies_to_run(path: str | Path | None) -> PolicySet:

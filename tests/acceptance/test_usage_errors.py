@@ -73,3 +73,55 @@ def test_an_internal_error_is_one_line_that_names_traceback(monkeypatch, tmp_pat
     assert shown.returncode == 2
     assert shown.stderr.startswith("Traceback (most recent call last):")
     assert "in broken" in shown.stderr
+
+
+ROOT = EXAMPLE.parents[2]
+
+
+@pytest.mark.parametrize(
+    ("args", "command", "extra"),
+    [
+        (["report", "a.yaml", "b.json", "--out", "d"], "report", "b.json"),
+        (["policy", "check", "a.yaml", "b.yaml"], "policy check", "b.yaml"),
+        (["validate", str(EXAMPLE), "--bogus"], "validate", "--bogus"),
+    ],
+)
+def test_an_extra_argument_names_the_commands_own_usage(capsys, args, command, extra) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck {command}: unrecognized arguments: {extra} (see 'tiercheck {command} --help')\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate", "summary"])
+def test_a_missing_policy_path_is_one_line_no_such_file(capsys, command) -> None:
+    assert main([command, str(EXAMPLE), "--policy", "nope/"]) == 2
+    assert capsys.readouterr().err == "tiercheck: nope/: no such file or directory\n"
+
+
+def test_policy_check_without_a_path_names_the_bundled_policy_by_its_file_name(capsys) -> None:
+    assert main(["policy", "check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("bundled policy cpn-services-2026-03-01.yaml: cpn-services ")
+    assert "site-packages" not in out and "/" not in out
+
+
+def test_policy_check_of_a_folder_of_programs_is_usage_naming_the_folders_with_policies(capsys) -> None:
+    programs = ROOT / "examples" / "programs"
+    assert main(["policy", "check", str(programs)]) == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck: {programs}: no policy files (*.yaml, *.yml, *.json) directly in this folder; "
+        f"policy files are in {programs / 'levels' / 'policy'}, {programs / 'points' / 'policy'}, "
+        f"{programs / 'specializations' / 'policy'}: name one of those\n"
+    )
+
+
+def test_policy_check_of_a_folder_without_policies_anywhere_is_usage(tmp_path, capsys) -> None:
+    (tmp_path / "firms").mkdir()
+    (tmp_path / "firms" / "a.yaml").write_text("schema_version: 1\n")
+    assert main(["policy", "check", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck: {tmp_path}: no policy files (*.yaml, *.yml, *.json) directly in this folder\n"
+    )

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..inputs import UsageError, find_inputs
+from ..inputs import find_inputs
 from ..language.diff import describe_changes
 from ..language.model import Policy
 from ..policies import PolicyError, load_policies, policies_to_run
@@ -23,8 +23,6 @@ from ..vocabulary import vocabulary
 def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> int:
     """Print each problem and warning at FILE:LINE:COL, and the versions found; 1 when any file is
     invalid, or, with `strict`, has a warning."""
-    if path is not None and not Path(path).exists():
-        raise UsageError(f"{path}: no such file or directory")
     try:
         policies = load_policies(path)
     except PolicyError as exc:
@@ -40,7 +38,8 @@ def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> i
         return failed
     out.writelines(f"{w}\n" for w in policies.warnings)
     for p in policies.versions:
-        out.write(f"{p.path}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
+        name = p.path if path is not None else f"bundled policy {Path(p.path).name}"
+        out.write(f"{name}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
     if policies.warnings:
         n = len(policies.warnings)
         out.write(f"{n} warning{'s' * (n != 1)}{' (--strict: failing)' if strict else ''}\n")
@@ -118,7 +117,5 @@ def diff(
 
 def _version(path: str, as_of: date) -> Policy:
     """A policy file, or the version in effect on `as_of` in a folder of versions."""
-    if not Path(path).exists():
-        raise UsageError(f"{path}: no such file or directory")
     versions = policies_to_run(path)
     return versions.versions[0] if len(versions.versions) == 1 else versions.in_effect(as_of)
