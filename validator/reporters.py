@@ -119,13 +119,16 @@ class SarifReporter(Reporter):
     def __init__(self, out: TextIO, suite: str = "tiercheck validate", **style: bool) -> None:
         super().__init__(out, suite, **style)
         self.found: list[Problem] = []
+        self.notes: list[tuple[str, str]] = []
 
     def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
         self.found.extend(sorted([*checked.problems, *checked.warnings]))
+        if note:
+            self.notes.append((checked.file, note))
 
     def end(self) -> None:
-        json.dump(sarif_log(self.found), self.out, indent=2)
+        json.dump(sarif_log(self.found, self.notes), self.out, indent=2)
         self.out.write("\n")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from support import tiercheck
 
 from validator import __version__
 from validator.cli import main
+from validator.config import find_config
 from validator.render.colour import use_colour
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,3 +212,19 @@ def test_report_of_a_folder_writes_a_pack_per_firm_and_skips_the_invalid_one(tmp
     assert [Path(p["out"]).name for p in packs] == ["northwind-advisory", "fabrikam-digital"]
     assert (tmp_path / "packs" / "fabrikam-digital" / "evidence.html").is_file()
     assert f"{firms / 'c.yaml'}: invalid, so no evidence pack was written" in r.stderr
+
+
+def test_the_readmes_config_examples_work_as_dot_tiercheck_toml_and_in_pyproject(tmp_path) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    dot, project = (b for b in blocks if "mkdocs.yml" in b)
+    assert "[tool.tiercheck]" not in dot and project.startswith("[tool.tiercheck]\n")
+    for name, text in ((".tiercheck.toml", dot), ("pyproject.toml", project)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / name).write_text(text)
+        config = find_config(folder)
+        assert (config.policy, config.exclude, config.format) == (
+            str(folder / "policy/"),
+            ("mkdocs.yml", str(folder / "fixtures/*")),
+            "github",
+        )

@@ -132,6 +132,8 @@ def test_sarif_is_valid_sarif_2_1_0_with_a_located_result_per_problem(command) -
     ]
     found = []
     for r in doc["runs"][0]["results"]:
+        if r["level"] == "note":  # evaluate's tier of a valid firm: see the test below
+            continue
         where = r["locations"][0]["physicalLocation"]
         region = where["region"]
         found.append(
@@ -149,6 +151,25 @@ def test_sarif_of_all_valid_files_has_no_results() -> None:
     doc = json.loads(output("validate", VALID, "--format", "sarif", status=0))
     assert_valid(sarif_schema(), doc)
     assert doc["runs"][0]["results"] == []
+
+
+def test_sarif_of_evaluate_has_a_note_per_valid_firm_with_its_tier() -> None:
+    warned = EXAMPLES / "invalid" / "credential-name-typo.yaml"
+    doc = json.loads(output("evaluate", VALID, warned, INVALID, *AS_OF, "--format", "sarif", status=1))
+    assert_valid(sarif_schema(), doc)
+    run = doc["runs"][0]
+    notes = [
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"])
+        for r in run["results"]
+        if r["level"] == "note"
+    ]
+    assert notes == [
+        (VALID.as_uri(), "Northwind Advisory: eligible for Select as of 2026-11-25"),
+        (warned.as_uri(), "Contoso Partners: eligible for Registered as of 2026-11-25"),
+    ]
+    assert {r["level"] for r in run["results"]} == {"note", "warning", "error"}
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
 
 
 @pytest.mark.parametrize("command", ["validate", "evaluate"])

@@ -13,9 +13,13 @@ from ..problem import Problem
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def sarif_log(problems: Sequence[Problem]) -> dict[str, Any]:
-    """One run of tiercheck with a rule per problem code and a result per problem."""
-    codes = sorted({p.code for p in problems})
+TIER = "tier"  # the rule of a valid firm's `note`: the tier it is eligible for
+
+
+def sarif_log(problems: Sequence[Problem], notes: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """One run of tiercheck with a rule per problem code and a result per problem, then a `note`
+    result per (file, text) in `notes` (evaluate: each valid firm's tier)."""
+    codes = sorted({p.code for p in problems} | ({TIER} if notes else set()))
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -25,12 +29,11 @@ def sarif_log(problems: Sequence[Problem]) -> dict[str, Any]:
                     "driver": {
                         "name": "tiercheck",
                         "version": __version__,
-                        "rules": [
-                            {"id": c, "shortDescription": {"text": f"tiercheck {c} problem"}} for c in codes
-                        ],
+                        "rules": [{"id": c, "shortDescription": {"text": _describe(c)}} for c in codes],
                     }
                 },
-                "results": [_result(p, codes.index(p.code)) for p in problems],
+                "results": [_result(p, codes.index(p.code)) for p in problems]
+                + [_note(file, text, codes.index(TIER)) for file, text in notes],
             }
         ],
     }
@@ -51,6 +54,20 @@ def _result(p: Problem, rule_index: int) -> dict[str, Any]:
                 "logicalLocations": [{"fullyQualifiedName": p.path}],
             }
         ],
+    }
+
+
+def _describe(code: str) -> str:
+    return "the tier a valid firm is eligible for" if code == TIER else f"tiercheck {code} problem"
+
+
+def _note(file: str, text: str, rule_index: int) -> dict[str, Any]:
+    return {
+        "ruleId": TIER,
+        "ruleIndex": rule_index,
+        "level": "note",
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(file)}}}],
     }
 
 
