@@ -13,6 +13,7 @@ import jinja2
 
 from ..atomic import write_all
 from ..evaluate import evaluate
+from ..firm_ids import FirmIds
 from ..inputs import UsageError, find_inputs
 from ..language.model import Policy
 from ..out_folder import out_folder, writing
@@ -50,10 +51,14 @@ def report(
     policy = policies.in_effect(as_of)
     packs: list[dict[str, Any]] = []
     failed = 0
+    ids = FirmIds()
     for file in [path] if one else find_inputs([path], exclude):
         checked = check_file(file, known)
-        if not checked.valid:
-            sys.stderr.writelines(f"{p}\n" for p in checked.problems)
+        problems = checked.problems
+        if checked.valid and (clash := ids.claim(checked.data["firm"]["id"], file)) is not None:
+            problems = [clash]  # its pack would overwrite the first file's
+        if problems:
+            sys.stderr.writelines(f"{p}\n" for p in problems)
             sys.stderr.write(f"{shown(file)}: invalid, so no evidence pack was written\n")
             failed += 1
             continue

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
+from ..firm_ids import FirmIds
 from ..inputs import find_inputs
 from ..loader import LoadError, read_source
-from ..locate import read_located
 from ..out_folder import out_folder, writing
 from ..policies import PolicySet, load_policies
+from ..problem import Problem
 from ..progress import Progress
 from ..render import site as render
 from ..resources import bundled
@@ -201,7 +202,8 @@ def site(
         eligible: Counter[str] = Counter()
         standing: Counter[str] = Counter()
         invalid = rendered = 0
-        owners: dict[str, str] = {}
+        ids = FirmIds()
+        owners = ids.owners  # each firm id with its file
         progress = Progress(0 if quiet else len(files), "building the site")
         rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
         with (
@@ -214,12 +216,13 @@ def site(
             for n, (file, built) in enumerate(
                 _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
             ):
-                if built.firm is not None and built.firm in owners:
-                    built = _duplicate(file, built, owners[built.firm], metrics)
+                clash = None if built.firm is None else ids.claim(built.firm, file)
+                if clash is not None:
+                    built = _invalid(file, built, clash, metrics)
                     manifest.forget(file)  # built again next time, when it may no longer clash
                 elif file in stats:
                     manifest.put(file, stats[file], built)
-                if built.page is not None and built.firm is not None and built.firm not in owners:
+                if built.page is not None and built.firm is not None:
                     Path(built.page).replace(folder / "firms" / f"{built.firm}.html")
                     rendered += 1
                 elif built.page is not None:
@@ -227,7 +230,6 @@ def site(
                 if built.firm is None:
                     invalid += 1
                 else:
-                    owners[built.firm] = file
                     eligible[built.eligible or "none"] += 1
                     standing[built.standing or "none"] += 1
                 rows.write(built.tr)
@@ -337,14 +339,7 @@ def _run(
         yield from pool.imap(_build, tasks, chunksize=8)
 
 
-def _duplicate(file: str, built: Built, first: str, metrics: list[str]) -> Built:
-    """A second file with a firm id already taken: an invalid file, located at its firm id."""
-    try:
-        line, col = read_located(read_source(file)).where(("firm", "id"))
-    except (LoadError, OSError):
-        line, col = 1, 1
-    problem = (
-        f"{file}:{line}:{col}: firm id {built.firm!r} is already the id of {first}; each firm needs its own"
-    )
-    row = invalid_row(file, [problem])
+def _invalid(file: str, built: Built, problem: Problem, metrics: list[str]) -> Built:
+    """A file valid on its own that the run finds invalid; its staged page, if any, is left to remove."""
+    row = invalid_row(file, [str(problem)])
     return Built(built.sha256, None, None, None, *_fragments(row, metrics), built.page)

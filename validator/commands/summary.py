@@ -10,6 +10,7 @@ from datetime import date
 from multiprocessing import Pool
 from typing import TextIO
 
+from ..firm_ids import FirmIds
 from ..inputs import Terminated, find_inputs
 from ..policies import PolicySet, load_policies
 from ..problem import Problem
@@ -58,8 +59,9 @@ def _lines(
         yield from map(_line, enumerate(files))
         return
     with Pool(jobs, initializer=_worker_init, initargs=(policy_path, as_of)) as pool:
-        # tasks are drawn from the generator as workers free up: nothing grows with the number of files
-        yield from pool.imap_unordered(_line, enumerate(files), chunksize=32)
+        # tasks are drawn from the generator as workers free up: nothing grows with the number of files;
+        # in input order, so of two files with one firm id the second is the invalid one
+        yield from pool.imap(_line, enumerate(files), chunksize=32)
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -84,11 +86,13 @@ def summary(
     policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers], keep=limit)
     progress = Progress(len(files), "summarising", enabled=not quiet)
+    ids = FirmIds()
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:  # closing the lines leaves the pool, which terminates its workers, however the loop ends
         with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
             for order, line in lines:
-                total.add(line, order)
+                clash = ids.claim(line.firm, line.file) if line.firm else None
+                total.add(line if clash is None else FirmLine(line.file, problems=(clash,)), order)
                 progress.advance()
     finally:
         signal.signal(signal.SIGTERM, previous)
