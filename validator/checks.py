@@ -9,10 +9,12 @@ from typing import Any, NamedTuple
 
 from .dates import day
 from .loader import Path_
-from .problem import Severity, did_you_mean
+from .problem import Severity, did_you_mean, misspelt
+from .resources import schema
 from .vocabulary import Vocabulary
 
 LISTS = ("people", "customers", "deployments", "stories")
+_DEPLOYMENT_KEYS = schema("firm")["properties"]["deployments"]["items"]["properties"]
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -177,7 +179,11 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
             False,
             "a deployment cannot retire before it goes live",
         )
-        if d.get("stage") == "production" and "live_on" not in d:
+        if (
+            d.get("stage") == "production"
+            and "live_on" not in d
+            and not misspelt("live_on", d, _DEPLOYMENT_KEYS)
+        ):
             yield Finding(
                 ("deployments", i),
                 "a production deployment needs live_on, the day it went live",

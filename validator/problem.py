@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Literal, NamedTuple
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Literal, NamedTuple
 
 from .loader import Path_
 
@@ -62,8 +62,20 @@ def json_path(path: Path_) -> str:
 
 def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
     """`did you mean 'x'? ` for the known word closest to `word` (case aside), or '' when none is close."""
+    close = closest(word, known, cutoff)
+    return f"did you mean {close!r}? " if close is not None else ""
+
+
+def closest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known word closest to `word` (case aside), or None when none is close."""
     import difflib  # only a misspelt value needs it: not paid on every start
 
     by_fold = {k.casefold(): k for k in known}
     close = difflib.get_close_matches(word.casefold(), by_fold, n=1, cutoff=cutoff)
-    return f"did you mean {by_fold[close[0]]!r}? " if close else ""
+    return by_fold[close[0]] if close else None
+
+
+def misspelt(key: str, entry: Mapping[Any, object], allowed: Collection[str]) -> bool:
+    """Whether a key of `entry` that is not allowed is `key` misspelt, as the unknown key's own problem
+    suggests: then a missing `key` is the same mistake, said once."""
+    return any(isinstance(k, str) and k not in allowed and closest(k, allowed) == key for k in entry)

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema_rs
 
 from .loader import Located, Path_
-from .problem import Problem, did_you_mean, json_path
+from .problem import Problem, did_you_mean, json_path, misspelt
 from .resources import schema
 
 # Characters no text field may hold (the firm schema's patterns say so): they would reach a terminal
@@ -104,7 +104,10 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
             yield (*path, key), f"unknown key {key!r}: {hint}allowed here: {', '.join(allowed)}"
         return
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in inst]
+        allowed = sch.get("properties", {})
+        missing = [k for k in error.validator_value if k not in inst and not misspelt(k, inst, allowed)]
+        if not missing:  # each one is an unknown key's suggestion: that problem says it
+            return
         yield path, f"missing required key{'s' * (len(missing) != 1)} " + ", ".join(map(repr, missing))
         return
     control = _CONTROL.search(inst) if kind == "pattern" and isinstance(inst, str) else None

@@ -103,3 +103,26 @@ def test_a_duplicate_id_gives_the_line_of_the_first_like_a_duplicate_key(fmt: st
     [said] = problems(path)
     assert said.startswith(f"{path}:{second}:")
     assert said.endswith(f"duplicate id 'c-acme' in customers (first on line {first})")
+
+
+@pytest.mark.parametrize(("fmt", "key"), [("yaml", "live_on"), ("json", "live_on"), ("yaml", "joined_on")])
+def test_a_renamed_required_key_is_one_problem_the_unknown_key_suggesting_the_right_one(
+    fmt: str, key: str, write_firm
+) -> None:
+    """live_on is required of production by a cross-check, joined_on by the schema: either way, once."""
+    wrong = key.replace("_on", "_date")
+    base = FIRM_YAML if fmt == "yaml" else FIRM_JSON
+    text = base.replace(f"{key}:", f"{wrong}:") if fmt == "yaml" else base.replace(f'"{key}"', f'"{wrong}"')
+    path = write_firm(text, f"firm.{fmt}")
+    [said] = problems(path)
+    assert f"unknown key {wrong!r}: did you mean {key!r}?" in said
+
+
+def test_a_missing_required_key_with_no_look_alike_is_still_said(write_firm) -> None:
+    path = write_firm(FIRM_YAML.replace("  joined_on: 2026-04-02\n", "  founded: 2026-04-02\n"))
+    said = problems(path)
+    assert (
+        len(said) == 2
+        and "missing required key 'joined_on'" in said[0]
+        and "unknown key 'founded'" in said[1]
+    )

@@ -194,9 +194,9 @@ def test_format_auto_is_github_annotations_inside_github_actions_and_text_outsid
 
     inside = tiercheck("validate", INVALID, env={**os.environ, "GITHUB_ACTIONS": "true"})
     assert inside.returncode == 1
-    assert inside.stdout.startswith(f"::error file={INVALID},line=16,col=5,title=tiercheck ")
+    assert inside.stdout.startswith(f"::error file={INVALID},line=18,col=5,title=tiercheck ")
     outside = tiercheck("validate", INVALID)
-    assert outside.stdout.startswith(f"{INVALID}:16:5: ")
+    assert outside.stdout.startswith(f"{INVALID}:18:5: ")
 
 
 def test_evaluate_in_github_format_annotates_problems_and_notes_each_firms_tier() -> None:
@@ -210,4 +210,4 @@ def test_summary_markdown_is_a_tier_table_with_the_shortlists_and_invalid_files(
     assert out.startswith("## Firms as of 2026-11-25 under cpn-services 2026.1\n")
     assert "| Select | 2 | 1 | 100.0% |" in out
     assert "| northwind-advisory | Preferred |" in out
-    assert f"- `{INVALID}:16:5: a production deployment needs live_on" in out
+    assert f"- `{INVALID}:18:5: unknown key 'live_date'" in out
