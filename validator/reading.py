@@ -278,7 +278,7 @@ def _decide_json(text: str) -> Any:
     try:
         data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"JSON syntax: {exc.msg}", *Lines(text).at(exc.pos), "syntax") from None
+        raise _json_syntax(text, exc) from None
     except RecursionError:
         raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", kind="depth") from None
     except ValueError as exc:  # a duplicate key, NaN or Infinity, a number too long: the scanner locates it
@@ -287,7 +287,7 @@ def _decide_json(text: str) -> Any:
         try:
             json.loads(text)  # a syntax error later in the text comes first
         except json.JSONDecodeError as syntax:
-            raise LoadError(f"JSON syntax: {syntax.msg}", *Lines(text).at(syntax.pos), "syntax") from None
+            raise _json_syntax(text, syntax) from None
         except ValueError:
             pass
         json_marks(text)
@@ -304,6 +304,39 @@ def _decide_json(text: str) -> Any:
                     "a lone surrogate escape (\\ud800-\\udfff) is not a character", line, col, "character"
                 )
     return data
+
+
+_JSON_OPENERS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+
+
+def _json_syntax(text: str, exc: json.JSONDecodeError) -> LoadError:
+    """Why the JSON does not parse, in plain words, where the mistake is: a file cut short, a
+    comment, a trailing comma; anything else as the parser says it."""
+    at, rest = exc.pos, text[exc.pos :]
+    if exc.msg.startswith("Unterminated string"):
+        message = "the file ends inside a string (opened here): is it cut short?"
+    elif not rest.strip():
+        message = f"the file ends inside {_innermost(text)}: is it cut short?"
+    elif rest.startswith(("//", "/*")):
+        message = "JSON has no comments: delete this one"
+    elif rest[0] in "]}" and text[:at].rstrip().endswith(","):
+        at = len(text[:at].rstrip()) - 1
+        message = f"a trailing comma before '{rest[0]}': JSON allows none; delete it"
+    else:
+        message = f"JSON syntax: {exc.msg}"
+    return LoadError(message, *Lines(text).at(at), "syntax")
+
+
+def _innermost(text: str) -> str:
+    """What the last unclosed bracket of the text opened: an object or a list."""
+    stack: list[str] = []
+    for match in _JSON_OPENERS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            stack.append(token)
+        elif token in "]}" and stack:
+            stack.pop()
+    return {"[": "a list", "{": "an object"}.get(stack[-1] if stack else "", "the data")
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

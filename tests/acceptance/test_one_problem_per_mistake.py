@@ -126,3 +126,44 @@ def test_a_missing_required_key_with_no_look_alike_is_still_said(write_firm) -> 
         and "missing required key 'joined_on'" in said[0]
         and "unknown key 'founded'" in said[1]
     )
+
+
+def json_mistake(cut: str, then: str) -> tuple[str, int, int]:
+    """FIRM_JSON with `then` written after the first `cut`, and the line and column where `cut` ends."""
+    at = FIRM_JSON.index(cut) + len(cut)
+    line = FIRM_JSON.count("\n", 0, at) + 1
+    return FIRM_JSON[:at] + then, line, at - FIRM_JSON.rfind("\n", 0, at)
+
+
+@pytest.mark.parametrize(
+    ("cut", "then", "back", "message"),  # back: columns from where `cut` ends to the place named
+    [
+        ('"name": "Ada', "", 4, "the file ends inside a string (opened here): is it cut short?"),
+        ('"name": "Ada Park",', "\n", 0, "the file ends inside an object: is it cut short?"),
+        ('"2026-06-10"', ",", -1, "the file ends inside a list: is it cut short?"),
+    ],
+    ids=["in-a-string", "in-an-object", "in-a-list"],
+)
+def test_a_json_file_cut_short_says_so_where_it_stops(cut, then, back, message, write_firm) -> None:
+    text, line, col = json_mistake(cut, then)
+    path = write_firm(text, "firm.json")
+    assert problems(path) == [f"{path}:{line}:{col - back}: {message}"]
+
+
+@pytest.mark.parametrize("comment", ["// the founders", "/* the founders */"])
+def test_a_comment_in_json_says_json_has_no_comments_at_the_comment(comment: str, write_firm) -> None:
+    cut = '"name": "Contoso",'
+    text, line, _ = json_mistake(cut, f"\n    {comment}" + FIRM_JSON[FIRM_JSON.index(cut) + len(cut) :])
+    path = write_firm(text, "firm.json")
+    assert problems(path) == [f"{path}:{line + 1}:5: JSON has no comments: delete this one"]
+
+
+@pytest.mark.parametrize(
+    ("cut", "closer"), [('"2026-06-10"', "]"), ('"region": "emea",\n      "country": "NO"', "}")]
+)
+def test_a_trailing_comma_in_json_is_named_at_the_comma(cut: str, closer: str, write_firm) -> None:
+    text, line, col = json_mistake(cut, "," + FIRM_JSON[FIRM_JSON.index(cut) + len(cut) :])
+    path = write_firm(text, "firm.json")
+    assert problems(path) == [
+        f"{path}:{line}:{col}: a trailing comma before '{closer}': JSON allows none; delete it"
+    ]
