@@ -200,7 +200,35 @@ def _yaml_rs_error(text: str, message: str) -> LoadError:
         return LoadError(f"aliases expand to more than {MAX_NODES} nodes", line, col, "aliases")
     if what.startswith("recursion limit"):
         return LoadError(f"nesting deeper than {MAX_DEPTH} levels", line, col, "depth")
+    tab = _TAB_INDENT.search(text)
+    if tab is not None and Lines(text).at(tab.end())[0] <= line + 1:
+        return LoadError(
+            "a tab indents this line; indent with spaces", *Lines(text).at(tab.end() - 1), "syntax"
+        )
+    if "quoted scalar" in what:
+        opened = _unclosed_quote(text, line)
+        if opened is not None:
+            return LoadError("the quote opened here is never closed", *opened, "syntax")
     return LoadError(f"YAML syntax: {what}", line, col, "syntax")
+
+
+_TAB_INDENT = re.compile(r"^ *\t", re.M)
+# A quoted scalar opens at a line's start, after '- ' or '? ', or after ': '; it closes at an
+# unescaped '"' or a lone "'" (two are one quote written in a single-quoted scalar).
+_OPENS_QUOTE = re.compile(r"""(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+)(["'])""")
+_CLOSES = {'"': re.compile(r'(?:[^"\\]|\\.)*"'), "'": re.compile(r"(?:[^']|'')*'(?!')")}
+
+
+def _unclosed_quote(text: str, before: int) -> tuple[int, int] | None:
+    """The (line, column) of the nearest quote at or before line `before` that its line never closes."""
+    lines = _BREAK.split(text)[:before]
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        for match in _OPENS_QUOTE.finditer(line):
+            quote = match.group(1)
+            if not _CLOSES[quote].match(line, match.end()):
+                return number, match.start(1) + 1
+    return None
 
 
 def _second_key(text: str, key: str) -> tuple[int, int]:

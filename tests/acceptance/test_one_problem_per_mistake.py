@@ -167,3 +167,17 @@ def test_a_trailing_comma_in_json_is_named_at_the_comma(cut: str, closer: str, w
     assert problems(path) == [
         f"{path}:{line}:{col}: a trailing comma before '{closer}': JSON allows none; delete it"
     ]
+
+
+@pytest.mark.parametrize("indent", ["\t", "  \t"])
+def test_a_tab_indenting_a_yaml_line_is_named_at_the_tab(indent: str, write_firm) -> None:
+    path = write_firm(FIRM_YAML.replace("  name: Contoso", f"{indent}name: Contoso"))
+    line = line_of(FIRM_YAML, "  name: Contoso")
+    assert problems(path) == [f"{path}:{line}:{len(indent)}: a tab indents this line; indent with spaces"]
+
+
+@pytest.mark.parametrize(("opened", "col"), [('"Contoso', 9), ("'Contoso", 9), ("'it''s Contoso", 9)])
+def test_an_unclosed_yaml_quote_is_named_where_it_opens(opened: str, col: int, write_firm) -> None:
+    path = write_firm(FIRM_YAML.replace("  name: Contoso", f"  name: {opened}"))
+    line = line_of(FIRM_YAML, "  name: Contoso")
+    assert problems(path) == [f"{path}:{line}:{col}: the quote opened here is never closed"]
