@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from .standing import Standing
 
 
+REACH = 0.75  # within reach of a tier: every requirement of it at least this share met
+
+
 @dataclass(slots=True)
 class Outcome:
     """Whether one record counted for a metric, and if not, why; if so, until when."""
@@ -102,6 +105,13 @@ class TierCheck:
     @property
     def met(self) -> bool:
         return all(r.met for r in self.requirements) and all(p.met for p in self.prerequisites)
+
+    @property
+    def within_reach(self) -> bool:
+        """Some requirement unmet, but every one at least REACH met: what "within reach" means everywhere."""
+        return any(not r.met for r in self.requirements) and all(
+            r.value >= REACH * r.threshold for r in self.requirements
+        )
 
 
 def next_tier(tiers: list[TierCheck], eligible: str | None) -> TierCheck | None:

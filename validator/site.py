@@ -34,11 +34,10 @@ from .language.values import Number
 from .policies import PolicySet
 from .render.charts import daily_line, distribution_bars
 from .render.evidence import context as pack_context
-from .result import Evaluation, Requirement
+from .result import REACH, Evaluation, Requirement
 from .standing import Standing, compute_standing, reviews_between
 
 AHEAD_DAYS = 90  # the daily chart runs this many days past the as-of date, as the data stands
-REACH = 0.75  # within reach: every requirement of the next tier at least this share met
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None)
         ],
         "first_gap": _gap(short[0]) if short else "",
         "gap_share": round(sum(r.shortfall / r.threshold for r in short), 4),
-        "within_reach": bool(short) and all(r.value >= REACH * r.threshold for r in short),
+        "within_reach": bool(nxt and nxt.within_reach),
         "demotion_to": demotion[0] if demotion else None,
         "demotion_label": _label(e, demotion[0]) if demotion else "",
         "demotion_on": demotion[1].isoformat() if demotion else None,

@@ -40,6 +40,7 @@ class FirmLine:
     demotion_to: str | None = None
     problems: tuple[Problem, ...] = ()  # an invalid file's problems
     designations: tuple[tuple[str, str | None, str | None], ...] = ()  # each other: id, eligible, standing
+    within_reach: bool = False  # of the next tier (TierCheck.within_reach)
 
     @property
     def distance(self) -> tuple[int, float]:
@@ -71,6 +72,7 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
         shortfalls,
         notice.effective_on if notice else None,
         notice.to_tier if notice else None,
+        within_reach=bool(nxt and nxt.within_reach),
         designations=tuple(
             (d.id, d.eligible_tier, _tier_of(compute_standing(policies, data, as_of, designation=d.id)))
             for d in result.other_designations
@@ -114,7 +116,7 @@ class Summary:
             counts = self.others.setdefault(designation, (Counter(), Counter()))
             counts[0][eligible] += 1  # None: not yet joined (a designation may have a tier named "none")
             counts[1][standing] += 1
-        if line.next_tier is not None:
+        if line.within_reach:
             self.within_reach_count += 1
             self._push(self._reach, (_negate(line.distance), -order, line))
         if line.demotion_on is not None:

@@ -5,6 +5,8 @@ import json
 import pytest
 from support import Page, firm, tiercheck, write_yaml
 
+from validator.cli import main
+
 
 @pytest.fixture(scope="module")
 def firms(tmp_path_factory) -> object:
@@ -34,7 +36,7 @@ def test_summary_counts_every_tier_and_ranks_the_closest_firms_first(firms) -> N
     reach = doc["within_reach"]
     assert [r["firm"] for r in reach[:30]] == [f"short-{i:02}" for i in range(30)]
     assert reach[0]["gap"] == "1 more certified people (9/10)"
-    assert len(reach) == 50  # capped, whatever the number of firms
+    assert doc["within_reach_count"] == 30  # not the far ones, nor Select firms far from Preferred
 
 
 def test_summary_names_firms_facing_demotion_at_the_next_look(firms) -> None:
@@ -79,3 +81,16 @@ def test_summary_html_is_self_contained_and_escapes_firm_names(tmp_path) -> None
     assert hostile in page.all_text()
     assert "http" not in r.stdout.replace("https://", "")  # no external resource of any kind
     assert {"table", "caption", "th", "h1", "h2"} <= tags
+
+
+def test_summary_and_site_list_the_same_firms_within_reach(tmp_path, capsys) -> None:
+    recent = {"active_on": "2026-11-20"}
+    write_yaml(tmp_path / "in" / "short.yaml", firm(firm_id="short", people=9, **recent))  # 9 of Select's 10
+    write_yaml(tmp_path / "in" / "far.yaml", firm(firm_id="far", people=1, **recent))  # 1 of 10
+    write_yaml(tmp_path / "in" / "select.yaml", firm(firm_id="select", **recent))  # far from Preferred
+    args = [str(tmp_path / "in"), "--as-of", "2026-11-25", "--jobs", "1"]
+    assert main(["summary", *args, "--format", "json"]) == 0
+    summarised = [f["firm"] for f in json.loads(capsys.readouterr().out)["within_reach"]]
+    assert main(["site", *args, "--out", str(tmp_path / "site"), "-q"]) == 0
+    rows = json.loads((tmp_path / "site" / "firms.json").read_text())
+    assert summarised == [r["id"] for r in rows if r["within_reach"]] == ["short"]

@@ -12,8 +12,9 @@ AS_OF = ("--as-of", "2026-11-25")
 
 @pytest.fixture
 def three_firms(tmp_path):
+    """Three firms within reach of Select (9 of its 10 people) and an invalid file."""
     for i in range(3):
-        write_yaml(tmp_path / "firms" / f"f{i}.yaml", firm(firm_id=f"firm-{i}", name=f"Firm {i}"))
+        write_yaml(tmp_path / "firms" / f"f{i}.yaml", firm(firm_id=f"firm-{i}", name=f"Firm {i}", people=9))
     (tmp_path / "firms" / "bad.yaml").write_text("schema_version: 1\n")
     return tmp_path / "firms"
 
@@ -22,13 +23,13 @@ def test_a_capped_list_says_how_many_it_shows_and_how_many_more_there_are(three_
     out = tiercheck("summary", three_firms, *AS_OF, "--limit", "2").stdout
     assert "within reach of the next tier (2 of 3, closest first):" in out
     assert "  ... and 1 more (--limit N or --all lists more)" in out
-    assert out.count(" -> Preferred:") == 2
+    assert out.count(" -> Select:") == 2
 
 
 def test_all_lists_every_firm_and_says_no_of(three_firms) -> None:
     out = tiercheck("summary", three_firms, *AS_OF, "--all").stdout
     assert "within reach of the next tier (3, closest first):" in out
-    assert "lists more" not in out and out.count(" -> Preferred:") == 3
+    assert "lists more" not in out and out.count(" -> Select:") == 3
 
 
 def test_markdown_and_html_say_the_same_counts(three_firms) -> None:
