@@ -107,6 +107,11 @@ class TierCheck:
         return all(r.met for r in self.requirements) and all(p.met for p in self.prerequisites)
 
     @property
+    def to_close(self) -> list[Requirement]:
+        """The unmet requirements, the first gap to close first: smallest share of its threshold missing."""
+        return sorted((r for r in self.requirements if not r.met), key=lambda r: r.shortfall / r.threshold)
+
+    @property
     def within_reach(self) -> bool:
         """Some requirement unmet, but every one at least REACH met: what "within reach" means everywhere."""
         return any(not r.met for r in self.requirements) and all(

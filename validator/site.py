@@ -156,7 +156,7 @@ def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None)
     """What the index, firms.csv and firms.json say of one evaluated firm: plain values only."""
     nxt = e.next_tier
     needs = {r.metric: r for r in nxt.requirements} if nxt else {}
-    short = [r for r in (nxt.requirements if nxt else ()) if not r.met]
+    short = nxt.to_close if nxt else []  # the first gap to close first
     s = e.standing
     demotion = _demotion(s)
     ranks = [t.id for t in e.tiers]

@@ -206,3 +206,13 @@ def test_a_damaged_manifest_means_a_full_build_not_a_failure(firms, tmp_path, ca
     assert status == 1 and "(4 rendered, 0 unchanged)" in out
     _, out = build(capsys, firms, "--out", site)
     assert "(0 rendered, 4 unchanged)" in out
+
+
+def test_the_sites_first_gap_is_the_one_evaluate_says_to_fix_first(tmp_path, capsys) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
+    assert main(["evaluate", str(example), "--as-of", AS_OF]) == 0
+    said = capsys.readouterr().out
+    first = said.split("fix first:\n    - ")[1].split(":")[0]  # e.g. "public customer stories"
+    build(capsys, example, "--out", tmp_path / "site")
+    [row] = json.loads((tmp_path / "site" / "firms.json").read_text())
+    assert row["first_gap"].split(" (")[0].endswith(f"more {first}")

@@ -74,10 +74,7 @@ def gaps(e: Evaluation, tier: TierCheck) -> list[str]:
         for p in tier.prerequisites
         if not p.met
     ]
-    out += [
-        f"{r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})"
-        for r in sorted((r for r in tier.requirements if not r.met), key=lambda r: r.shortfall / r.threshold)
-    ]
+    out += [f"{r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})" for r in tier.to_close]
     return out
 
 
