@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -374,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if extras:  # the command's own usage, not the top level's: `report` takes one PATH
         Parser(prog=f"tiercheck {_command(args)}").error(f"unrecognized arguments: {' '.join(extras)}")
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return run(args)
     except UsageError as exc:
@@ -398,3 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends every command as Terminated: one line and exit 143, never a silent -15."""
+    raise Terminated

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 from support import SHIPPED_POLICY, tiercheck
 
+import validator.commands.evaluate as evaluate_command
 import validator.commands.validate as validate_command
 from validator.cli import main
 
@@ -125,3 +129,18 @@ def test_policy_check_of_a_folder_without_policies_anywhere_is_usage(tmp_path, c
     assert capsys.readouterr().err == (
         f"tiercheck: {tmp_path}: no policy files (*.yaml, *.yml, *.json) directly in this folder\n"
     )
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+def test_sigterm_ends_any_command_with_143_and_one_line(command, monkeypatch, capsys) -> None:
+    def killed(*_: object, **__: object) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        return 0
+
+    module = validate_command if command == "validate" else evaluate_command
+    monkeypatch.setattr(module, command, killed)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main([command, str(EXAMPLE)]) == 143
+    assert capsys.readouterr().err == "tiercheck: terminated\n"
+    assert signal.getsignal(signal.SIGTERM) == before  # in-process callers get their handler back

@@ -11,7 +11,7 @@ from multiprocessing import Pool
 from typing import TextIO
 
 from ..firm_ids import FirmIds
-from ..inputs import Terminated, find_inputs
+from ..inputs import find_inputs
 from ..policies import PolicySet, load_policies
 from ..problem import Problem
 from ..progress import Progress
@@ -64,10 +64,6 @@ def _lines(
         yield from pool.imap(_line, enumerate(files), chunksize=32)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated
-
-
 def summary(
     paths: list[str],
     as_of: date,
@@ -87,15 +83,13 @@ def summary(
     total = Summary(as_of, [t.id for t in policies.in_effect(as_of).tiers], keep=limit)
     progress = Progress(len(files), "summarising", enabled=not quiet)
     ids = FirmIds()
-    previous = signal.signal(signal.SIGTERM, _terminated)
-    try:  # closing the lines leaves the pool, which terminates its workers, however the loop ends
-        with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
-            for order, line in lines:
-                clash = ids.claim(line.firm, line.file) if line.firm else None
-                total.add(line if clash is None else FirmLine(line.file, problems=(clash,)), order)
-                progress.advance()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    # closing the lines leaves the pool, which terminates its workers, however the loop ends (on SIGTERM,
+    # cli.main's handler raises Terminated here)
+    with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
+        for order, line in lines:
+            clash = ids.claim(line.firm, line.file) if line.firm else None
+            total.add(line if clash is None else FirmLine(line.file, problems=(clash,)), order)
+            progress.advance()
     progress.close()
     out.write(RENDER[fmt](total, policies.in_effect(as_of)))
     return 1 if total.invalid_count else 0
