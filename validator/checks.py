@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, NamedTuple
 
-from .dates import day
+from .dates import add_months, day
 from .loader import Path_
 from .problem import Severity, did_you_mean, misspelt
 from .resources import schema
@@ -39,6 +40,38 @@ def cross_checks(data: Any) -> list[Finding]:
         *_references(data),
         *_date_order(data),
     ]
+
+
+def far_future(data: Any, today: date) -> list[Finding]:
+    """A warning for each date more than a year after `today` (a typed year such as 2096 for 2026);
+    expires_on is left out: an expiry is meant to lie ahead."""
+    found = []
+    for path, value in _dates_after(data, (), add_months(today, 12).isoformat()):
+        years = max(1, (day(value) - today).days // 365)
+        key = path[-1] if isinstance(path[-1], str) else path[-2]
+        message = f"{key} {value} is {years} year{'s' * (years != 1)} from today: a typo?"
+        found.append(Finding(path, message, "far-future", "warning"))
+    return found
+
+
+def _dates_after(value: Any, path: Path_, limit: str) -> Iterator[tuple[Path_, str]]:
+    """Every well-formed date after `limit` (ISO dates compare as text): under keys ending _on but
+    expires_on, and in activity lists. Text is compared first, so most dates cost one comparison."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "activity" and isinstance(item, list):
+                for i, d in enumerate(item):
+                    if isinstance(d, str) and d > limit and _iso_date(d) is not None:
+                        yield (*path, key, i), d
+            elif isinstance(item, str):
+                if item > limit and key != "expires_on" and str(key).endswith("_on") and _iso_date(item):
+                    yield (*path, key), item
+            elif isinstance(item, (dict, list)):
+                yield from _dates_after(item, (*path, key), limit)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                yield from _dates_after(item, (*path, i), limit)
 
 
 def vocabulary_checks(data: Any, known: Vocabulary) -> list[Finding]:

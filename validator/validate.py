@@ -4,10 +4,11 @@ decides what it says; only a file with problems or warnings is located."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .checks import cross_checks, vocabulary_checks
+from .checks import cross_checks, far_future, vocabulary_checks
 from .loader import LoadError, Located, Source, read_source, read_stdin
 from .locate import locate
 from .problem import Problem, json_path
@@ -31,9 +32,11 @@ class Checked(NamedTuple):
         return not self.problems
 
 
-def check_file(path: str | Path, known: Vocabulary, stdin_name: str = "<stdin>") -> Checked:
+def check_file(
+    path: str | Path, known: Vocabulary, stdin_name: str = "<stdin>", today: date | None = None
+) -> Checked:
     """Read, parse, schema-check and cross-check one firm file (`-`: standard input, named `stdin_name`
-    in messages); never raises for bad input."""
+    in messages); dates far after `today` (default: the clock's) are warned of; never raises for bad input."""
     file = stdin_name if str(path) == "-" else str(path)
     try:
         source = read_stdin(stdin_name) if str(path) == "-" else read_source(path)
@@ -41,25 +44,26 @@ def check_file(path: str | Path, known: Vocabulary, stdin_name: str = "<stdin>")
         return Checked(file, [Problem(file, exc.line, exc.col, exc.message, code="read")])
     except OSError as exc:
         return Checked(file, [Problem(file, 1, 1, f"cannot read: {exc.strerror or exc}", code="read")])
-    return check_source(source, known)
+    return check_source(source, known, today)
 
 
-def check_source(source: Source, known: Vocabulary) -> Checked:
+def check_source(source: Source, known: Vocabulary, today: date | None = None) -> Checked:
     """Check text already read: decide what it says; a clean file needs no positions."""
+    today = today or date.today()
     try:
         data = decide(source)
     except LoadError as exc:
         return Checked(source.path, _load_problems(source, exc), None, source.sha256)
     try:
         valid = _whole_version(data) and known.schema.fast.is_valid(data) and not cross_checks(data)
-        if valid and not vocabulary_checks(data, known):
+        if valid and not vocabulary_checks(data, known) and not far_future(data, today):
             return Checked(source.path, [], canonical(data), source.sha256)
     except ValueError:  # a key jsonschema-rs cannot take (not text): refused below, at its place
         pass
-    return check_exactly(source, data, known)
+    return check_exactly(source, data, known, today)
 
 
-def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
+def check_exactly(source: Source, data: Any, known: Vocabulary, today: date | None = None) -> Checked:
     """Every problem and warning in decided data, each at its line and column."""
     file = source.path
     try:
@@ -78,7 +82,8 @@ def check_exactly(source: Source, data: Any, known: Vocabulary) -> Checked:
     if not problems:
         schema_ok = known.schema.fast.is_valid(data)
         problems = [] if schema_ok else located_problems(known.schema.exact, file, located)
-        for f in [*cross_checks(data), *vocabulary_checks(data, known)]:
+        future = far_future(data, today or date.today())
+        for f in [*cross_checks(data), *vocabulary_checks(data, known), *future]:
             line, col = located.where(f.path)
             message = (
                 f.message if f.first is None else f"{f.message} (first on line {located.where(f.first)[0]})"

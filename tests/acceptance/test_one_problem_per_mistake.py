@@ -181,3 +181,16 @@ def test_an_unclosed_yaml_quote_is_named_where_it_opens(opened: str, col: int, w
     path = write_firm(FIRM_YAML.replace("  name: Contoso", f"  name: {opened}"))
     line = line_of(FIRM_YAML, "  name: Contoso")
     assert problems(path) == [f"{path}:{line}:{col}: the quote opened here is never closed"]
+
+
+@pytest.mark.parametrize(("fmt", "value"), [("yaml", "2096-09-05"), ("json", '"2096-09-05"')])
+def test_a_far_future_date_is_a_located_warning_not_an_error(fmt: str, value: str, write_firm) -> None:
+    path = write_firm(firm_text(fmt, "last_active_on", value), f"firm.{fmt}")
+    r = tiercheck("validate", path)
+    assert r.returncode == 0, r.stdout
+    text = FIRM_YAML if fmt == "yaml" else FIRM_JSON
+    line = line_of(text, "last_active_on")
+    [warned] = r.stdout.splitlines()[:-1]
+    assert warned.startswith(f"{path}:{line}:")
+    assert "warning: last_active_on 2096-09-05 is" in warned and "years from today: a typo?" in warned
+    assert tiercheck("validate", "--strict", path).returncode == 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from support import ARCHITECT, credential, customer, firm, firm_of, person
 
-from validator.checks import LISTS, cross_checks, vocabulary_checks
+from validator.checks import LISTS, cross_checks, far_future, vocabulary_checks
 from validator.vocabulary import Vocabulary
 
 KNOWS = Vocabulary(
@@ -393,4 +394,36 @@ def test_a_stated_tier_the_policy_does_not_list_is_an_error_with_a_hint() -> Non
             "unknown tier 'Select': did you mean 'select'? "
             "the policy's tiers: registered, select, preferred, global-premier",
         )
+    ]
+
+
+# Far-future dates: a warning, counted from the `today` passed in
+
+
+@pytest.mark.parametrize(
+    ("today", "last_active_on", "warned"),
+    [
+        (date(2026, 11, 25), "2027-11-25", False),  # one year on: the last day without a warning
+        (date(2026, 11, 25), "2027-11-26", True),  # the day after
+        (date(2028, 2, 29), "2029-02-28", False),  # a year after 29 February is 28 February
+        (date(2028, 2, 29), "2029-03-01", True),
+        (date(2026, 11, 25), "2026-11-25", False),
+    ],
+)
+def test_a_date_more_than_a_year_after_today_is_a_warning(
+    today: date, last_active_on: str, warned: bool
+) -> None:
+    found = far_future(firm(people=1, active_on=last_active_on), today)
+    assert [(f.path, f.code, f.severity) for f in found] == (
+        [(("people", 0, "last_active_on"), "far-future", "warning")] if warned else []
+    )
+
+
+def test_a_far_future_date_says_how_many_years_ahead_and_expiries_are_left_alone() -> None:
+    data = firm(people=1, active_on="2096-09-05", activity=("2099-01-01",))
+    data["people"][0]["credentials"][0]["expires_on"] = "2099-01-01"
+    found = far_future(data, date(2026, 11, 25))
+    assert [f.message for f in found] == [
+        "last_active_on 2096-09-05 is 69 years from today: a typo?",
+        "activity 2099-01-01 is 72 years from today: a typo?",
     ]
