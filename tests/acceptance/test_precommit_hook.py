@@ -73,6 +73,6 @@ def test_the_hook_checks_only_firm_files_and_fails_on_the_invalid_one(
     failed = try_repo(firm_repo, home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "firm.yml:18:5: unknown key 'live_date': did you mean 'live_on'?" in failed.stdout
-    assert "2 files checked: 1 invalid, 2 problems" in failed.stdout
+    assert "2 files checked: 1 invalid, 1 problem" in failed.stdout
     for unrelated in ("package.json", "mkdocs.yml", "ci.yaml", "not-a-firm.yaml"):
         assert unrelated not in failed.stdout
