@@ -242,11 +242,9 @@ class AbsentOrAfter(_FieldTest):
 
 
 @dataclass(frozen=True, slots=True)
-class AtLeastDaysBefore(_FieldTest):
-    """The field holds a date at least `days` days before the as-of date (held for that long): it
-    passes from the date plus `days` on."""
+class _DaysBefore(_FieldTest):
+    """A test of how many days before the as-of date a field's date lies."""
 
-    test = "at_least_days_before"
     values = ("value", "days", "days_before")
 
     days: int = 0
@@ -255,6 +253,21 @@ class AtLeastDaysBefore(_FieldTest):
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
         get = getter(rule["field"], scope.links)
         return cls(field=rule["field"], get=get, days=rule["days"], **_common(rule))
+
+    def failed(self, record: Record, ctx: Context, value: str | None) -> Failed:
+        """The failure, with how many days before the as-of date the field's date lies."""
+        if value is None:
+            missing = f"(no {self.field})"
+            return self.fail(record, ctx, value=missing, days=self.days, days_before=missing)
+        return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
+
+
+@dataclass(frozen=True, slots=True)
+class AtLeastDaysBefore(_DaysBefore):
+    """The field holds a date at least `days` days before the as-of date (held for that long): it
+    passes from the date plus `days` on."""
+
+    test = "at_least_days_before"
 
     def first_day(self, value: str) -> date:
         """The first as-of date on which a date `value` is `days` days old."""
@@ -264,11 +277,7 @@ class AtLeastDaysBefore(_FieldTest):
         value = self.get(record, ctx.links)
         if value is not None and self.first_day(value) <= ctx.as_of:
             return None
-        if value is None:
-            return self.fail(
-                record, ctx, value=f"(no {self.field})", days=self.days, days_before=f"(no {self.field})"
-            )
-        return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
+        return self.failed(record, ctx, value)
 
     def spans(self, record: Record, links: Links) -> Spans:
         value = self.get(record, links)
@@ -276,19 +285,11 @@ class AtLeastDaysBefore(_FieldTest):
 
 
 @dataclass(frozen=True, slots=True)
-class AtMostDaysBefore(_FieldTest):
+class AtMostDaysBefore(_DaysBefore):
     """The field holds a date on or before the as-of date and at most `days` days before it: it passes
     from the date through `days` days later."""
 
     test = "at_most_days_before"
-    values = ("value", "days", "days_before")
-
-    days: int = 0
-
-    @classmethod
-    def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        get = getter(rule["field"], scope.links)
-        return cls(field=rule["field"], get=get, days=rule["days"], **_common(rule))
 
     def last_day_out(self, value: str) -> date:
         """The first as-of date on which a date `value` is more than `days` days old."""
@@ -296,15 +297,11 @@ class AtMostDaysBefore(_FieldTest):
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         value = self.get(record, ctx.links)
-        if value is None:
-            return self.fail(
-                record, ctx, value=f"(no {self.field})", days=self.days, days_before=f"(no {self.field})"
-            )
-        if value <= ctx.iso:
+        if value is not None and value <= ctx.iso:
             out = self.last_day_out(value)
             if ctx.as_of < out:
                 return out
-        return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
+        return self.failed(record, ctx, value)
 
     def spans(self, record: Record, links: Links) -> Spans:
         value = self.get(record, links)
