@@ -309,13 +309,24 @@ def _credentials(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
 
 
 def _stated_tier(data: dict[str, Any], known: Vocabulary) -> Iterator[Finding]:
+    """A stated standing's tier is one of its ladder's: per designation when the policy has several."""
     firm = data.get("firm")
     standing = firm.get("standing") if isinstance(firm, dict) else None
-    tier = _text(standing, "tier") if isinstance(standing, dict) else None
-    if tier is not None and tier not in known.tiers:
-        yield Finding(
-            ("firm", "standing", "tier"),
-            f"unknown tier {tier!r}: {did_you_mean(tier, known.tiers)}"
-            f"the policy's tiers: {', '.join(known.tiers)}",
-            "unknown-tier",
-        )
+    if not isinstance(standing, dict):
+        return
+    stated: list[tuple[tuple[str, ...], Any, tuple[str, ...], str]]
+    stated = [((), standing, known.tiers, "the policy's tiers")]
+    if known.ladders:
+        stated = [
+            ((d,), entry, known.ladders[d], f"the tiers of {d}")
+            for d, entry in standing.items()
+            if d in known.ladders and isinstance(entry, dict)
+        ]
+    for where, entry, tiers, named in stated:
+        tier = _text(entry, "tier")
+        if tier is not None and tier not in tiers:
+            yield Finding(
+                ("firm", "standing", *where, "tier"),
+                f"unknown tier {tier!r}: {did_you_mean(tier, tiers)}{named}: {', '.join(tiers)}",
+                "unknown-tier",
+            )

@@ -4,7 +4,7 @@ declare, composed once and compiled once."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -50,14 +50,33 @@ def bundled_firm_schema() -> FirmSchema:
     return FirmSchema(schema("firm"))
 
 
-def firm_schema_for(declared: Iterable[Doc]) -> FirmSchema:
+def firm_schema_for(declared: Iterable[Doc], designations: Sequence[str] = ()) -> FirmSchema:
     """The schema for policies declaring these `data` sections (one per version; a field is known if any
-    version declares it); the bundled one, compiled once per process, when none declares anything."""
+    version declares it) and, when they declare several, these designations (a standing is stated per
+    designation); the bundled one, compiled once per process, when neither changes anything."""
     specs = [d for d in declared if d]
-    if not specs:
+    if not specs and len(designations) < 2:
         return bundled_firm_schema()
     kinds = tuple(dict.fromkeys(k for spec in specs for k in spec.get("records", {})))
-    return FirmSchema(compose(schema("firm"), specs), kinds)
+    doc = compose(schema("firm"), specs)
+    if len(designations) > 1:
+        doc["properties"]["firm"]["properties"]["standing"] = standing_by_designation(
+            doc["properties"]["firm"]["properties"]["standing"], designations
+        )
+    return FirmSchema(doc, kinds)
+
+
+def standing_by_designation(one: Doc, designations: Sequence[str]) -> dict[str, Any]:
+    """`firm.standing` under a policy with several designations: keyed by designation id, each entry
+    the one-ladder standing (a tier and a day), each optional."""
+    return {
+        "title": one["title"],
+        "description": "Optional: the tier the firm holds today in each designation, keyed by its id, "
+        "and since when.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {d: {**one, "title": d, "description": f"The standing in {d}."} for d in designations},
+    }
 
 
 def compose(base: Doc, specs: Iterable[Doc]) -> dict[str, Any]:

@@ -164,6 +164,17 @@ def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> 
     return e
 
 
+def stated_standing(policy: Policy, firm: dict[str, Any], designation: str | None) -> dict[str, str] | None:
+    """The standing the firm file states in a designation (None: the first): with several designations
+    `standing` is keyed by designation id, else it is the one ladder's."""
+    stated = firm.get("standing")
+    ids = [d.id for d in policy.designations]
+    if not stated or len(ids) < 2:
+        return stated if designation in (None, ids[0]) else None
+    found: dict[str, str] | None = stated.get(designation or ids[0])
+    return found
+
+
 def compute_standing(
     policies: PolicySet,
     data: dict[str, Any],
@@ -174,16 +185,14 @@ def compute_standing(
 ) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined.
 
-    With `designation`, in that designation's ladder (a standing the firm file states is the first
-    designation's). With `look_ahead`, also the notice the next demotion look would give
-    (`look_notice`), which only the summary's shortlist needs.
+    With `designation`, in that designation's ladder (None: the first). With `look_ahead`, also the
+    notice the next demotion look would give (`look_notice`), which only the summary's shortlist needs.
     """
     firm = data["firm"]
     joined = date.fromisoformat(firm["joined_on"])
     if as_of < joined:
         return None
-    first = policies.versions[0].designations[0].id
-    stated = firm.get("standing") if designation in (None, first) else None
+    stated = stated_standing(policies.versions[0], firm, designation)
     if designation is not None:
         policies = PolicySet([v.ladder(designation) for v in policies.versions])
     if stated:

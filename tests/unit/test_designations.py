@@ -91,11 +91,66 @@ def test_each_designation_has_its_standing_from_the_review_calendar() -> None:
     assert [h["to"] for h in doc["history"]] == ["architecture-specialist"]
 
 
-def test_a_stated_standing_is_the_first_designations_only() -> None:
+def test_a_standing_is_stated_per_designation_keyed_by_its_id() -> None:
     data = build_firm(people=20, customers=2, stories=1, activity=("2026-06-20", "2026-09-20"))
-    data["firm"]["standing"] = {"tier": "preferred", "since": "2026-06-01"}
+    data["firm"]["standing"] = {"architecture": {"tier": "none", "since": "2026-08-01"}}
+    services = compute_standing(TWO, data, D)
+    architecture = compute_standing(TWO, data, D, designation="architecture")
+    assert services is not None and (services.tier, services.since) == ("select", date(2026, 7, 1))
+    # walked from the stated day: not the review of 2026-07-01, but the next one promotes it
+    assert architecture is not None and (architecture.tier, architecture.since) == (
+        "architecture-specialist",
+        date(2026, 10, 1),
+    )
+    assert [(c.from_tier, c.on) for c in architecture.history] == [("none", date(2026, 10, 1))]
+    data["firm"]["standing"]["services"] = {"tier": "preferred", "since": "2026-06-01"}
     assert compute_standing(TWO, data, D).tier == "preferred"  # type: ignore[union-attr]
-    assert compute_standing(TWO, data, D, designation="architecture").tier == "architecture-specialist"  # type: ignore[union-attr]
+
+
+def stated(tmp_path: Path, standing: str) -> tuple[str, Any]:
+    """A firm file stating `standing` (YAML lines under `firm:`), validated under the two-ladder policy."""
+    text = f"""schema_version: 1
+firm:
+  id: two-ladders
+  name: Two Ladders
+  joined_on: 2026-03-10
+{standing}"""
+    path = tmp_path / "firm.yaml"
+    path.write_text(text, encoding="utf-8")
+    return text, tiercheck("validate", path, "--policy", FIXTURE)
+
+
+def test_a_firm_states_a_standing_in_each_designation(tmp_path) -> None:
+    _, run = stated(
+        tmp_path,
+        "  standing:\n"
+        "    services: {tier: select, since: 2026-07-01}\n"
+        "    architecture: {tier: architecture-specialist, since: 2026-07-01}\n",
+    )
+    assert run.returncode == 0, run.stdout
+
+
+def test_an_unknown_designation_or_tier_in_a_stated_standing_is_refused_at_its_line(tmp_path) -> None:
+    text, run = stated(
+        tmp_path,
+        "  standing:\n"
+        "    architecure: {tier: none, since: 2026-07-01}\n"
+        "    services: {tier: selected, since: 2026-07-01}\n",
+    )
+    assert run.returncode == 1
+    line = line_of(text, "architecure")
+    assert f"firm.yaml:{line}:5: unknown key 'architecure': did you mean 'architecture'? " in run.stdout
+    assert (
+        f"firm.yaml:{line_of(text, 'selected')}:16: unknown tier 'selected': did you mean 'select'? "
+        "the tiers of services: registered, select, preferred, global-premier"
+    ) in run.stdout
+
+
+def test_a_one_ladder_standing_under_several_designations_is_refused_at_its_keys(tmp_path) -> None:
+    text, run = stated(tmp_path, "  standing: {tier: select, since: 2026-07-01}\n")
+    assert run.returncode == 1
+    line = line_of(text, "standing:")
+    assert f"firm.yaml:{line}:14: unknown key 'tier': allowed here: architecture, services" in run.stdout
 
 
 # --- policy check ---------------------------------------------------------------------------------
