@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from .language.model import Metric, Policy, Prerequisite, Tier
-from .language.requirements import AllOf, Need, Threshold, closest, holds
+from .language.model import Metric, Policy, Tier
+from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds
 from .language.rules import Context, Failed, Links, Via, getter
 from .language.spans import Spans, contains, span_on
 from .language.values import Number, formula_of, sum_of, value_of
@@ -100,37 +100,44 @@ def _checks(
 ) -> list[TierCheck]:
     """Each tier of a ladder against the firm's values and its tiers in other designations."""
 
-    def prerequisite(p: Prerequisite) -> PrerequisiteCheck:
+    def check(p: Prerequisite) -> PrerequisiteCheck:
         held, ladder = eligible(p.designation), policy.ladder(p.designation)
         return PrerequisiteCheck(p.designation, p.tier, held, ladder.rank(held) >= ladder.rank(p.tier))
 
-    return [_tier_check(t, metrics, tuple(prerequisite(p) for p in t.prerequisites)) for t in tiers]
+    return [_tier_check(policy, t, metrics, check) for t in tiers]
 
 
 def _tier_check(
-    tier: Tier, metrics: dict[str, MetricResult], prerequisites: tuple[PrerequisiteCheck, ...]
+    policy: Policy,
+    tier: Tier,
+    metrics: dict[str, MetricResult],
+    check: Callable[[Prerequisite], PrerequisiteCheck],
 ) -> TierCheck:
     """A tier against the firm's values; of alternatives, the path closest to being met is shown."""
-    path, choices = closest(tier.requires, lambda m: metrics[m].value)
+    path, choices = closest(tier.requires, lambda m: metrics[m].value, lambda p: check(p).met)
     return TierCheck(
         tier.id,
         tier.label,
         tier.partner,
         tuple(
-            Requirement(r.metric, metrics[r.metric].label, metrics[r.metric].value, r.at_least) for r in path
+            Requirement(r.metric, metrics[r.metric].label, metrics[r.metric].value, r.at_least)
+            for r in path
+            if isinstance(r, Threshold)
         ),
         tier.benefits,
-        prerequisites,
-        tuple(f"alternative {k} of {n}: {_said(need, metrics)}" for k, n, need in choices),
+        tuple(check(p) for p in path if isinstance(p, Prerequisite)),
+        tuple(f"alternative {k} of {n}: {_said(policy, need, metrics)}" for k, n, need in choices),
     )
 
 
-def _said(need: Need, metrics: dict[str, MetricResult]) -> str:
-    """An alternative in words, with the metrics' labels."""
+def _said(policy: Policy, need: Need, metrics: dict[str, MetricResult]) -> str:
+    """An alternative in words, with the metrics' and tiers' labels."""
     if isinstance(need, Threshold):
         return f"{metrics[need.metric].label.lower()} at least {need.at_least}"
+    if isinstance(need, Prerequisite):
+        return policy.tier_in(need.designation, need.tier)
     joiner = " and " if isinstance(need, AllOf) else " or "
-    return joiner.join(_said(n, metrics) for n in need.items)
+    return joiner.join(_said(policy, n, metrics) for n in need.items)
 
 
 def eligible_tier(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
@@ -281,13 +288,13 @@ def _eligible_by_designation(
     ladders = {d.id: d for d in policy.designations}
     found: dict[str, str | None] = {}
 
-    def prerequisite_holds(p: Prerequisite) -> bool:
+    def has(p: Prerequisite) -> bool:
         ladder = ladders[p.designation]
         return ladder.rank(eligible(p.designation)) >= ladder.rank(p.tier)
 
     def eligible(designation: str) -> str | None:
         if designation not in found:
-            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, prerequisite_holds)
+            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, has)
         return found[designation]
 
     return eligible
@@ -298,16 +305,14 @@ def _eligible(
     data: dict[str, Any],
     on: str,
     meets: Callable[[str, Number], bool],
-    prerequisite_holds: Callable[[Prerequisite], bool],
+    has: Callable[[Prerequisite], bool],
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
     for tier in tiers:
-        if not holds(tier.requires, meets):
-            break
-        if not all(prerequisite_holds(p) for p in tier.prerequisites):
+        if not holds(tier.requires, meets, has):
             break
         eligible = tier.id
     return eligible

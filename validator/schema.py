@@ -103,6 +103,14 @@ def _explain(error: Any) -> Iterator[tuple[Path_, str]]:
             hint = did_you_mean(key, allowed)
             yield (*path, key), f"unknown key {key!r}: {hint}allowed here: {', '.join(allowed)}"
         return
+    if kind in ("dependentRequired", "anyOf", "not") and sch.get("title") == "Requirement":
+        keys = ", ".join(map(str, inst)) if isinstance(inst, dict) and inst else "no keys"
+        yield (
+            path,
+            "a requirement is one of {metric, at_least}, {designation, tier}, {any_of: [...]} or "
+            f"{{all_of: [...]}}; this one has {keys}",
+        )
+        return
     if kind == "required":
         allowed = sch.get("properties", {})
         missing = [k for k in error.validator_value if k not in inst and not misspelt(k, inst, allowed)]

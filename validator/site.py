@@ -10,7 +10,7 @@ from typing import Any
 from .evaluate import Timeline, evaluate
 from .language.diff import describe_changes
 from .language.model import Metric, Policy
-from .language.requirements import AllOf, Need, Threshold, leaves
+from .language.requirements import AllOf, Need, Prerequisite, Threshold, leaves
 from .language.rules import (
     AbsentOrAfter,
     AcceptedCredential,
@@ -291,7 +291,7 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             {
                 "label": t.label,
                 "partner": t.partner,
-                "requires": [need_text(n, label) for n in t.requires],
+                "requires": [need_text(n, label, policy) for n in t.requires],
                 "benefits": list(t.benefits),
             }
             for t in policy.tiers
@@ -342,11 +342,15 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
     }
 
 
-def need_text(need: Need, label: dict[str, str]) -> str:
-    """A requirement in words: 'Certified people at least 10'; a group joined by 'and' or 'or'."""
+def need_text(need: Need, label: dict[str, str], policy: Policy) -> str:
+    """A requirement in words: 'Certified people at least 10', 'Partner in Membership'; a group joined
+    by 'and' or 'or'."""
     if isinstance(need, Threshold):
         return f"{label[need.metric]} at least {need.at_least}"
-    joined = (" and " if isinstance(need, AllOf) else " or ").join(need_text(n, label) for n in need.items)
+    if isinstance(need, Prerequisite):
+        return policy.tier_in(need.designation, need.tier)
+    joiner = " and " if isinstance(need, AllOf) else " or "
+    joined = joiner.join(need_text(n, label, policy) for n in need.items)
     return f"({joined})" if len(need.items) > 1 else joined
 
 

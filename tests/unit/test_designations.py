@@ -289,3 +289,110 @@ def test_policy_diff_names_an_added_designation_and_a_changed_prerequisite(tmp_p
         "designation 'architecture': tier 'architecture-specialist': requires select in services -> "
         "preferred in services"
     ]
+
+
+# --- a prerequisite as one requirement among others, inside any_of and all_of ----------------------
+
+EITHER = load_policies(POLICIES / "architecture-select-or-a-big-bench.yaml")
+
+
+def either(**counts: int) -> dict[str, Any]:
+    result = evaluate(EITHER.in_effect(D), build_firm(**counts), D)
+    timeline = Timeline(EITHER.in_effect(D), build_firm(**counts))
+    for ladder in result.designations.values():
+        assert timeline.tier_on(D, ladder.id) == ladder.eligible_tier
+    return evaluation_json(result)["designations"]
+
+
+def test_a_prerequisite_inside_any_of_is_one_alternative_among_others() -> None:
+    by_select = either(people=20, customers=2, stories=1)
+    assert (by_select["services"]["eligible_tier"], by_select["architecture"]["eligible_tier"]) == (
+        "select",
+        "architecture-specialist",
+    )
+    by_bench = either(people=50, customers=5)  # no story: not Select, but the other alternative holds
+    assert (by_bench["services"]["eligible_tier"], by_bench["architecture"]["eligible_tier"]) == (
+        "registered",
+        "architecture-specialist",
+    )
+
+
+def test_the_gap_names_the_prerequisite_when_it_is_the_closest_alternative() -> None:
+    nxt = either(people=20, customers=2)["architecture"]["next_tier"]
+    assert nxt["prerequisites"] == [
+        {"designation": "services", "tier": "select", "held": "registered", "met": False}
+    ]
+    assert nxt["alternatives"] == ["alternative 1 of 2: Select in Services track"]
+    assert [r["metric"] for r in nxt["requirements"]] == ["certified_people"]
+
+
+def test_the_gap_follows_the_metrics_when_they_are_closer_than_the_prerequisite() -> None:
+    nxt = either(people=45, customers=5)["architecture"]["next_tier"]
+    assert "prerequisites" not in nxt
+    assert nxt["alternatives"] == [
+        "alternative 2 of 2: certified people at least 50 and customers in production at least 5"
+    ]
+    assert [(r["metric"], r["shortfall"]) for r in nxt["requirements"]] == [
+        ("certified_people", 0),
+        ("certified_people", 5),
+        ("customers_in_production", 0),
+    ]
+
+
+def test_text_says_what_the_specialization_needs_naming_the_tier_of_the_other_designation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support import write_yaml
+
+    from validator.cli import main
+
+    path = write_yaml(tmp_path / "firm.yaml", build_firm(people=20, customers=2))
+    code = main(["evaluate", str(path), "--as-of", D.isoformat(), "--policy", str(EITHER.versions[0].path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "    Architecture Specialist needs Select in Services track (holds Registered)\n" in out
+    assert "closest way to" not in out.split("Architecture specialization:")[1]
+
+
+EITHER_TEXT = (POLICIES / "architecture-select-or-a-big-bench.yaml").read_text(encoding="utf-8")
+
+
+def test_an_unknown_tier_of_a_prerequisite_inside_any_of_is_refused_at_its_line(tmp_path: Path) -> None:
+    text, (problem,) = refused_policy(tmp_path, EITHER_TEXT, ("tier: select}", "tier: selected}"))
+    line = line_of(text, "tier: selected}")
+    assert (problem.line, problem.col) == (line, text.splitlines()[line - 1].index("tier: selected") + 1)
+    assert problem.message.startswith("designation 'services' has no tier 'selected'")
+
+
+def test_a_loop_through_a_prerequisite_inside_all_of_is_refused_where_it_closes(tmp_path: Path) -> None:
+    text, (problem,) = refused_policy(
+        tmp_path,
+        EITHER_TEXT,
+        (
+            "                  - {metric: customers_in_production, at_least: 5}\n",
+            "                  - {designation: architecture, tier: architecture-specialist}\n",
+        ),
+    )
+    assert problem.message == "designations require each other in a loop: architecture -> architecture"
+    assert problem.line == line_of(text, "{designation: architecture,")
+
+
+def test_a_requirement_with_keys_of_two_kinds_is_refused_saying_what_a_requirement_is(tmp_path: Path) -> None:
+    text, (problem,) = refused_policy(
+        tmp_path, EITHER_TEXT, ("{designation: services, tier: select}", "{designation: services, metric: x}")
+    )
+    assert problem.line == line_of(text, "{designation: services, metric: x}")
+    assert problem.message == (
+        "a requirement is one of {metric, at_least}, {designation, tier}, {any_of: [...]} or "
+        "{all_of: [...]}; this one has designation, metric"
+    )
+
+
+def test_policy_diff_shows_a_prerequisite_moved_into_a_group() -> None:
+    from validator.language.diff import describe_changes
+
+    assert describe_changes(TWO.versions[0], EITHER.versions[0]) == [
+        "designation 'architecture': tier 'architecture-specialist': requires select in services and "
+        "certified_people >= 20 -> certified_people >= 20 and (select in services or "
+        "(certified_people >= 50 and customers_in_production >= 5))"
+    ]

@@ -10,7 +10,7 @@ from support import build_firm, firm, person
 from validator.dates import Term
 from validator.evaluate import Timeline, evaluate
 from validator.language.model import Window
-from validator.language.requirements import AllOf, AnyOf, Threshold
+from validator.language.requirements import AllOf, AnyOf, Prerequisite, Threshold
 from validator.language.rules import TESTS, Scope
 from validator.policies import PolicySet, load_policies
 from validator.render.charts import daily_line
@@ -28,6 +28,7 @@ from validator.site import (
 
 AS_OF = date(2026, 11, 25)
 VERSIONS = Path(__file__).resolve().parents[1] / "policies" / "versions"
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
 CEL = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
 
 
@@ -190,9 +191,17 @@ def test_the_program_page_lists_every_version_with_what_changed() -> None:
 
 def test_a_requirement_group_is_put_in_words_with_and_and_or() -> None:
     label = {"a": "Certified people", "b": "Stories", "c": "Regions"}
-    need = AnyOf((Threshold("a", 10), AllOf((Threshold("b", 2), Threshold("c", 1.5)))))
-    assert need_text(need, label) == (
-        "(Certified people at least 10 or (Stories at least 2 and Regions at least 1.5))"
+    policy = load_policies(POLICIES / "architecture-specialization.yaml").versions[0]
+    need = AnyOf(
+        (
+            Threshold("a", 10),
+            AllOf((Threshold("b", 2), Prerequisite("services", "select"))),
+            Threshold("c", 1.5),
+        )
+    )
+    assert need_text(need, label, policy) == (
+        "(Certified people at least 10 or (Stories at least 2 and Select in Services track) or "
+        "Regions at least 1.5)"
     )
 
 

@@ -22,7 +22,6 @@ from .model import (
     Metric,
     OneOffReview,
     Policy,
-    Prerequisite,
     ReviewDays,
     Reviews,
     Tier,
@@ -122,9 +121,8 @@ def _tiers(docs: list[dict[str, Any]]) -> tuple[Tier, ...]:
             t["id"],
             t.get("label", t["id"]),
             t.get("partner", True),
-            compile_needs([r for r in t["requires"] if "designation" not in r]),
+            compile_needs(t["requires"]),
             tuple(t.get("benefits", ())),
-            tuple(Prerequisite(r["designation"], r["tier"]) for r in t["requires"] if "designation" in r),
         )
         for t in docs
     )
@@ -286,29 +284,27 @@ def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
             if tier["id"] in tier_ids:
                 found.append(((*here, "id"), f"tier {tier['id']!r} is declared twice"))
             tier_ids.add(tier["id"])
-            found += _unknown_metrics(tier["requires"], (*here, "requires"), metric_ids)
-            for j, req in enumerate(tier["requires"]):
-                if "designation" not in req:
+            for path, req in _requirement_leaves(tier["requires"], (*here, "requires")):
+                if "metric" in req:
+                    if req["metric"] not in metric_ids:
+                        found.append(((*path, "metric"), f"unknown metric {req['metric']!r}"))
                     continue
                 other = req["designation"]
                 if other not in tiers_of:
                     known = ", ".join(tiers_of)
                     found.append(
-                        (
-                            (*here, "requires", j, "designation"),
-                            f"unknown designation {other!r}; declared: {known}",
-                        )
+                        ((*path, "designation"), f"unknown designation {other!r}; declared: {known}")
                     )
                 elif req["tier"] not in tiers_of[other]:
                     found.append(
                         (
-                            (*here, "requires", j, "tier"),
+                            (*path, "tier"),
                             f"designation {other!r} has no tier {req['tier']!r}; its tiers: "
                             + ", ".join(tiers_of[other]),
                         )
                     )
                 else:
-                    needs.setdefault(d["id"], {}).setdefault(other, (*here, "requires", j, "designation"))
+                    needs.setdefault(d["id"], {}).setdefault(other, (*path, "designation"))
     found += _cycles(needs)
     return found
 
@@ -404,18 +400,14 @@ def record_fields() -> frozenset[str]:
     return frozenset(names)
 
 
-def _unknown_metrics(
-    needs: list[dict[str, Any]], path: Path_, metric_ids: set[str]
-) -> list[tuple[Path_, str]]:
-    """Each requirement, at any depth of any_of and all_of, naming a metric not declared."""
-    found: list[tuple[Path_, str]] = []
+def _requirement_leaves(needs: list[dict[str, Any]], path: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """Each threshold and prerequisite with where it is, at any depth of any_of and all_of."""
     for j, need in enumerate(needs):
-        for group in ("any_of", "all_of"):
-            if group in need:
-                found += _unknown_metrics(need[group], (*path, j, group), metric_ids)
-        if "metric" in need and need["metric"] not in metric_ids:
-            found.append(((*path, j, "metric"), f"unknown metric {need['metric']!r}"))
-    return found
+        group = "any_of" if "any_of" in need else "all_of" if "all_of" in need else None
+        if group is None:
+            yield (*path, j), need
+        else:
+            yield from _requirement_leaves(need[group], (*path, j, group))
 
 
 def review_days(spec: str | list[str] | Mapping[str, int]) -> ReviewDays:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
-from .requirements import AllOf, Need, is_simple, leaves
+from .requirements import AllOf, Need, is_simple, leaves, prerequisites
 from .rules import RuleTest
 from .values import Points
 
@@ -98,14 +98,6 @@ def _metrics(old: tuple[Metric, ...], new: tuple[Metric, ...]) -> list[str]:
     return out
 
 
-def _held(tier: Tier) -> str:
-    """A tier's prerequisites in words: `select in services`, or none."""
-    return (
-        ", ".join(f"{p.tier} in {p.designation}" for p in tier.prerequisites)
-        or "no tier of another designation"
-    )
-
-
 def _shown(value: object) -> str:
     """A metric's setting in words: points as their table, a sum as its parts; none when unset."""
     if value is None:
@@ -161,8 +153,6 @@ def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
         if k not in n:
             continue
         out += _requirements(k, o[k].requires, n[k].requires)
-        if o[k].prerequisites != n[k].prerequisites:
-            out.append(f"tier {k!r}: requires {_held(o[k])} -> {_held(n[k])}")
         if o[k].benefits != n[k].benefits:
             out.append(f"tier {k!r}: benefits changed")
         if (o[k].label, o[k].partner) != (n[k].label, n[k].partner):
@@ -171,7 +161,8 @@ def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
 
 
 def _requirements(tier: str, old: tuple[Need, ...], new: tuple[Need, ...]) -> list[str]:
-    """Threshold by threshold for plain lists; the whole requirement, before and after, with groups."""
+    """Threshold by threshold (and prerequisites as a list) for plain lists; the whole requirement,
+    before and after, with groups."""
     if old == new:
         return []
     if not (is_simple(old) and is_simple(new)):
@@ -181,7 +172,14 @@ def _requirements(tier: str, old: tuple[Need, ...], new: tuple[Need, ...]) -> li
     out = [f"tier {tier!r}: {m} at least {a[m]} -> {b[m]}" for m in a if m in b and a[m] != b[m]]
     out += [f"tier {tier!r}: now requires {m} at least {b[m]}" for m in b if m not in a]
     out += [f"tier {tier!r}: no longer requires {m} (was at least {a[m]})" for m in a if m not in b]
+    if prerequisites(old) != prerequisites(new):
+        out.append(f"tier {tier!r}: requires {_held(old)} -> {_held(new)}")
     return out
+
+
+def _held(needs: tuple[Need, ...]) -> str:
+    """A plain list's prerequisites in words: `select in services`, or none."""
+    return ", ".join(map(str, prerequisites(needs))) or "no tier of another designation"
 
 
 def _reviews(old: Reviews, new: Reviews) -> list[str]:

@@ -70,23 +70,14 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
-class Prerequisite:
-    """A tier of another designation the firm must be eligible for (or above) on the same day."""
-
-    designation: str
-    tier: str
-
-
-@dataclass(frozen=True, slots=True)
 class Tier:
     """A rung of the ladder: its requirements (with those of every rung below) and benefits."""
 
     id: str
     label: str
     partner: bool
-    requires: tuple[Need, ...]  # all must hold; a group inside may be any_of or all_of
+    requires: tuple[Need, ...]  # all must hold: thresholds, prerequisites, any_of and all_of groups
     benefits: tuple[str, ...]
-    prerequisites: tuple[Prerequisite, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +205,12 @@ class Policy:
         """A tier's label for sentences: 'Select', not 'select'; 'none' for no tier."""
         tier = self.tier(tier_id)
         return tier.label if tier else tier_id or "none"
+
+    def tier_in(self, designation: str, tier_id: str) -> str:
+        """A tier of a designation for sentences: 'Partner in Membership'."""
+        ladder = self.ladder(designation)
+        label = next(d.label for d in self.designations if d.id == designation)
+        return f"{ladder.tier_label(tier_id)} in {label}"
 
     def credential_label(self, name: Any, level: Any) -> Any:
         """The policy's label for a credential, or its name."""
