@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import line_of
-from support import tiercheck
+from support import build_firm, tiercheck, write_yaml
 
 from validator.loader import parse_located, read_source
 from validator.policies import load_policies
@@ -136,6 +136,23 @@ def test_levels_select_is_reached_either_way_and_the_gap_names_the_closer_altern
         "alternative 1 of 2: certified people at least 4 and customers in production at least 2"
     ]
     assert found["nimbus-works.yaml"]["metrics"]["seasoned_people"]["value"] == 45
+
+
+def test_summary_names_the_alternative_a_firm_within_reach_is_closest_by(tmp_path) -> None:
+    # 3 of 4 certified people and 2 of 2 customers: within reach of Select by the first alternative
+    write_yaml(tmp_path / "close.yaml", build_firm(people=3, customers=2, stories=0))
+    args = (tmp_path, "--policy", PROGRAMS / "levels" / "policy", "--as-of", AS_OF)
+    way = "alternative 1 of 2: certified people at least 4 and customers in production at least 2"
+    (entry,) = json.loads(tiercheck("summary", *args, "--format", "json").stdout)["within_reach"]
+    assert (entry["gap"], entry["alternatives"]) == ("1 more certified people (3/4)", [way])
+    text = tiercheck("summary", *args).stdout
+    assert f"  acme-consulting -> Select: 1 more certified people (3/4) (closest way: {way})  [" in text
+    assert (
+        f"| Select | 1 more certified people (3/4) (closest way: {way}) |"
+        in tiercheck("summary", *args, "--format", "markdown").stdout
+    )
+    html = tiercheck("summary", *args, "--format", "html").stdout
+    assert f'<span class="way">closest way: {way}</span>' in html
 
 
 def firm_data(program: str, name: str) -> dict:

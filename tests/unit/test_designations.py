@@ -274,6 +274,56 @@ def test_summary_counts_each_designations_tiers() -> None:
     assert "  Architecture specialization:  eligible  standing\n" in text
 
 
+SPECIALIZATIONS = Path(__file__).resolve().parents[2] / "examples" / "programs" / "specializations"
+
+
+def specialization_firms(tmp_path: Path) -> Path:
+    """The program's firms, Willow Studio stating it holds Data Specialist, which its data does not
+    earn: the December look gives it notice in `data` alone."""
+    folder = tmp_path / "firms"
+    folder.mkdir()
+    for f in (SPECIALIZATIONS / "firms").iterdir():
+        text = f.read_text(encoding="utf-8")
+        if f.name == "willow-studio.yaml":
+            text = text.replace(
+                "  joined_on: 2026-03-10\n",
+                "  joined_on: 2026-03-10\n"
+                "  standing:\n    data: {tier: data-specialist, since: 2026-04-01}\n",
+            )
+            assert "standing" in text
+        (folder / f.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_summary_lists_firms_within_reach_and_facing_demotion_in_every_designation(tmp_path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from validator.resources import schema
+
+    args = (specialization_firms(tmp_path), "--as-of=2026-11-25", "--policy", SPECIALIZATIONS / "policy")
+    doc = json.loads(tiercheck("summary", *args, "--format=json").stdout)
+    assert not list(Draft202012Validator(schema("summary")).iter_errors(doc))
+    assert (doc["within_reach"], doc["facing_demotion"]) == ([], [])  # membership's own
+    data, security = doc["designations"]
+    assert [(r["firm"], r["next"], r["gap"]) for r in data["within_reach"]] == [
+        ("ember-solutions", "Data Specialist", "1 more certified people (4/5)")
+    ]
+    assert [(r["firm"], r["standing"], r["to"], r["on"]) for r in data["facing_demotion"]] == [
+        ("willow-studio", "Data Specialist", "No data specialization", "2027-03-31")
+    ]
+    assert (data["within_reach_count"], data["facing_demotion_count"]) == (1, 1)
+    assert (security["within_reach"], security["facing_demotion_count"]) == ([], 0)
+    text = tiercheck("summary", *args).stdout
+    assert (
+        "facing demotion in Data specialization (1):\n"
+        "  willow-studio: Data Specialist -> No data specialization on 2027-03-31  ["
+    ) in text
+    markdown = tiercheck("summary", *args, "--format=markdown").stdout
+    assert "### Within reach of the next tier in Data specialization (1, closest first)" in markdown
+    html = tiercheck("summary", *args, "--format=html").stdout
+    assert '<h2 id="demotion-data">Facing demotion in Data specialization (1)</h2>' in html
+
+
 def test_policy_diff_names_an_added_designation_and_a_changed_prerequisite(tmp_path) -> None:
     from validator.language.diff import describe_changes
 

@@ -166,4 +166,4 @@ def test_a_file_validate_accepts_evaluates_reports_and_summarises_on_any_support
     files = render(result, policy, POLICIES, checked.data, None)
     assert set(files) == {"evidence.html", "evidence.md", "evidence.json"}
     line = firm_line(POLICIES, "f.json", checked.data, as_of)
-    assert line.eligible == result.eligible_tier and not line.problems
+    assert line.ladders[0].eligible == result.eligible_tier and not line.problems

@@ -3,89 +3,97 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..language.model import Policy
+from ..language.model import Designation, Policy
 from ..problem import shown
-from ..summary import FirmLine, Summary
+from ..summary import Ladder, LadderLine, Summary
 
 
-def _gap(line: FirmLine) -> str:
+def _gap(line: LadderLine) -> str:
     return ", ".join(
         f"{s.threshold - s.value} more {s.label.lower()} ({s.value}/{s.threshold})" for s in line.shortfalls
     )
 
 
 def context(s: Summary, policy: Policy) -> dict[str, Any]:
-    """Plain named values for every format: the templates and the JSON compute nothing more."""
-    labels = {t.id: t.label for t in policy.tiers}
-    labels["none"] = "Not yet joined"
-    tiers = [*s.tier_ids, "none"]
+    """Plain named values for every format: the templates and the JSON compute nothing more. The top
+    level is the first designation's; `designations` has every other, each with its own shortlists."""
     valid = s.files - s.invalid_count
+    first, *others = (_ladder(s.ladder(d.id), d, valid) for d in policy.designations)
     return {
         "as_of": s.as_of.isoformat(),
         "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
         "files": s.files,
         "valid": valid,
         "invalid_count": s.invalid_count,
-        "distribution": _distribution(tiers, labels, s.eligible, s.standing, valid),
-        "designations": [
-            {
-                "id": d.id,
-                "label": d.label,
-                "distribution": _distribution(
-                    [*(t.id for t in d.tiers), None],
-                    {t.id: t.label for t in d.tiers} | {None: "Not yet joined"},
-                    *s.others.get(d.id, (Counter(), Counter())),
-                    valid,
-                ),
-            }
-            for d in policy.designations[1:]
-        ],
+        "distribution": [{**d, "tier": d["tier"] or "none"} for d in first["distribution"]],
+        "designations": others,
+        "within_reach": first["within_reach"],
+        "facing_demotion_count": first["facing_demotion_count"],
+        "facing_demotion": first["facing_demotion"],
+        "invalid": [{"file": f.file, "problems": [p.as_json() for p in f.problems]} for f in s.invalid],
+        "keep": s.keep,
+        "within_reach_count": first["within_reach_count"],
+        "shown": {**first["shown"], "invalid": _listed_of(len(s.invalid), s.invalid_count)},
+    }
+
+
+def _ladder(ladder: Ladder, designation: Designation, valid: int) -> dict[str, Any]:
+    """One designation's tier counts and shortlists, its tiers by label."""
+    labels = {t.id: t.label for t in designation.tiers}
+
+    def label(tier: str | None) -> str:
+        if tier in labels:
+            return labels[tier]
+        return "Not yet joined" if tier in (None, "none") else str(tier)
+
+    reach, demotion = ladder.within_reach, ladder.facing_demotion
+    return {
+        "id": designation.id,
+        "label": designation.label,
+        "distribution": _distribution([*labels, None], label, ladder.eligible, ladder.standing, valid),
         "within_reach": [
             {
                 "file": f.file,
                 "firm": f.firm,
                 "name": f.name,
-                "eligible": labels.get(f.eligible or "none"),
-                "next": labels.get(f.next_tier or "", f.next_tier),
-                "gap": _gap(f),
+                "eligible": label(line.eligible),
+                "next": label(line.next_tier),
+                "gap": _gap(line),
                 "shortfalls": [
-                    {"metric": x.metric, "value": x.value, "threshold": x.threshold} for x in f.shortfalls
+                    {"metric": x.metric, "value": x.value, "threshold": x.threshold} for x in line.shortfalls
                 ],
+                "alternatives": list(line.alternatives),
             }
-            for f in s.within_reach
+            for f, line in reach
         ],
-        "facing_demotion_count": s.facing_demotion_count,
+        "within_reach_count": ladder.within_reach_count,
         "facing_demotion": [
             {
                 "file": f.file,
                 "firm": f.firm,
                 "name": f.name,
-                "standing": labels.get(f.standing or "none"),
-                "to": labels.get(f.demotion_to or "none"),
-                "on": f.demotion_on.isoformat() if f.demotion_on else None,
+                "standing": label(line.standing),
+                "to": label(line.demotion_to),
+                "on": line.demotion_on.isoformat() if line.demotion_on else None,
             }
-            for f in s.facing_demotion
+            for f, line in demotion
         ],
-        "invalid": [{"file": f.file, "problems": [p.as_json() for p in f.problems]} for f in s.invalid],
-        "keep": s.keep,
-        "within_reach_count": s.within_reach_count,
+        "facing_demotion_count": ladder.facing_demotion_count,
         "shown": {
-            "within_reach": _listed_of(len(s.within_reach), s.within_reach_count),
-            "facing_demotion": _listed_of(len(s.facing_demotion), s.facing_demotion_count),
-            "invalid": _listed_of(len(s.invalid), s.invalid_count),
+            "within_reach": _listed_of(len(reach), ladder.within_reach_count),
+            "facing_demotion": _listed_of(len(demotion), ladder.facing_demotion_count),
         },
     }
 
 
 def _distribution(
-    tiers: Sequence[Any],
-    labels: Mapping[Any, str],
-    eligible: Mapping[Any, int],
-    standing: Mapping[Any, int],
+    tiers: Sequence[str | None],
+    label: Callable[[str | None], str],
+    eligible: Mapping[str | None, int],
+    standing: Mapping[str | None, int],
     valid: int,
 ) -> list[dict[str, Any]]:
     """How many firms are eligible for each tier of a ladder, and how many hold it; the last entry
@@ -93,13 +101,13 @@ def _distribution(
     return [
         {
             "tier": t,
-            "label": labels[t],
-            "eligible": eligible[t],
-            "standing": standing[t],
-            "percent": round(100 * eligible[t] / valid, 1) if valid else 0.0,
+            "label": label(t),
+            "eligible": eligible.get(t, 0),
+            "standing": standing.get(t, 0),
+            "percent": round(100 * eligible.get(t, 0) / valid, 1) if valid else 0.0,
         }
         for t in tiers
-        if t != tiers[-1] or eligible[t] or standing[t]
+        if t is not None or eligible.get(t) or standing.get(t)
     ]
 
 
@@ -128,25 +136,39 @@ def as_text(s: Summary, policy: Policy) -> str:
     for ladder in c["designations"]:
         lines += ["", f"  {ladder['label'] + ':':<26}{'eligible':>10}{'standing':>10}"]
         lines += [f"  {d['label']:<26}{d['eligible']:>10}{d['standing']:>10}" for d in ladder["distribution"]]
-    counts = c["shown"]
+    lines += _shortlists_text(c, "")
+    for ladder in c["designations"]:
+        lines += _shortlists_text(ladder, f" in {ladder['label']}")
+    if c["invalid"]:
+        lines += ["", f"invalid files ({c['shown']['invalid']}), first problem of each:"]
+        lines += [f"  {shown(r['file'])}:{_first(r['problems'])}" for r in c["invalid"]]
+        lines += _more(c["invalid"], c["invalid_count"])
+    return "\n".join(lines) + "\n"
+
+
+def _shortlists_text(c: dict[str, Any], where: str) -> list[str]:
+    """A designation's within-reach and facing-demotion lists, each only when it has a firm."""
+    lines, counts = [], c["shown"]
     if c["within_reach"]:
-        lines += ["", f"within reach of the next tier ({counts['within_reach']}, closest first):"]
+        lines += ["", f"within reach of the next tier{where} ({counts['within_reach']}, closest first):"]
         lines += [
-            f"  {r['firm']} -> {r['next']}: {r['gap']}  [{shown(r['file'])}]" for r in c["within_reach"]
+            f"  {r['firm']} -> {r['next']}: {_gap_said(r)}  [{shown(r['file'])}]" for r in c["within_reach"]
         ]
         lines += _more(c["within_reach"], c["within_reach_count"])
     if c["facing_demotion"]:
-        lines += ["", f"facing demotion ({counts['facing_demotion']}):"]
+        lines += ["", f"facing demotion{where} ({counts['facing_demotion']}):"]
         lines += [
             f"  {r['firm']}: {r['standing']} -> {r['to']} on {r['on']}  [{shown(r['file'])}]"
             for r in c["facing_demotion"]
         ]
         lines += _more(c["facing_demotion"], c["facing_demotion_count"])
-    if c["invalid"]:
-        lines += ["", f"invalid files ({counts['invalid']}), first problem of each:"]
-        lines += [f"  {shown(r['file'])}:{_first(r['problems'])}" for r in c["invalid"]]
-        lines += _more(c["invalid"], c["invalid_count"])
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _gap_said(r: dict[str, Any]) -> str:
+    """What a firm within reach still needs, and of alternatives the way it is closest by."""
+    ways = "; ".join(r["alternatives"])
+    return f"{r['gap']} (closest way: {ways})" if ways else str(r["gap"])
 
 
 def _more(listed: list[Any], total: int) -> list[str]:
@@ -184,19 +206,36 @@ def as_markdown(s: Summary, policy: Policy) -> str:
             f"| {_cell(d['label'])} | {d['eligible']} | {d['standing']} | {d['percent']}% |"
             for d in ladder["distribution"]
         ]
+    lines += _shortlists_markdown(c, "")
+    for ladder in c["designations"]:
+        lines += _shortlists_markdown(ladder, f" in {_cell(ladder['label'])}")
+    if c["invalid"]:
+        lines += ["", f"### Invalid files ({c['shown']['invalid']}), first problem of each", ""]
+        lines += [f"- `{_cell(r['file'])}:{_cell(_first(r['problems']))}`" for r in c["invalid"]]
+        lines += _md_more(c["invalid"], c["invalid_count"])
+    return "\n".join(lines) + "\n"
+
+
+def _shortlists_markdown(c: dict[str, Any], where: str) -> list[str]:
+    """A designation's within-reach and facing-demotion tables, each only when it has a firm."""
+    lines = []
     if c["within_reach"]:
-        lines += ["", f"### Within reach of the next tier ({c['shown']['within_reach']}, closest first)", ""]
+        lines += [
+            "",
+            f"### Within reach of the next tier{where} ({c['shown']['within_reach']}, closest first)",
+            "",
+        ]
         lines += ["| firm | next | gap | file |"]
         lines += ["|---|---|---|---|"]
         lines += [
-            f"| {_cell(r['firm'])} | {_cell(r['next'])} | {_cell(r['gap'])} | {_cell(r['file'])} |"
+            f"| {_cell(r['firm'])} | {_cell(r['next'])} | {_cell(_gap_said(r))} | {_cell(r['file'])} |"
             for r in c["within_reach"]
         ]
         lines += _md_more(c["within_reach"], c["within_reach_count"])
     if c["facing_demotion"]:
         lines += [
             "",
-            f"### Facing demotion ({c['shown']['facing_demotion']})",
+            f"### Facing demotion{where} ({c['shown']['facing_demotion']})",
             "",
             "| firm | from | to | on | file |",
         ]
@@ -207,11 +246,7 @@ def as_markdown(s: Summary, policy: Policy) -> str:
             for r in c["facing_demotion"]
         ]
         lines += _md_more(c["facing_demotion"], c["facing_demotion_count"])
-    if c["invalid"]:
-        lines += ["", f"### Invalid files ({c['shown']['invalid']}), first problem of each", ""]
-        lines += [f"- `{_cell(r['file'])}:{_cell(_first(r['problems']))}`" for r in c["invalid"]]
-        lines += _md_more(c["invalid"], c["invalid_count"])
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _md_more(listed: list[Any], total: int) -> list[str]:
