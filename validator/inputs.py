@@ -54,6 +54,8 @@ def excluded(path: str, globs: Sequence[str]) -> bool:
     A glob with a `/` is a path from the current folder, written either way (`docs/*.yml`,
     `./docs/*.yml`, `**/mkdocs.yml`), or an absolute one (a config file's globs are made absolute).
     """
+    if not globs:  # the usual case, asked once per file: nothing to work out
+        return False
     name = Path(path).name
     full = _absolute(path)
     return any(fnmatch.fnmatch(full, _absolute(g)) if "/" in g else fnmatch.fnmatch(name, g) for g in globs)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from support import SHIPPED_POLICY, Page, firm, policy_variant, write_yaml
 
 from validator.cli import main
@@ -122,6 +123,78 @@ def test_a_touched_but_unchanged_file_and_a_deleted_page_are_handled(firms, tmp_
     (site / "firms" / "select-1.html").unlink()
     _, out = build(capsys, firms, "--out", site)
     assert "(1 rendered, 3 unchanged)" in out and (site / "firms" / "select-1.html").exists()
+
+
+def test_a_rebuild_after_edits_additions_renames_and_deletions_equals_a_full_build(
+    firms, tmp_path, capsys
+) -> None:
+    """After each change the incremental site is, byte for byte, the site a fresh build writes."""
+    site = tmp_path / "site"
+
+    def same_as_fresh(step: str) -> None:
+        build(capsys, firms, "--out", site)
+        fresh = tmp_path / f"fresh-{step}"
+        build(capsys, firms, "--out", fresh)
+        assert outputs(site) == outputs(fresh), step
+
+    same_as_fresh("first")
+    write_yaml(firms / "aa-first.yaml", firm(firm_id="aa", name="AA", people=4, **RECENT))  # sorts first
+    same_as_fresh("added")
+    (firms / "select-1.yaml").rename(firms / "zz-select-1.yaml")  # same firm, now last
+    same_as_fresh("renamed")
+    write_yaml(firms / "short.yaml", firm(firm_id="select-0", name="Short", **RECENT))  # a taken id
+    same_as_fresh("clash")
+    write_yaml(firms / "short.yaml", firm(firm_id="short", name="Short", people=12, **RECENT))
+    same_as_fresh("clash-gone")
+    (firms / "broken.yaml").write_text(yaml.safe_dump(firm(firm_id="fixed", name="Fixed", **RECENT)))
+    (firms / "select-0.yaml").write_text("schema_version: 1\nfirm: [\n", encoding="utf-8")
+    same_as_fresh("fixed-and-broken")
+    (firms / "aa-first.yaml").unlink()
+    (firms / "zz-select-1.yaml").unlink()
+    same_as_fresh("deleted")
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_is_read_again_when_its_stat_is_not_to_be_trusted(
+    firms, tmp_path, capsys
+) -> None:
+    """A new inode says the file was replaced; an mtime as recent as the build says a second write in
+    the same tick could keep it: either way the file is read and its sha256 decides."""
+    site = tmp_path / "site"
+    old = 1_000_000_000_000_000_000  # 2001: long before the build, so the stat is trusted
+    for f in firms.iterdir():
+        os.utime(f, ns=(old, old))
+    build(capsys, firms, "--out", site)
+    target = firms / "select-0.yaml"
+    text = target.read_text(encoding="utf-8")
+    renamed = text.replace("Select 0", "Select Z")  # the same size
+    replacement = firms / "new.tmp"
+    replacement.write_text(renamed, encoding="utf-8")
+    os.utime(replacement, ns=(old, old))
+    replacement.replace(target)  # same size and mtime, another inode
+    _, out = build(capsys, firms, "--out", site)
+    assert "(1 rendered, 3 unchanged)" in out and "Select Z" in (site / "firms.json").read_text()
+    os.utime(target)  # now: the build that reads it is in the same second
+    _, out = build(capsys, firms, "--out", site)
+    assert "(0 rendered, 4 unchanged)" in out
+    recent = target.stat().st_mtime_ns
+    target.write_text(text, encoding="utf-8")  # back, in place: same size, same inode
+    os.utime(target, ns=(recent, recent))
+    _, out = build(capsys, firms, "--out", site)
+    assert "(1 rendered, 3 unchanged)" in out and "Select Z" not in (site / "firms.json").read_text()
+
+
+def test_a_rebuild_writes_only_the_files_whose_bytes_change(firms, tmp_path, capsys) -> None:
+    site = tmp_path / "site"
+    build(capsys, firms, "--out", site)
+    files = [p for p in site.rglob("*") if p.is_file() and p.name != MANIFEST]
+    for p in files:
+        os.utime(p, ns=(1, 1))
+    build(capsys, firms, "--out", site)
+    assert {p.stat().st_mtime_ns for p in files} == {1}  # nothing changed: nothing written
+    write_yaml(firms / "short.yaml", firm(firm_id="short", name="Short", people=10, **RECENT))
+    build(capsys, firms, "--out", site)
+    written = sorted(str(p.relative_to(site)) for p in files if p.stat().st_mtime_ns != 1)
+    assert written == ["firms.csv", "firms.json", "firms/short.html", "index.html"]
 
 
 def test_a_new_policy_or_as_of_date_renders_every_firm_again(firms, tmp_path, capsys) -> None:

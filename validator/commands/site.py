@@ -1,20 +1,22 @@
 """`tiercheck site`: write the program site on every core, re-rendering only the firms whose file changed.
 
-The manifest (an SQLite file in the output folder) keeps, per input file, its size, mtime and sha256
-with the firm's rendered index row; a build key covers the tool, the templates, the policy's sha256
-and the as-of date, so a change to any of them renders everything again.
+The manifest (an SQLite file in the output folder, `validator.site_manifest`) keeps, per input file,
+its size, mtime, inode and sha256 with the firm's rows as the index, firms.csv and firms.json write
+them, so a rebuild re-emits those from stored rows; a build key covers the tool, the templates, the
+policy's sha256 and the as-of date, so a change to any of them renders everything again. A file whose
+bytes would not change is not written again.
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
 import shutil
-import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from multiprocessing import Pool
 from pathlib import Path
@@ -31,30 +33,10 @@ from ..progress import Progress
 from ..render import site as render
 from ..resources import bundled
 from ..site import assess, firm_page, firm_row, headline, index_context, invalid_row, program_context
+from ..site_manifest import CHUNK, MANIFEST, TABLE, Built, Manifest, Seen, Stat, trusted
 from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
-
-MANIFEST = ".tiercheck-site.sqlite"
-TABLE = (
-    "CREATE TABLE IF NOT EXISTS firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, tr TEXT, csv TEXT, json TEXT)"
-)
-COLUMNS = "size, mtime_ns, sha256, firm, eligible, standing, tr, csv, json"
-
-
-@dataclass(frozen=True)
-class Built:
-    """One firm file as the site shows it; `page` is the staged page file to rename into place."""
-
-    sha256: str
-    firm: str | None
-    eligible: str | None
-    standing: str | None
-    tr: str
-    csv: str
-    json: str
-    page: str | None = None
-
+from ..workers import leave_signals_to_parent
 
 _policies: PolicySet | None = None  # one per worker process, loaded once
 _known: Vocabulary | None = None
@@ -67,6 +49,12 @@ def _init(policy_path: str | None, as_of: date, out: Path, policies: PolicySet |
     global _policies, _known, _as_of, _out
     _policies, _as_of, _out = policies or load_policies(policy_path), as_of, out
     _known = vocabulary(_policies.versions)
+
+
+def _worker_init(policy_path: str | None, as_of: date, out: Path) -> None:
+    """A pool worker: the policy loaded once, signals left to the parent."""
+    leave_signals_to_parent()
+    _init(policy_path, as_of, out)
 
 
 def _build(task: tuple[int, str, str | None]) -> Built | None:
@@ -109,69 +97,15 @@ def _stage(target: Path, text: str, order: int) -> str:
 
 
 def build_key(policies: PolicySet, as_of: date) -> str:
-    """What every page depends on besides its firm file: the tool, its templates, the policy, the date."""
-    h = hashlib.sha256(f"{__version__}\n{as_of}\n".encode())
+    """What every page depends on besides its firm file: the tool, its templates, the policy, the date
+    (and the manifest's own layout)."""
+    h = hashlib.sha256(f"{__version__}\n{as_of}\n{TABLE}\n".encode())
     for p in policies.versions:
         h.update(p.sha256.encode())
     for t in sorted(bundled("templates").iterdir()):
         if t.suffix in (".j2", ".css", ".js"):
             h.update(t.name.encode() + t.read_bytes())
     return h.hexdigest()
-
-
-class Manifest:
-    """What the last build saw of each input file (size, mtime, sha256) and what it made of it (the
-    firm id and its row); updated in place, in one transaction committed when the site is written."""
-
-    def __init__(self, path: Path, key: str) -> None:
-        try:
-            self.db = self._open(path, key)
-        except sqlite3.DatabaseError:  # not a manifest (damaged, or another file): start afresh
-            path.unlink()
-            self.db = self._open(path, key)
-
-    @staticmethod
-    def _open(path: Path, key: str) -> sqlite3.Connection:
-        db = sqlite3.connect(path)
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT)")
-        db.execute(TABLE)
-        if db.execute("SELECT key FROM meta").fetchone() != (key,):  # nothing carries over
-            db.execute("DELETE FROM firms")
-            db.execute("DELETE FROM meta")
-            db.execute("INSERT INTO meta VALUES (?)", (key,))
-        return db
-
-    def seen(self) -> dict[str, tuple[int, int, str, str | None]]:
-        """The size, mtime, sha256 and firm id the last build saw of each file, in one query (about
-        250 bytes a file: 10 MB for 40,000; the rows themselves stay on disk)."""
-        rows = self.db.execute("SELECT file, size, mtime_ns, sha256, firm FROM firms")
-        return {file: (size, mtime, sha, firm) for file, size, mtime, sha, firm in rows}
-
-    def row(self, file: str) -> Built:
-        return Built(*self.db.execute(
-            "SELECT sha256, firm, eligible, standing, tr, csv, json FROM firms WHERE file = ?", (file,)
-        ).fetchone())  # fmt: skip
-
-    def put(self, file: str, stat: tuple[int, int], b: Built) -> None:
-        self.db.execute(
-            f"INSERT OR REPLACE INTO firms (file, {COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (file, *stat, b.sha256, b.firm, b.eligible, b.standing, b.tr, b.csv, b.json),
-        )
-
-    def keep_only(self, files: list[str]) -> None:
-        """Forget every file not in `files`."""
-        self.db.execute("CREATE TEMP TABLE kept (file TEXT PRIMARY KEY)")
-        self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((f,) for f in files))
-        self.db.execute("DELETE FROM firms WHERE file NOT IN (SELECT file FROM kept)")
-        self.db.execute("DROP TABLE kept")
-
-    def forget(self, file: str) -> None:
-        self.db.execute("DELETE FROM firms WHERE file = ?", (file,))
-
-    def close(self, commit: bool) -> None:
-        if commit:
-            self.db.commit()
-        self.db.close()
 
 
 def site(
@@ -193,12 +127,15 @@ def site(
     files = [f for f in find_inputs(paths, exclude) if not os.path.abspath(f).startswith(inside)]  # noqa: PTH100
     policy = policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     metrics = headline(policy)
+    pages_dir = folder / "firms"
     with writing(folder, "site"):
-        (folder / "firms").mkdir(parents=True, exist_ok=True)
-        for left in (folder / "firms").glob(".*.tmp"):  # from a build that was stopped
-            left.unlink()
+        pages_dir.mkdir(parents=True, exist_ok=True)
+        listed = os.listdir(pages_dir)  # noqa: PTH208 -- once: 40,000 names, cheap as strings, dear as Paths
+        for left in (n for n in listed if n.endswith(".tmp")):  # from a build that was stopped
+            (pages_dir / left).unlink()
         manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
-        tasks, stats = _plan(files, manifest, {p.name for p in (folder / "firms").iterdir()})
+        known = manifest.seen()
+        tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")})
         eligible: Counter[str] = Counter()
         standing: Counter[str] = Counter()
         invalid = rendered = 0
@@ -219,11 +156,11 @@ def site(
                 clash = None if built.firm is None else ids.claim(built.firm, file)
                 if clash is not None:
                     built = _invalid(file, built, clash, metrics)
-                    manifest.forget(file)  # built again next time, when it may no longer clash
+                    manifest.forget([file])  # built again next time, when it may no longer clash
                 elif file in stats:
                     manifest.put(file, stats[file], built)
                 if built.page is not None and built.firm is not None:
-                    Path(built.page).replace(folder / "firms" / f"{built.firm}.html")
+                    _publish(Path(built.page), pages_dir / f"{built.firm}.html")
                     rendered += 1
                 elif built.page is not None:
                     Path(built.page).unlink(missing_ok=True)
@@ -252,12 +189,12 @@ def site(
             render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
         )
         for name in ("index.html", "firms.csv", "firms.json", "program.html"):
-            (folder / f".{name}.tmp").replace(folder / name)
-        manifest.keep_only(files)
+            _publish(folder / f".{name}.tmp", folder / name)
+        manifest.forget(known.keys() - set(files))
         manifest.close(commit=True)
-        stale = [p for p in (folder / "firms").glob("*.html") if p.stem not in owners]
-        for p in stale:
-            p.unlink()
+        for name in listed:
+            if name.endswith(".html") and name[: -len(".html")] not in owners:
+                (pages_dir / name).unlink(missing_ok=True)
     counts = {"out": str(folder), "firms": len(owners), "rendered": rendered, "invalid": invalid}
     if fmt == "json":
         out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
@@ -270,30 +207,43 @@ def site(
     return 1 if invalid else 0
 
 
-def _stat(file: str) -> tuple[int, int]:
+def _publish(staged: Path, target: Path) -> None:
+    """Move the staged file into place, unless `target` already has its bytes: then it is left alone
+    (its mtime too, so a copy to the host sends only what changed)."""
+    try:
+        same = target.stat().st_size == staged.stat().st_size and filecmp.cmp(staged, target, shallow=False)
+    except FileNotFoundError:
+        same = False
+    if same:
+        staged.unlink()
+    else:
+        staged.replace(target)
+
+
+def _stat(file: str) -> Stat:
     try:
         st = os.stat(file)  # noqa: PTH116 -- once per file on every build: no Path to parse
     except OSError:
-        return -1, -1
-    return st.st_size, st.st_mtime_ns
+        return -1, -1, -1
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _plan(
-    files: list[str], manifest: Manifest, pages: set[str]
-) -> tuple[list[tuple[int, str, str | None]], dict[str, tuple[int, int]]]:
-    """The files to build, with the sha256 the last build saw (if any) and their size and mtime now:
-    every file whose size or mtime changed, or whose page is missing. The rest stay as they were."""
+    files: list[str], known: dict[str, Seen], pages: set[str]
+) -> tuple[list[tuple[int, str, str | None]], dict[str, Stat]]:
+    """The files to build, with the sha256 the last build saw (if any) and their stat now: every file
+    whose size, mtime or inode changed, or whose page is missing. The rest stay as they were."""
     tasks: list[tuple[int, str, str | None]] = []
-    stats: dict[str, tuple[int, int]] = {}
-    known = manifest.seen()
+    stats: dict[str, Stat] = {}
+    started = time.time_ns()
     for order, file in enumerate(files):
         stat = _stat(file)
         seen = known.get(file)
-        page_ok = seen is not None and (seen[3] is None or f"{seen[3]}.html" in pages)
-        if seen is not None and page_ok and (seen[0], seen[1]) == stat:
+        page_ok = seen is not None and (seen.firm is None or f"{seen.firm}.html" in pages)
+        if seen is not None and page_ok and seen.stat == stat:
             continue
-        tasks.append((order, file, seen[2] if seen is not None and page_ok else None))
-        stats[file] = stat
+        tasks.append((order, file, seen.sha256 if seen is not None and page_ok else None))
+        stats[file] = trusted(stat, started)
     return tasks, stats
 
 
@@ -307,16 +257,20 @@ def _results(
     folder: Path,
     jobs: int,
 ) -> Iterator[tuple[str, Built]]:
-    """Every file in input order, built anew or as the manifest has it."""
+    """Every file in input order, built anew or as the manifest has it (looked up CHUNK files a query)."""
     built = _run(tasks, policies, policy_path, as_of, folder, jobs)
     pending = iter(tasks)
     task = next(pending, None)
-    for order, file in enumerate(files):
-        fresh = None
-        if task is not None and task[0] == order:
-            fresh = next(built)
+    for start in range(0, len(files), CHUNK):
+        chunk = files[start : start + CHUNK]
+        fresh: dict[int, Built | None] = {}
+        while task is not None and task[0] < start + len(chunk):
+            fresh[task[0]] = next(built)
             task = next(pending, None)
-        yield file, manifest.row(file) if fresh is None else fresh
+        stored = manifest.rows(f for i, f in enumerate(chunk, start) if fresh.get(i) is None)
+        for order, file in enumerate(chunk, start):
+            b = fresh.get(order)
+            yield file, stored[file] if b is None else b
 
 
 def _run(
@@ -334,7 +288,7 @@ def _run(
         _init(policy_path, as_of, folder, policies)
         yield from map(_build, tasks)
         return
-    with Pool(jobs, initializer=_init, initargs=(policy_path, as_of, folder)) as pool:
+    with Pool(jobs, initializer=_worker_init, initargs=(policy_path, as_of, folder)) as pool:
         # in input order; each result is one row and a staged page, so memory does not grow with files
         yield from pool.imap(_build, tasks, chunksize=8)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Generator, Sequence
 from contextlib import closing
 from datetime import date
@@ -19,6 +18,7 @@ from ..render.summary import RENDER
 from ..summary import FirmLine, Summary, firm_line
 from ..validate import check_file
 from ..vocabulary import Vocabulary, vocabulary
+from ..workers import leave_signals_to_parent
 
 _policies: PolicySet | None = None  # one per worker process, loaded once
 _known: Vocabulary | None = None
@@ -32,9 +32,8 @@ def _init(policy_path: str | None, as_of: date) -> None:
 
 
 def _worker_init(policy_path: str | None, as_of: date) -> None:
-    """A worker leaves Ctrl-C to the parent, which stops the pool; SIGTERM from it ends one quietly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    """A pool worker: the policy loaded once, signals left to the parent."""
+    leave_signals_to_parent()
     _init(policy_path, as_of)
 
 

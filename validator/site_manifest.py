@@ -1,0 +1,108 @@
+"""What the last site build saw of each input file and what it made of it, in an SQLite file.
+
+A file whose size, mtime and inode are as the manifest has them is taken as unchanged without being
+read; when any of them differs, the file is read and its sha256 decides: the same sha256 means the
+stored row and page still hold. A file modified within RACY_NS before the build looked at it has its
+stat stored as untrusted, so the next build reads it again (a second write in the same clock tick would
+leave its stat as it was).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = ".tiercheck-site.sqlite"
+TABLE = (
+    "CREATE TABLE firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, "
+    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, tr TEXT, csv TEXT, json TEXT)"
+)
+RACY_NS = 2_000_000_000  # the coarsest mtime tick in common use (FAT): 2 seconds
+CHUNK = 500  # files looked up in one query: under SQLite's oldest limit of 999 parameters
+
+Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1) for a file that cannot be looked at
+
+
+@dataclass(frozen=True)
+class Built:
+    """One firm file as the site shows it; `page` is the staged page file to rename into place."""
+
+    sha256: str
+    firm: str | None
+    eligible: str | None
+    standing: str | None
+    tr: str
+    csv: str
+    json: str
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the manifest has of one file, without its rows."""
+
+    stat: Stat
+    sha256: str
+    firm: str | None
+
+
+def trusted(stat: Stat, started_ns: int) -> Stat:
+    """The stat to store: an mtime so recent that a later write could share its tick is stored as -1."""
+    return (stat[0], -1, stat[2]) if stat[1] >= started_ns - RACY_NS else stat
+
+
+class Manifest:
+    """The manifest of one output folder, updated in place in one transaction committed at the end."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        try:
+            self.db = self._open(path, key)
+        except sqlite3.DatabaseError:  # not a manifest (damaged, or another file): start afresh
+            path.unlink()
+            self.db = self._open(path, key)
+
+    @staticmethod
+    def _open(path: Path, key: str) -> sqlite3.Connection:
+        """The manifest at `path`, emptied unless its key is `key` (the tool, policy, date, this table)."""
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT)")
+        if db.execute("SELECT key FROM meta").fetchone() != (key,):  # nothing carries over
+            db.execute("DROP TABLE IF EXISTS firms")
+            db.execute(TABLE)
+            db.execute("DELETE FROM meta")
+            db.execute("INSERT INTO meta VALUES (?)", (key,))
+        return db
+
+    def seen(self) -> dict[str, Seen]:
+        """What the last build saw of each file, in one query (about 250 bytes a file: 10 MB for 40,000;
+        the rows themselves stay on disk)."""
+        rows = self.db.execute("SELECT file, size, mtime_ns, inode, sha256, firm FROM firms")
+        return {file: Seen((size, mtime, inode), sha, firm) for file, size, mtime, inode, sha, firm in rows}
+
+    def rows(self, files: Iterable[str]) -> dict[str, Built]:
+        """The stored rows of up to CHUNK files, in one query."""
+        wanted = list(files)
+        if not wanted:
+            return {}
+        found = self.db.execute(
+            "SELECT file, sha256, firm, eligible, standing, tr, csv, json FROM firms WHERE file IN "
+            f"({','.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {file: Built(*rest) for file, *rest in found}
+
+    def put(self, file: str, stat: Stat, b: Built) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO firms VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (file, *stat, b.sha256, b.firm, b.eligible, b.standing, b.tr, b.csv, b.json),
+        )
+
+    def forget(self, files: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM firms WHERE file = ?", ((f,) for f in files))
+
+    def close(self, commit: bool) -> None:
+        if commit:
+            self.db.commit()
+        self.db.close()
