@@ -20,6 +20,7 @@ EXTENDABLE: dict[str, tuple[str, ...]] = {
     "deployments": ("properties", "deployments", "items"),
     "stories": ("properties", "stories", "items"),
     "credentials": ("properties", "people", "items", "properties", "credentials", "items"),
+    "joint_business_plan": ("properties", "firm", "properties", "joint_business_plan"),
 }
 
 
@@ -133,10 +134,19 @@ def _add(properties: dict[str, Any], name: str, fragment: Doc) -> None:
 
 
 def _field(fragment: Doc) -> dict[str, Any]:
-    """A declared field as JSON Schema: a date is the firm schema's own date (its pattern and years)."""
+    """A declared field as JSON Schema: a date is the firm schema's own date (its pattern and years), any
+    other format is text, a list's items and a mapping's properties are declared fields too, and a
+    mapping is closed."""
     out = dict(fragment)
     if out.get("format") == "date":
         out.pop("format")
         out.pop("type", None)
         out["$ref"] = "#/$defs/date"
+    elif "format" in out:  # a format checks only text: a number must not pass for an email
+        out.setdefault("type", "string")
+    if "items" in out:
+        out["items"] = _field(out["items"])
+    if "properties" in out:
+        out["properties"] = {name: _field(f) for name, f in out["properties"].items()}
+        out["additionalProperties"] = False
     return out

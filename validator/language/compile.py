@@ -331,21 +331,23 @@ def _cycles(needs: dict[str, dict[str, Path_]]) -> list[tuple[Path_, str]]:
 
 def _data_problems(data: Doc) -> list[tuple[Path_, str]]:
     """Declared fields and record kinds are new: a name the firm file already has is refused, as is a
-    required field a record kind does not declare."""
+    required field a record kind does not declare; and each field's keys fit its type."""
     found: list[tuple[Path_, str]] = []
     firm = schema("firm")
     for kind, fields in data.get("fields", {}).items():
         node: Any = firm
         for part in EXTENDABLE[kind]:
             node = node[part]
-        for name in fields:
+        owner = "the joint business plan has" if kind == "joint_business_plan" else f"{kind} already have"
+        for name, fragment in fields.items():
             if name in node["properties"]:
                 found.append(
                     (
                         ("data", "fields", kind, name),
-                        f"{kind} already have a field {name!r}; a policy declares only new fields",
+                        f"{owner} a field {name!r}; a policy declares only new fields",
                     )
                 )
+            found += _fragment_problems(fragment, ("data", "fields", kind, name))
     for kind, record in data.get("records", {}).items():
         at: Path_ = ("data", "records", kind)
         if kind in firm["properties"]:
@@ -357,6 +359,46 @@ def _data_problems(data: Doc) -> list[tuple[Path_, str]]:
         for j, name in enumerate(record.get("required", ())):
             if name not in record["fields"]:
                 found.append(((*at, "required", j), f"required field {name!r} is not one of {kind}'s fields"))
+        for name, fragment in record["fields"].items():
+            found += _fragment_problems(fragment, (*at, "fields", name))
+    return found
+
+
+# The keys of a declared field that only one type may have.
+_TYPE_KEYS = {
+    "items": "array",
+    "minItems": "array",
+    "maxItems": "array",
+    "uniqueItems": "array",
+    "properties": "object",
+    "required": "object",
+    "additionalProperties": "object",
+}
+
+
+def _fragment_problems(fragment: Doc, at: Path_) -> list[tuple[Path_, str]]:
+    """A declared field whose keys belong to another type (`items` on text), or a mapping requiring a
+    key it does not declare; at any depth."""
+    found: list[tuple[Path_, str]] = []
+    kind = fragment.get("type")
+    for key, wanted in _TYPE_KEYS.items():
+        if key in fragment and kind != wanted:
+            found.append(
+                (
+                    (*at, key),
+                    f"{key!r} is for type: {wanted}; this field is "
+                    + (f"type: {kind}" if kind else "of no type: write type: " + wanted),
+                )
+            )
+    for j, name in enumerate(fragment.get("required", ())):
+        if name not in fragment.get("properties", {}):
+            found.append(
+                ((*at, "required", j), f"required key {name!r} is not one of the mapping's properties")
+            )
+    if isinstance(fragment.get("items"), Mapping):
+        found += _fragment_problems(fragment["items"], (*at, "items"))
+    for name, inner in fragment.get("properties", {}).items():
+        found += _fragment_problems(inner, (*at, "properties", name))
     return found
 
 

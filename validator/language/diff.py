@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
 from .requirements import AllOf, Need, is_simple, leaves, prerequisites
@@ -27,11 +27,23 @@ def describe_changes(old: Policy, new: Policy) -> list[str]:
     out += _tiers(old.tiers, new.tiers)
     out += _designations(old, new)
     out += _reviews(old.reviews, new.reviews)
-    for key in ("regions", "links", "data"):
+    for key in ("regions", "links"):
         a, b = getattr(old, key), getattr(new, key)
         if a != b:
             out.append(f"{key}: {json.dumps(a)} -> {json.dumps(b)}")
+    out += _data(old.data, new.data)
     return out
+
+
+def _data(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Each declared field (per record kind) and record kind added, removed or changed, as JSON Schema."""
+    a, b = old.get("fields", {}), new.get("fields", {})
+    out = [
+        line
+        for kind in dict.fromkeys([*a, *b])
+        for line in _keyed(f"data: {kind} field", a.get(kind, {}), b.get(kind, {}), json.dumps)
+    ]
+    return out + _keyed("data: record kind", old.get("records", {}), new.get("records", {}), json.dumps)
 
 
 def _window(w: Window) -> str:

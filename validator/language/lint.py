@@ -19,6 +19,24 @@ Doc = Mapping[str, Any]
 Found = list[tuple[Path_, str]]
 
 FIELD_KEYS = ("field", "start", "end")  # rule keys naming one field of the record they test
+# The tests whose FIELD_KEYS name a date.
+DATE_TESTS = frozenset(
+    (
+        "on_or_before",
+        "absent_or_after",
+        "at_least_days_before",
+        "at_most_days_before",
+        "not_before_window",
+        "within_term",
+    )
+)
+# What a reader of a field needs it to hold, and what to say when it does not.
+WANTS = {
+    "value": "a key, group_by or points field reads one value per record (text, a number, a date)",
+    "date": "this test reads a date (YYYY-MM-DD)",
+    "dates": "in_window reads dates (a date, or a list of dates)",
+    "records": "'any' tests the items of a list of mappings; for a list of values, use 'in'",
+}
 
 
 def lint(doc: Doc, firm_schema: Doc) -> tuple[Found, Found]:
@@ -139,12 +157,12 @@ def _unknown_fields(doc: Doc, firm_schema: Doc) -> Found:
             continue
         for key in ("key", "group_by"):
             if key in metric:
-                found += schema.check(record, metric[key], (*at, key))
+                found += schema.check(record, metric[key], (*at, key), "value")
         points = metric.get("points")
         if isinstance(points, Mapping):  # a table keyed by a field of the record or of its best item
             item = schema.items(record, points["of"]) if "of" in points else record
             if item is not None:
-                found += schema.check(item, points["field"], (*at, "points", "field"))
+                found += schema.check(item, points["field"], (*at, "points", "field"), "value")
         found += _rule_fields(schema, record, metric.get("rules", []), (*at, "rules"))
     return found
 
@@ -153,14 +171,15 @@ def _rule_fields(schema: _Schema, record: Doc, rules: list[Any], at: Path_) -> F
     found: Found = []
     for i, rule in enumerate(rules):
         here = (*at, i)
+        date = "date" if rule.get("test") in DATE_TESTS else None
         for key in FIELD_KEYS:
             if isinstance(rule.get(key), str):
-                found += schema.check(record, rule[key], (*here, key))
+                found += schema.check(record, rule[key], (*here, key), date)
         for j, name in enumerate(rule.get("fields", ())):
-            found += schema.check(record, name, (*here, "fields", j))
+            found += schema.check(record, name, (*here, "fields", j), "dates")
         inner: Doc | None = record
         if rule.get("test") == "any":
-            found += schema.check(record, rule["of"], (*here, "of"))
+            found += schema.check(record, rule["of"], (*here, "of"), "records")
             inner = schema.items(record, rule["of"])
         if inner is None:  # a list the record cannot have: already said, its items unknown
             continue
@@ -170,6 +189,10 @@ def _rule_fields(schema: _Schema, record: Doc, rules: list[Any], at: Path_) -> F
             elif isinstance(value, Mapping) and "test" in value:  # a rule holding one rule (`not`)
                 found += [((*here, key, *p[1:]), m) for p, m in _rule_fields(schema, inner, [value], ())]
     return found
+
+
+def _is_date(node: Doc) -> bool:
+    return node.get("$ref") == "#/$defs/date"
 
 
 class _Schema:
@@ -191,8 +214,9 @@ class _Schema:
         node = self._deref(self._deref(record).get("properties", {}).get(name, {}))
         return self._deref(node["items"]) if "items" in node else None
 
-    def check(self, record: Doc, path: str, at: Path_) -> Found:
-        """Nothing when `path` (dotted, through links) is a field a record can have; else why not."""
+    def check(self, record: Doc, path: str, at: Path_, want: str | None = None) -> Found:
+        """Nothing when `path` (dotted, through links) is a field a record can have, of the kind wanted
+        (see `_KINDS`); else why not."""
         node = self._deref(record)
         parts = path.split(".")
         for k, part in enumerate(parts):
@@ -203,9 +227,33 @@ class _Schema:
                 return [(at, f"{path!r}: {where} has no field {part!r}; its fields: {known}")]
             if k + 1 < len(parts) and part in self.links:
                 node = self.records(self.links[part]) or {}
-            else:
+            elif k + 1 < len(parts):
                 node = self._deref(props[part])
-        return []
+            else:
+                node = props[part]
+        if want is None or self._fits(node, want):
+            return []
+        return [(at, f"{path!r} is {self._kind(node)}: {WANTS[want]}")]
+
+    def _fits(self, node: Doc, want: str) -> bool:
+        """Whether a field's schema holds what a reader of kind `want` (one of WANTS) reads."""
+        held = self._deref(node)
+        items = held.get("items", {}) if held.get("type") == "array" else None
+        if want == "value":
+            return held.get("type") not in ("array", "object")
+        if want == "date":
+            return _is_date(node)
+        if want == "dates":
+            return _is_date(node) or (items is not None and _is_date(items))
+        return items is not None and self._deref(items).get("type") == "object"  # records
+
+    def _kind(self, node: Doc) -> str:
+        """What a field holds, in words."""
+        if _is_date(node):
+            return "a date"
+        kind = self._deref(node).get("type", "")
+        words = {"array": "a list", "object": "a mapping", "string": "text", "boolean": "true or false"}
+        return words.get(kind, "a number" if kind in ("integer", "number") else "a value")
 
     def _deref(self, node: Doc) -> Doc:
         """A schema node with its `$ref` (to `#/$defs/...`) followed."""

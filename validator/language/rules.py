@@ -482,7 +482,7 @@ class Equals(_FieldTest):
 
 @dataclass(frozen=True, slots=True)
 class In(_FieldTest):
-    """The field holds one of a set of values."""
+    """The field holds one of a set of values; a list field, when some item of it is one of them."""
 
     test = "in"
     values = ("value",)
@@ -495,7 +495,8 @@ class In(_FieldTest):
         return cls(field=rule["field"], get=get, among=tuple(rule["values"]), **_common(rule))
 
     def holds(self, value: Any) -> bool:
-        return isinstance(value, str | int | float | bool) and value in self.among
+        values = value if isinstance(value, list) else [value]
+        return any(isinstance(v, str | int | float | bool) and v in self.among for v in values)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         value = self.get(record, ctx.links)
