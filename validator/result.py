@@ -113,9 +113,12 @@ class TierCheck:
 
     @property
     def within_reach(self) -> bool:
-        """Some requirement unmet, but every one at least REACH met: what "within reach" means everywhere."""
-        return any(not r.met for r in self.requirements) and all(
-            r.value >= REACH * r.threshold for r in self.requirements
+        """Some requirement unmet, but every one at least REACH met, and every prerequisite tier held
+        (one not held is not met at all): what "within reach" means everywhere."""
+        return (
+            any(not r.met for r in self.requirements)
+            and all(r.value >= REACH * r.threshold for r in self.requirements)
+            and all(p.met for p in self.prerequisites)
         )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.result import REACH, Requirement, TierCheck
+from validator.result import REACH, PrerequisiteCheck, Requirement, TierCheck
 
 
 def tier(*values_and_thresholds: tuple[float, float]) -> TierCheck:
@@ -21,6 +23,13 @@ def test_three_quarters_of_every_requirement_is_within_reach() -> None:
 def test_just_under_three_quarters_of_one_requirement_is_out_of_reach() -> None:
     assert not tier((74.99, 100), (2, 2)).within_reach
     assert not tier((29, 100), (3, 3), (2, 3)).within_reach  # close on two, far on one
+
+
+def test_a_prerequisite_tier_not_held_puts_the_tier_out_of_reach_however_close_the_metrics() -> None:
+    close = tier((9, 10), (2, 2))
+    elsewhere = PrerequisiteCheck("membership", "partner", "member", met=False)
+    assert not replace(close, prerequisites=(elsewhere,)).within_reach
+    assert replace(close, prerequisites=(replace(elsewhere, held="partner", met=True),)).within_reach
 
 
 def test_a_tier_already_met_is_not_within_reach_but_reached() -> None:
