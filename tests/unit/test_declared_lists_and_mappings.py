@@ -310,3 +310,28 @@ def test_policy_diff_names_each_declared_field_added_removed_or_changed(tmp_path
     (practices,) = [line for line in lines if "'practices'" in line]
     assert '"enum": ["data", "security", "apps"]' in practices.split(" -> ")[0]
     assert '"enum": ["data", "security", "apps", "ai"]' in practices.split(" -> ")[1]
+
+
+def test_any_tests_the_items_of_a_declared_list_of_mappings(tmp_path: Path) -> None:
+    variant = tmp_path / "policy.yaml"
+    variant.write_text(
+        TEXT.replace(
+            "      - test: present\n        field: targets\n        reason: no-targets\n"
+            '        message: "sets no revenue targets"\n',
+            "      - test: any\n        of: targets\n        reason: no-coming-target\n"
+            '        message: "sets no target for the coming quarters: {detail}"\n'
+            "        rules: [{test: in, field: quarter, values: [2026-Q4, 2027-Q1], reason: past,"
+            ' message: "{quarter} is past"}]\n',
+        ),
+        encoding="utf-8",
+    )
+    policy, data = load_policies(variant).in_effect(D), declaring_firm()
+
+    def plan_metric() -> dict[str, Any]:
+        return evaluation_json(evaluate(policy, data, D))["metrics"]["joint_business_plan"]
+
+    assert (
+        plan_metric()["excluded"][0]["message"] == "sets no target for the coming quarters: 2026-Q3 is past"
+    )
+    data["firm"]["joint_business_plan"]["targets"].append({"quarter": "2026-Q4", "revenue": 1})
+    assert plan_metric()["value"] == 1

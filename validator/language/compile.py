@@ -171,8 +171,9 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
     """What the meta-schema cannot say: names that must refer to something declared."""
     found: list[tuple[Path_, str]] = _data_problems(doc.get("data", {}))
     data = doc.get("data", {})
-    declared = {n for fields in data.get("fields", {}).values() for n in fields}
-    declared |= {n for r in data.get("records", {}).values() for n in r["fields"]}
+    declared = _names(
+        [*data.get("fields", {}).values(), *(r["fields"] for r in data.get("records", {}).values())]
+    )
     lists = (*RECORD_LISTS, *data.get("records", {}))
     linkable = (*LINKABLE, *data.get("records", {}))
     for name, target in doc.get("links", {}).items():
@@ -362,6 +363,18 @@ def _data_problems(data: Doc) -> list[tuple[Path_, str]]:
         for name, fragment in record["fields"].items():
             found += _fragment_problems(fragment, (*at, "fields", name))
     return found
+
+
+def _names(fields: list[Doc]) -> set[str]:
+    """Every name the declared fields give, with the keys of their mappings (in lists too), at any depth."""
+    out: set[str] = set()
+    for named in fields:
+        for name, fragment in named.items():
+            out.add(name)
+            while "items" in fragment:
+                fragment = fragment["items"]
+            out |= _names([fragment.get("properties", {})])
+    return out
 
 
 # The keys of a declared field that only one type may have.
