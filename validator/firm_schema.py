@@ -23,6 +23,9 @@ EXTENDABLE: dict[str, tuple[str, ...]] = {
     "joint_business_plan": ("properties", "firm", "properties", "joint_business_plan"),
 }
 
+# What every text field of the firm file matches: no control characters (they would reach a terminal).
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x84\\x86-\\x9f]*$"
+
 
 @dataclass(frozen=True, eq=False)
 class FirmSchema:
@@ -135,8 +138,8 @@ def _add(properties: dict[str, Any], name: str, fragment: Doc) -> None:
 
 def _field(fragment: Doc) -> dict[str, Any]:
     """A declared field as JSON Schema: a date is the firm schema's own date (its pattern and years), any
-    other format is text, a list's items and a mapping's properties are declared fields too, and a
-    mapping is closed."""
+    other format is text, text holds no control characters, a list's items and a mapping's properties
+    are declared fields too, and a mapping is closed."""
     out = dict(fragment)
     if out.get("format") == "date":
         out.pop("format")
@@ -144,6 +147,11 @@ def _field(fragment: Doc) -> dict[str, Any]:
         out["$ref"] = "#/$defs/date"
     elif "format" in out:  # a format checks only text: a number must not pass for an email
         out.setdefault("type", "string")
+    if out.get("type") == "string":  # no control characters, as in every text field of the firm file
+        if "pattern" in out:
+            out["allOf"] = [{"pattern": TEXT_PATTERN}]
+        else:
+            out["pattern"] = TEXT_PATTERN
     if "items" in out:
         out["items"] = _field(out["items"])
     if "properties" in out:

@@ -16,6 +16,7 @@ from support import D, build_firm, plan, refused_policy, write_yaml
 
 from validator.cli import main
 from validator.evaluate import Timeline, evaluate
+from validator.firm_schema import TEXT_PATTERN
 from validator.policies import load_policies
 from validator.result import evaluation_json
 
@@ -82,6 +83,16 @@ def _set(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], 
         (_set(("customers", 0, "contact"), {"name": "Ada"}), "contact:", "missing required key 'email'"),
         (_set(("customers", 0, "contact", "email"), 42), "email: 42", "expected text, found 42"),
         (
+            _set(("customers", 0, "contact", "name"), "Ada\x1b[2J"),
+            'name: "Ada',
+            "contains control character U+001B",
+        ),
+        (
+            _set(("firm", "joint_business_plan", "targets", 0, "quarter"), "2026-Q4\x1b"),
+            'quarter: "2026-Q4',
+            "contains control character U+001B",
+        ),
+        (
             _set(("firm", "joint_business_plan", "targets", 0, "quarter"), "2026-Q5"),
             "quarter: 2026-Q5",
             "'2026-Q5' is not a valid value",
@@ -105,6 +116,8 @@ def _set(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], 
         "unknown-key-in-mapping",
         "missing-required-key",
         "number-for-email",
+        "control-character-in-text",
+        "control-character-in-patterned-text",
         "plan-target-pattern",
         "plan-target-minimum",
         "plan-target-unknown-key",
@@ -153,7 +166,7 @@ def test_a_plan_counts_only_with_the_targets_the_policy_declares_on_it() -> None
     assert metric["value"] == 0 and metric["excluded"][0]["message"] == "sets no revenue targets"
 
 
-def test_schema_prints_lists_and_mappings_closed_and_a_format_as_text(
+def test_schema_prints_lists_and_mappings_closed_and_a_format_as_text_without_control_characters(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out = run(capsys, "schema", "--policy", POLICY)
@@ -166,7 +179,10 @@ def test_schema_prints_lists_and_mappings_closed_and_a_format_as_text(
     assert contact["additionalProperties"] is False and contact["properties"]["email"] == {
         "format": "email",
         "type": "string",
+        "pattern": TEXT_PATTERN,
     }
+    bundled_name = doc["properties"]["people"]["items"]["properties"]["name"]
+    assert bundled_name["pattern"] == TEXT_PATTERN  # the firm file's own text fields say the same
     assert targets["items"]["additionalProperties"] is False and targets["items"]["required"] == [
         "quarter",
         "revenue",
