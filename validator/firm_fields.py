@@ -15,6 +15,7 @@ from .resources import schema
 
 START, END = "<!-- fields: generated from schemas/firm.schema.json -->", "<!-- end of fields -->"
 _KINDS = {"date": "a date (YYYY-MM-DD)", "slug": "a slug", "url": "an http(s) link"}
+_FORMATS = {"email": "an email address", "uri": "a link (URI)"}  # of fields a policy declares
 _TYPES = {
     "string": "text",
     "boolean": "true or false",
@@ -57,6 +58,8 @@ def _kind(node: Mapping[str, Any], slug: str) -> str:
         return "a list of mappings" if "properties" in items else f"a list, each {_kind(items, slug)}"
     if node.get("pattern") == slug:
         return _KINDS["slug"]
+    if node.get("format") in _FORMATS:
+        return _FORMATS[node["format"]]
     return _TYPES.get(node.get("type", ""), "a value")
 
 

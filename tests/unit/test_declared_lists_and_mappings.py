@@ -351,3 +351,16 @@ def test_any_tests_the_items_of_a_declared_list_of_mappings(tmp_path: Path) -> N
     )
     data["firm"]["joint_business_plan"]["targets"].append({"quarter": "2026-Q4", "revenue": 1})
     assert plan_metric()["value"] == 1
+
+
+def test_schema_as_markdown_describes_declared_lists_mappings_and_formats(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = run(capsys, "schema", "--policy", POLICY, "--format", "markdown")
+    rows = {row.split(" | ")[0].strip("| `"): row.split(" | ")[1:3] for row in out.splitlines()[2:]}
+    assert code == 0
+    assert rows["deployments[].practices"] == ["no", "a list, each one of `data`, `security`, `apps`"]
+    assert rows["customers[].contact"] == ["no", "a mapping"]
+    assert rows["customers[].contact.email"] == ["yes", "an email address"]
+    assert rows["firm.joint_business_plan.targets"] == ["no", "a list of mappings"]
+    assert rows["firm.joint_business_plan.targets[].revenue"] == ["yes", "a number"]
