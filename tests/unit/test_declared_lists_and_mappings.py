@@ -287,8 +287,14 @@ def test_additional_properties_false_may_be_written(tmp_path: Path) -> None:
             "'practices' is a list: 'any' tests the items of a list of mappings; for a list of values, "
             "use 'in'",
         ),
+        (
+            "        field: targets\n",
+            "        field: targets.quarter\n",
+            "field: targets.quarter",
+            "'targets.quarter': targets is a list; test its items with 'any' (of: targets)",
+        ),
     ],
-    ids=["key-on-a-mapping", "date-test-on-a-list", "any-over-values"],
+    ids=["key-on-a-mapping", "date-test-on-a-list", "any-over-values", "dotted-into-a-list"],
 )
 def test_a_rule_or_key_reading_a_list_or_mapping_as_what_it_is_not_is_refused(
     tmp_path: Path, old: str, new: str, needle: str, message: str

@@ -221,9 +221,11 @@ class _Schema:
         parts = path.split(".")
         for k, part in enumerate(parts):
             props = node.get("properties", {})
+            where = ".".join(parts[:k]) or "this record"
+            if node.get("type") == "array":
+                return [(at, f"{path!r}: {where} is a list; test its items with 'any' (of: {where})")]
             if part not in props:
                 known = ", ".join(sorted(props))
-                where = ".".join(parts[:k]) or "this record"
                 return [(at, f"{path!r}: {where} has no field {part!r}; its fields: {known}")]
             if k + 1 < len(parts) and part in self.links:
                 node = self.records(self.links[part]) or {}
