@@ -56,14 +56,15 @@ def evaluate(
             shown = counted if metric.points is not None else []
             metrics[metric.id] = MetricResult(metric.id, metric.label, value, shown, [], metric.derived_from)
             continue
-        counted, excluded = _outcomes(metric, _records(data, metric.records), ctx)
+        counted, excluded, deciders = _outcomes(metric, _records(data, metric.records), ctx)
         value = _value(metric, counted, links)
         metrics[metric.id] = MetricResult(metric.id, metric.label, value, counted, excluded)
         records = [o.record for o in counted]
         key = _reader(metric.key, links) if metric.key else None
         keys = [key(r) for r in records] if key else None
-        for o in _at_risk(counted, keys, horizon):
-            o.drop = _why_out(metric, o, policy, links)
+        for i in _at_risk(counted, keys, horizon):
+            o = counted[i]
+            o.drop = _why_out(metric, o, deciders[i], policy, links)
             at_risk.append(o)
     eligible = _eligible_by_designation(policy, data, ctx.iso, lambda metric, n: metrics[metric].value >= n)
     ladders = {
@@ -338,16 +339,19 @@ def _outcomes(
     metric: Metric,
     records: list[dict[str, Any]],
     ctx: Context,
-) -> tuple[list[Outcome], list[Outcome]]:
-    counted, excluded = [], []
+) -> tuple[list[Outcome], list[Outcome], list[int]]:
+    """The records counted and those not, with the rule deciding each counted one's drop-out date."""
+    counted, excluded, deciders = [], [], []
     links = ctx.links
     for i, record in enumerate(records):
         linked = {f: links.follow(f, record[f]) for f in links.fields if f in record} or None
         ident, label = _label(record, i, metric, linked)
-        verdict = metric.verdict(record, ctx)
+        verdict, decider = metric.judge(record, ctx)
         if isinstance(verdict, Failed):
             excluded.append(Outcome(metric.id, ident, label, False, record, verdict, linked=linked))
-        elif isinstance(verdict, Via):
+            continue
+        deciders.append(decider)
+        if isinstance(verdict, Via):
             counted.append(
                 Outcome(metric.id, ident, label, True, record, None, verdict.drop, verdict.item, linked)
             )
@@ -356,7 +360,7 @@ def _outcomes(
     if metric.points is not None:
         for o in counted:
             o.points = metric.points.on(o.record, ctx)
-    return counted, excluded
+    return counted, excluded, deciders
 
 
 def _reader(path: str | None, links: Links) -> Getter:
@@ -394,22 +398,21 @@ def first_loss(tier: TierCheck, at_risk: list[Outcome]) -> Loss | None:
     return min(losses, key=lambda loss: loss.on, default=None)
 
 
-def _why_out(metric: Metric, o: Outcome, policy: Policy, links: Links) -> Failed | None:
+def _why_out(metric: Metric, o: Outcome, decider: int, policy: Policy, links: Links) -> Failed | None:
     """Why a counted record drops out (expiry, inactivity, retirement, ...): the rule it fails on the
     day it drops out, said as the rule says it of any record that does not count."""
     assert o.drops_out_on is not None
-    verdict = metric.verdict(o.record, Context.build(o.drops_out_on, policy.windows, links))
-    return verdict if isinstance(verdict, Failed) else None
+    return metric.drop_reason(o.record, decider, Context.build(o.drops_out_on, policy.windows, links))
 
 
-def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[Outcome]:
-    """Counted records whose key stops counting by `horizon`: the last of each key's records to drop."""
-    last: dict[Any, Outcome] = {}
+def _at_risk(counted: list[Outcome], keys: list[Any] | None, horizon: date) -> list[int]:
+    """Counted records whose key stops counting by `horizon`: the last of each key's records to drop
+    (their places in `counted`)."""
+    last: dict[Any, int] = {}
     for i, o in enumerate(counted):
         k = keys[i] if keys is not None else i
         held = last.get(k)
-        if held is None or (
-            held.drops_out_on is not None and (o.drops_out_on is None or o.drops_out_on > held.drops_out_on)
-        ):
-            last[k] = o
-    return [o for o in last.values() if o.drops_out_on is not None and o.drops_out_on <= horizon]
+        held_drop = None if held is None else counted[held].drops_out_on
+        if held is None or (held_drop is not None and (o.drops_out_on is None or o.drops_out_on > held_drop)):
+            last[k] = i
+    return [i for i in last.values() if (d := counted[i].drops_out_on) is not None and d <= horizon]

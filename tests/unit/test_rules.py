@@ -1,5 +1,6 @@
 """Each rule test's two readings agree: the days a record passes (spans) hold exactly the days its verdict
-passes, and a pass's drop-out date is where its span ends."""
+passes, a pass's drop-out date is where its span ends, and the reason it drops out is the verdict on that
+day."""
 
 from __future__ import annotations
 
@@ -27,7 +28,12 @@ from validator.language.rules import (
 from validator.language.spans import ALWAYS, NEVER, contains, intersect, span_on, union
 from validator.policies import load_policy
 
-POLICIES = [SHIPPED_POLICY, *sorted((Path(__file__).parents[1] / "policies").glob("*.yaml"))]
+ROOT = Path(__file__).parents[2]
+POLICIES = [
+    SHIPPED_POLICY,
+    *sorted((ROOT / "tests" / "policies").glob("*.yaml")),
+    *sorted((ROOT / "examples" / "programs").glob("*/policy/*.yaml")),
+]
 FIRST, LAST = date(2027, 11, 1), date(2028, 4, 10)  # a range holding 29 February 2028
 # Fields holding the day something starts: a record none of whose starts lies after D cannot begin to
 # pass again later, so its span on D ends exactly on the verdict's drop-out date.
@@ -102,7 +108,9 @@ def _drop(verdict: Any) -> date:
 
 
 @pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
-def test_a_record_counts_on_exactly_the_days_its_rules_pass_until_its_drop_out_date(path: Path) -> None:
+def test_a_record_counts_exactly_while_its_rules_pass_and_drops_out_for_their_reason(path: Path) -> None:
+    """The reason a record drops out, worked out from the rule that decided its drop-out date, is the
+    verdict of all its rules on that day."""
     policy = _load(path)
     rng = random.Random(path.stem)
     records = [_record(rng) for _ in range(100)]
@@ -112,17 +120,23 @@ def test_a_record_counts_on_exactly_the_days_its_rules_pass_until_its_drop_out_d
     )
     spans = {(m.id, i): m.spans(r, links) for m in metrics for i, r in enumerate(records)}
     latest = [_latest_start(r) for r in records]
-    settled = 0
+    settled = reasons = 0
     on = FIRST
     while on <= LAST:
         ctx = Context.build(on, policy.windows, links)
         for metric in metrics:
             for i, record in enumerate(records):
-                verdict = metric.verdict(record, ctx)
+                verdict, decider = metric.judge(record, ctx)
                 days = spans[metric.id, i]
                 assert contains(days, on) == (not isinstance(verdict, Failed)), (metric.id, on, record)
                 if isinstance(verdict, Failed):
                     continue
+                if _drop(verdict) < date.max and on.toordinal() % 5 == 0:
+                    out = Context.build(_drop(verdict), policy.windows, links)
+                    reason = metric.verdict(record, out)
+                    expected = reason if isinstance(reason, Failed) else None
+                    assert metric.drop_reason(record, decider, out) == expected, (metric.id, on, record)
+                    reasons += expected is not None
                 end = span_on(days, on)[1]  # type: ignore[index]
                 if latest[i] <= ctx.iso:
                     settled += 1
@@ -131,6 +145,7 @@ def test_a_record_counts_on_exactly_the_days_its_rules_pass_until_its_drop_out_d
                     assert end >= _drop(verdict), (metric.id, on, record)
         on += timedelta(days=1)
     assert settled > 1000  # the exact drop-out check ran often
+    assert reasons > 100  # so did the drop-out reason's
 
 
 def _person_rules() -> tuple[RuleTest, ...]:

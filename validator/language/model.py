@@ -12,7 +12,19 @@ from typing import Any
 from ..dates import Term, add_months
 from .expressions import Formula
 from .requirements import Need
-from .rules import Context, Links, Record, RuleTest, Verdict, needs_days, run_rules, spans_of
+from .rules import (
+    Context,
+    Failed,
+    Links,
+    Record,
+    RuleTest,
+    Verdict,
+    drop_reason,
+    judge,
+    needs_days,
+    run_rules,
+    spans_of,
+)
 from .spans import Spans
 from .values import Number, Points
 
@@ -63,6 +75,14 @@ class Metric:
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""
         return run_rules(self.rules, record, ctx)
+
+    def judge(self, record: Record, ctx: Context) -> tuple[Verdict, int]:
+        """The verdict, and which rule decided it (see `rules.judge`)."""
+        return judge(self.rules, record, ctx)
+
+    def drop_reason(self, record: Record, decider: int, ctx: Context) -> Failed | None:
+        """Why `record`, counting until `ctx.as_of` as rule `decider` said, does not count on that day."""
+        return drop_reason(self.rules, record, -1 if self.by_day else decider, ctx)
 
     def spans(self, record: Record, links: Links) -> Spans:
         """The days on which `record` counts."""

@@ -11,6 +11,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
@@ -62,16 +64,23 @@ class Context:
 
     as_of: date
     iso: str
-    windows: dict[str, WindowOn]
+    windows: Mapping[str, WindowOn]
     links: Links = NO_LINKS
 
     @classmethod
     def build(cls, as_of: date, windows: Mapping[str, Window], links: Links = NO_LINKS) -> Context:
-        resolved = {}
-        for name, w in windows.items():
-            first = window_first(as_of, w.term)
-            resolved[name] = WindowOn(name, w.label, w.term, first, as_of, first.isoformat())
-        return cls(as_of, as_of.isoformat(), resolved, links)
+        return cls(as_of, as_of.isoformat(), _resolved(as_of, tuple(windows.values())), links)
+
+
+@lru_cache(maxsize=4096)
+def _resolved(as_of: date, windows: tuple[Window, ...]) -> Mapping[str, WindowOn]:
+    """Each window on one as-of date; firms share their as-of and drop-out dates, so each is worked
+    out once (read-only: every context holding it shares it)."""
+    out = {}
+    for w in windows:
+        first = window_first(as_of, w.term)
+        out[w.name] = WindowOn(w.name, w.label, w.term, first, as_of, first.isoformat())
+    return MappingProxyType(out)
 
 
 class Via(NamedTuple):
@@ -660,22 +669,42 @@ def _later(a: date | None, b: date | None) -> bool:
 
 def run_rules(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> Verdict:
     """All tests in order; the first failure decides. A pass carries the earliest drop date."""
+    return judge(tests, record, ctx)[0]
+
+
+def judge(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> tuple[Verdict, int]:
+    """The verdict of `run_rules`, and which test decided it: the one failing, or the first one to drop
+    out (-1: none drops out)."""
     drop: date | None = None
     via = None
+    decider = -1
     for passed, test in enumerate(tests):
         verdict = test.verdict(record, ctx)
         if verdict is None:
             continue
         if verdict.__class__ is Failed:
-            return verdict if not passed else Failed(*verdict[:4], passed)
+            return (verdict if not passed else Failed(*verdict[:4], passed)), passed
         if verdict.__class__ is Via:
             via = verdict.item
             verdict = verdict.drop
             if verdict is None:
                 continue
         if drop is None or verdict < drop:  # type: ignore[operator]
-            drop = verdict  # type: ignore[assignment]
-    return drop if via is None else Via(drop, via)
+            drop, decider = verdict, passed  # type: ignore[assignment]
+    return (drop if via is None else Via(drop, via)), decider
+
+
+def drop_reason(tests: tuple[RuleTest, ...], record: Record, decider: int, ctx: Context) -> Failed | None:
+    """Why a record that passes until `ctx.as_of` fails on that day, given which test decided its drop
+    (`judge`; -1 when tests judged day by day may hold it): that test judged on the day, the tests before
+    it still passing (each passes until a later day, or for good); when a later date in the record
+    carries it on, every test in order."""
+    if decider >= 0:
+        verdict = tests[decider].verdict(record, ctx)
+        if verdict.__class__ is Failed:
+            return verdict if not decider else Failed(*verdict[:4], decider)
+    verdict = run_rules(tests, record, ctx)
+    return verdict if isinstance(verdict, Failed) else None
 
 
 def spans_of(tests: tuple[RuleTest, ...], record: Record, links: Links) -> Spans:
