@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +35,8 @@ from .language.values import Number
 from .policies import PolicySet
 from .render.charts import daily_line, distribution_bars
 from .render.evidence import context as pack_context
-from .result import REACH, Evaluation, Requirement
+from .render.text import tier_label
+from .result import REACH, Evaluation, LadderResult, Requirement
 from .standing import Standing, compute_standing, reviews_between
 
 AHEAD_DAYS = 90  # the daily chart runs this many days past the as-of date, as the data stands
@@ -136,9 +138,11 @@ def _lost_on(
 
 
 def assess(policies: PolicySet, file: str, sha256: str, data: dict[str, Any], as_of: date) -> Evaluation:
-    """The evaluation with standing, as the pack and the row read it."""
+    """The evaluation with the standing in every designation, as the pack and the row read it."""
     e = evaluate(policies.in_effect(as_of), data, as_of, file=file, sha256=sha256)
     e.standing = compute_standing(policies, data, as_of, look_ahead=True)
+    for ladder in e.other_designations:
+        ladder.standing = compute_standing(policies, data, as_of, look_ahead=True, designation=ladder.id)
     return e
 
 
@@ -160,6 +164,7 @@ def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None)
     s = e.standing
     demotion = _demotion(s)
     ranks = [t.id for t in e.tiers]
+    others = [_ladder_row(e, d) for d in e.other_designations]
     return {
         "id": e.firm["id"],
         "name": e.firm["name"],
@@ -190,7 +195,30 @@ def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None)
         "demotion_label": _label(e, demotion[0]) if demotion else "",
         "demotion_on": demotion[1].isoformat() if demotion else None,
         "tier_lost_on": lost_on.isoformat() if lost_on else None,
+        "designations": others,
+        "any_within_reach": bool(nxt and nxt.within_reach) or any(d["within_reach"] for d in others),
+        "any_demotion": demotion is not None or any(d["demotion_on"] for d in others),  # the filters'
         "problems": [],
+    }
+
+
+def _ladder_row(e: Evaluation, d: LadderResult) -> dict[str, Any]:
+    """The firm in another designation: its eligible tier, its standing, what comes next, a demotion."""
+    s, nxt = d.standing, d.next_tier
+    demotion = _demotion(s)
+    return {
+        "id": d.id,
+        "label": d.label,
+        "eligible_tier": d.eligible_tier,
+        "eligible_label": tier_label(e, d.id, d.eligible_tier),
+        "standing": s.tier if s else None,
+        "standing_label": tier_label(e, d.id, s.tier) if s else "",
+        "standing_since": s.since.isoformat() if s else None,
+        "next_tier": nxt.id if nxt else None,
+        "within_reach": bool(nxt and nxt.within_reach),
+        "demotion_to": demotion[0] if demotion else None,
+        "demotion_label": tier_label(e, d.id, demotion[0]) if demotion else "",
+        "demotion_on": demotion[1].isoformat() if demotion else None,
     }
 
 
@@ -240,18 +268,17 @@ def index_context(
     policies: PolicySet,
     as_of: date,
     metrics: list[str],
-    eligible: dict[str, int],
-    standing: dict[str, int],
+    eligible: Counter[tuple[str, str | None]],
+    standing: Counter[tuple[str, str | None]],
     invalid: int,
 ) -> dict[str, Any]:
-    """The index page around its rows: totals, the tier distribution chart, the filters' choices."""
+    """The index page around its rows: totals, the tier distribution chart of each designation (counts
+    keyed by designation id and tier, None for not yet joined), the filters' choices."""
     policy = policies.in_effect(as_of)
     tiers = [(t.id, t.label) for t in policy.tiers]
     labels = {m.id: m.label for m in policy.metrics}
-    valid = sum(eligible.values())
-    counts = [(label, eligible.get(t, 0), standing.get(t, 0)) for t, label in tiers]
-    if eligible.get("none") or standing.get("none"):
-        counts.append(("Not yet joined", eligible.get("none", 0), standing.get("none", 0)))
+    main = policy.designations[0].id
+    valid = sum(n for (d, _), n in eligible.items() if d == main)
     return {
         "as_of": as_of.isoformat(),
         "policy": {
@@ -265,9 +292,33 @@ def index_context(
         "invalid": invalid,
         "tiers": [{"id": t, "label": label} for t, label in tiers],
         "metrics": [{"id": m, "label": labels[m]} for m in metrics],
-        "distribution": distribution_bars(counts, valid),
+        "distribution": _distribution(tiers, main, eligible, standing, valid),
+        "designations": [
+            {
+                "id": d.id,
+                "label": d.label,
+                "distribution": _distribution(
+                    [(t.id, t.label) for t in d.tiers], d.id, eligible, standing, valid
+                ),
+            }
+            for d in policy.designations[1:]
+        ],
         "reach_percent": round(REACH * 100),
     }
+
+
+def _distribution(
+    tiers: list[tuple[str, str]],
+    designation: str,
+    eligible: Counter[tuple[str, str | None]],
+    standing: Counter[tuple[str, str | None]],
+    valid: int,
+) -> dict[str, Any]:
+    """One designation's firms by tier, eligible and held, as bars."""
+    counts = [(label, eligible[designation, t], standing[designation, t]) for t, label in tiers]
+    if eligible[designation, None] or standing[designation, None]:
+        counts.append(("Not yet joined", eligible[designation, None], standing[designation, None]))
+    return distribution_bars(counts, valid)
 
 
 def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:

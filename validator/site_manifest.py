@@ -17,7 +17,7 @@ from pathlib import Path
 MANIFEST = ".tiercheck-site.sqlite"
 TABLE = (
     "CREATE TABLE firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, "
-    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, tr TEXT, csv TEXT, json TEXT)"
+    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, others TEXT, tr TEXT, csv TEXT, json TEXT)"
 )
 RACY_NS = 2_000_000_000  # the coarsest mtime tick in common use (FAT): 2 seconds
 CHUNK = 500  # files looked up in one query: under SQLite's oldest limit of 999 parameters
@@ -33,6 +33,7 @@ class Built:
     firm: str | None
     eligible: str | None
     standing: str | None
+    others: str  # every other designation's [id, eligible, standing], as JSON; "" when there is none
     tr: str
     csv: str
     json: str
@@ -87,7 +88,7 @@ class Manifest:
         if not wanted:
             return {}
         found = self.db.execute(
-            "SELECT file, sha256, firm, eligible, standing, tr, csv, json FROM firms WHERE file IN "
+            "SELECT file, sha256, firm, eligible, standing, others, tr, csv, json FROM firms WHERE file IN "
             f"({','.join('?' * len(wanted))})",
             wanted,
         )
@@ -95,8 +96,8 @@ class Manifest:
 
     def put(self, file: str, stat: Stat, b: Built) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO firms VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (file, *stat, b.sha256, b.firm, b.eligible, b.standing, b.tr, b.csv, b.json),
+            "INSERT OR REPLACE INTO firms VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (file, *stat, b.sha256, b.firm, b.eligible, b.standing, b.others, b.tr, b.csv, b.json),
         )
 
     def forget(self, files: Iterable[str]) -> None:

@@ -289,3 +289,31 @@ def test_the_sites_first_gap_is_the_one_evaluate_says_to_fix_first(tmp_path, cap
     build(capsys, example, "--out", tmp_path / "site")
     [row] = json.loads((tmp_path / "site" / "firms.json").read_text())
     assert row["first_gap"].split(" (")[0].endswith(f"more {first}")
+
+
+def test_each_other_designation_has_its_tiers_in_the_index_the_csv_the_json_and_the_firm_page(
+    tmp_path, capsys
+) -> None:
+    program = Path(__file__).resolve().parents[2] / "examples" / "programs" / "specializations"
+    site = tmp_path / "site"
+    status, _ = build(capsys, program / "firms", "--policy", program / "policy", "--out", site)
+    assert status == 0
+    rows = {r["id"]: r for r in json.loads((site / "firms.json").read_text())}
+    assert rows["bastion-secure"]["designations"]["security"] == {
+        "eligible_tier": "security-specialist",
+        "standing": "security-specialist",
+        "standing_since": "2026-10-01",
+        "demotion_to": None,
+        "demotion_on": None,
+        "next_tier": None,
+        "within_reach": False,
+    }
+    assert rows["bastion-secure"]["designations"]["data"]["next_tier"] == "data-specialist"
+    table = {r["id"]: r for r in csv.DictReader((site / "firms.csv").read_text().splitlines())}
+    assert table["bastion-secure"]["security_standing"] == "security-specialist"
+    assert table["bastion-secure"]["data_eligible_tier"] == "none"
+    index = Page((site / "index.html").read_text()).all_text()
+    assert "Other designations" in index and "Firms by eligible tier in Security specialization" in index
+    assert "Security specialization: Security Specialist; holds Security Specialist since 2026-10-01" in index
+    page = Page((site / "firms" / "bastion-secure.html").read_text()).all_text()
+    assert "Security Specialist since 2026-10-01" in page  # the pack's table, with the standing

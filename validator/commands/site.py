@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..firm_ids import FirmIds
 from ..inputs import find_inputs
+from ..language.model import Policy
 from ..loader import LoadError, read_source
 from ..out_folder import out_folder, writing
 from ..policies import PolicySet, load_policies
@@ -32,7 +33,15 @@ from ..problem import Problem
 from ..progress import Progress
 from ..render import site as render
 from ..resources import bundled
-from ..site import assess, firm_page, firm_row, headline, index_context, invalid_row, program_context
+from ..site import (
+    assess,
+    firm_page,
+    firm_row,
+    headline,
+    index_context,
+    invalid_row,
+    program_context,
+)
 from ..site_manifest import CHUNK, MANIFEST, TABLE, Built, Manifest, Seen, Stat, trusted
 from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
@@ -69,24 +78,34 @@ def _build(task: tuple[int, str, str | None]) -> Built | None:
         if source.sha256 == known:
             return None
         checked = check_source(source, _known)
-    metrics = headline(_policies.in_effect(_as_of))
+    policy = _policies.in_effect(_as_of)
+    metrics = headline(policy)
     if not checked.valid:
         row = invalid_row(file, [str(p) for p in checked.problems])
-        return Built(checked.sha256, None, None, None, *_fragments(row, metrics))
+        return Built(checked.sha256, None, None, None, "", *_fragments(row, policy))
     e = assess(_policies, file, checked.sha256, checked.data, _as_of)
     ctx, daily = firm_page(_policies, e, checked.data, metrics)
     firm_id = e.firm["id"]
     row = firm_row(e, f"firms/{firm_id}.html", metrics, daily.lost_on)
     staged = _stage(_out / "firms" / f"{firm_id}.html", render.firm_page(ctx), order)
     s = e.standing
+    others = [[d.id, d.eligible_tier, d.standing.tier if d.standing else None] for d in e.other_designations]
     return Built(
-        checked.sha256, firm_id, e.eligible_tier, s.tier if s else None, *_fragments(row, metrics), staged
+        checked.sha256,
+        firm_id,
+        e.eligible_tier,
+        s.tier if s else None,
+        json.dumps(others) if others else "",
+        *_fragments(row, policy),
+        staged,
     )
 
 
-def _fragments(row: dict[str, Any], metrics: list[str]) -> tuple[str, str, str]:
+def _fragments(row: dict[str, Any], policy: Policy) -> tuple[str, str, str]:
     """The row as the index, firms.csv and firms.json write it."""
-    return render.row_html(row, 3 + len(metrics)), render.csv_row(row, metrics), render.json_row(row)
+    metrics, others = headline(policy), [d.id for d in policy.designations[1:]]
+    columns = 3 + len(metrics) + bool(others)  # an invalid file's problems span all but name and tier
+    return render.row_html(row, columns), render.csv_row(row, metrics, others), render.json_row(row)
 
 
 def _stage(target: Path, text: str, order: int) -> str:
@@ -136,8 +155,9 @@ def site(
         manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
         known = manifest.seen()
         tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")})
-        eligible: Counter[str] = Counter()
-        standing: Counter[str] = Counter()
+        eligible: Counter[tuple[str, str | None]] = Counter()  # by designation and tier
+        standing: Counter[tuple[str, str | None]] = Counter()
+        main = policy.designations[0].id
         invalid = rendered = 0
         ids = FirmIds()
         owners = ids.owners  # each firm id with its file
@@ -148,14 +168,14 @@ def site(
             csv_tmp.open("w", encoding="utf-8", newline="\n") as csv_out,
             json_tmp.open("w", encoding="utf-8", newline="\n") as json_out,
         ):
-            csv_out.write(render.csv_header(metrics))
+            csv_out.write(render.csv_header(metrics, [d.id for d in policy.designations[1:]]))
             json_out.write("[")
             for n, (file, built) in enumerate(
                 _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
             ):
                 clash = None if built.firm is None else ids.claim(built.firm, file)
                 if clash is not None:
-                    built = _invalid(file, built, clash, metrics)
+                    built = _invalid(file, built, clash, policy)
                     manifest.forget([file])  # built again next time, when it may no longer clash
                 elif file in stats:
                     manifest.put(file, stats[file], built)
@@ -167,8 +187,11 @@ def site(
                 if built.firm is None:
                     invalid += 1
                 else:
-                    eligible[built.eligible or "none"] += 1
-                    standing[built.standing or "none"] += 1
+                    eligible[main, built.eligible] += 1
+                    standing[main, built.standing] += 1
+                    for d, tier, held in json.loads(built.others) if built.others else ():
+                        eligible[d, tier] += 1
+                        standing[d, held] += 1
                 rows.write(built.tr)
                 csv_out.write(built.csv)
                 json_out.write(("," if n else "") + "\n" + built.json)
@@ -293,7 +316,7 @@ def _run(
         yield from pool.imap(_build, tasks, chunksize=8)
 
 
-def _invalid(file: str, built: Built, problem: Problem, metrics: list[str]) -> Built:
+def _invalid(file: str, built: Built, problem: Problem, policy: Policy) -> Built:
     """A file valid on its own that the run finds invalid; its staged page, if any, is left to remove."""
     row = invalid_row(file, [str(problem)])
-    return Built(built.sha256, None, None, None, *_fragments(row, metrics), built.page)
+    return Built(built.sha256, None, None, None, "", *_fragments(row, policy), built.page)

@@ -177,13 +177,14 @@ def daily_line(
     }
 
 
-DIST_WIDTH, DIST_ROW, DIST_LABEL = 400, 26, 110
+DIST_BARS, DIST_ROW, DIST_LABEL, DIST_CHAR = 290, 26, 110, 6.5  # a label's room grows with its longest
 
 
 def distribution_bars(counts: list[tuple[str, int, int]], total: int) -> dict[str, Any]:
     """One horizontal bar per tier: the firms eligible for it, scaled to the largest tier."""
     top = max([c for _, c, _ in counts] + [1])
-    span = DIST_WIDTH - DIST_LABEL - 80
+    label_width = max([DIST_LABEL] + [round(8 + DIST_CHAR * len(label)) for label, _, _ in counts])
+    span = DIST_BARS - 80
     rows = []
     for i, (label, eligible, standing) in enumerate(counts):
         share = round(100 * eligible / total, 1) if total else 0.0
@@ -197,14 +198,14 @@ def distribution_bars(counts: list[tuple[str, int, int]], total: int) -> dict[st
                 "y": 8 + i * DIST_ROW,
                 "text_y": 8 + i * DIST_ROW + 13,
                 "width": width,
-                "value_x": round(DIST_LABEL + width + 6, 1),
+                "value_x": round(label_width + width + 6, 1),
             }
         )
     return {
-        "width": DIST_WIDTH,
+        "width": label_width + DIST_BARS,
         "height": 16 + len(counts) * DIST_ROW,
-        "x0": DIST_LABEL,
-        "label_x": DIST_LABEL - 8,
+        "x0": label_width,
+        "label_x": label_width - 8,
         "bar_height": 16,
         "rows": rows,
         "description": "Firms by the tier they are eligible for: "

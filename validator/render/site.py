@@ -18,6 +18,7 @@ from .templates import environment
 ROWS = "<!--rows-->"  # where the index's streamed rows go; autoescaped firm text can never contain it
 CSV_HEADER = ["id", "name", "file", "eligible_tier", "standing", "standing_since", "next_tier", "first_gap"]
 CSV_TAIL = ["demotion_to", "demotion_on", "tier_lost_on", "page", "problems"]
+LADDER_COLUMNS = ["eligible_tier", "standing", "standing_since", "demotion_to", "demotion_on"]  # each ladder
 
 
 @cache
@@ -73,14 +74,18 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_header(metrics: list[str]) -> str:
-    return _csv([*CSV_HEADER, *metrics, *CSV_TAIL])
+def csv_header(metrics: list[str], designations: list[str]) -> str:
+    """The columns: the firm, each headline metric's value, each other designation's tiers, the rest."""
+    ladders = [f"{d}_{k}" for d in designations for k in LADDER_COLUMNS]
+    return _csv([*CSV_HEADER, *metrics, *ladders, *CSV_TAIL])
 
 
-def csv_row(row: dict[str, Any], metrics: list[str]) -> str:
+def csv_row(row: dict[str, Any], metrics: list[str], designations: list[str]) -> str:
     """One line of firms.csv; an invalid file has its problems in the last column and no values."""
     values = {q["metric"]: q["value"] for q in row.get("requirements", [])}
+    ladders = {d["id"]: d for d in row.get("designations", [])}
     cells = [row.get(k) for k in CSV_HEADER] + [values.get(m) for m in metrics]
+    cells += [ladders.get(d, {}).get(k) for d in designations for k in LADDER_COLUMNS]
     cells += [row.get(k) for k in CSV_TAIL[:-1]] + ["; ".join(row["problems"])]
     return _csv([_cell(c) for c in cells])
 
@@ -98,10 +103,13 @@ JSON_KEYS = (
 
 
 def json_row(row: dict[str, Any]) -> str:
-    """One object of firms.json: the row's plain fields, each requirement as value and threshold."""
+    """One object of firms.json: the row's plain fields, each requirement as value and threshold, each other
+    designation's tiers by its id."""
     obj = {k: row[k] for k in JSON_KEYS if k in row}
     if "requirements" in row:
         obj["requirements"] = {
             q["metric"]: {"value": q["value"], "threshold": q["threshold"]} for q in row["requirements"]
         }
+        keys = (*LADDER_COLUMNS, "next_tier", "within_reach")
+        obj["designations"] = {d["id"]: {k: d[k] for k in keys} for d in row["designations"]}
     return json.dumps(obj, ensure_ascii=False)
