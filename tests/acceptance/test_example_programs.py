@@ -155,6 +155,26 @@ def test_summary_names_the_alternative_a_firm_within_reach_is_closest_by(tmp_pat
     assert f'<span class="way">closest way: {way}</span>' in html
 
 
+def test_the_evidence_pack_names_the_alternative_met_and_the_closest_way_to_the_next_tier(tmp_path) -> None:
+    folder = PROGRAMS / "levels"
+    code = tiercheck(
+        "report", folder / "firms", "--policy", folder / "policy", "--as-of", AS_OF, "--out", tmp_path
+    ).returncode
+    assert code == 0
+    closest = "alternative 1 of 2: certified people at least 4 and customers in production at least 2"
+    met = (
+        "alternative 2 of 2: people with a professional credential at least 2 "
+        "and customers in production at least 3"
+    )
+    lakeside, quarry = tmp_path / "lakeside-consulting", tmp_path / "quarry-systems"
+    assert f"\nClosest way to Select: {closest}.\n" in (lakeside / "evidence.md").read_text(encoding="utf-8")
+    assert f'<p class="way">Closest way to Select: {closest}.</p>' in (lakeside / "evidence.html").read_text(
+        encoding="utf-8"
+    )
+    assert f"\nMet by {met}.\n" in (quarry / "evidence.md").read_text(encoding="utf-8")
+    assert f'<p class="way">Met by {met}.</p>' in (quarry / "evidence.html").read_text(encoding="utf-8")
+
+
 def firm_data(program: str, name: str) -> dict:
     """A firm file's data as the loader reads it (dates as text)."""
     return parse_located(read_source(PROGRAMS / program / "firms" / name)).data

@@ -52,6 +52,42 @@ def test_evidence_pack_opens_offline_without_errors_and_shows_what_counted(
     page.close()
 
 
+@pytest.fixture(scope="module")
+def programs(tmp_path_factory) -> Path:
+    """The packs of two example programs: one with any_of alternatives, one with several designations."""
+    out = tmp_path_factory.mktemp("programs")
+    for program in ("levels", "specializations"):
+        folder = ROOT / "examples" / "programs" / program
+        run_ok(
+            "report", str(folder / "firms"), "--policy", str(folder / "policy"), "--as-of", "2026-11-25",
+            "--out", str(out / program),
+        )  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("width,name", [(1200, "designations"), (390, "designations-phone")])
+def test_a_pack_shows_each_designations_standing_and_the_closest_way_to_a_tier(
+    browser, programs, width, name
+):
+    keel = programs / "specializations" / "keel-and-compass" / "evidence.html"
+    page, errors, requests = visit(browser, keel, width, 900)
+    assert errors == [] and requests == [keel.as_uri()]
+    for label in ("Membership", "Data specialization", "Security specialization"):
+        assert page.get_by_role("heading", name=label, level=3).is_visible(), label
+    assert page.get_by_role("table", name="History of the standing in Security specialization").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()
+    lakeside = programs / "levels" / "lakeside-consulting" / "evidence.html"
+    page, errors, _ = visit(browser, lakeside, width, 900)
+    assert errors == []
+    way = "Closest way to Select: alternative 1 of 2: certified people at least 4"
+    assert page.get_by_text(way).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.close()
+
+
 def test_evidence_pack_prints_on_a4(browser, evidence, tmp_path):
     page, errors, _ = visit(browser, evidence, 1200, 900)
     pdf = page.pdf(format="A4")

@@ -446,3 +446,40 @@ def test_policy_diff_shows_a_prerequisite_moved_into_a_group() -> None:
         "certified_people >= 20 -> certified_people >= 20 and (select in services or "
         "(certified_people >= 50 and customers_in_production >= 5))"
     ]
+
+
+# --- the evidence pack ------------------------------------------------------------------------------
+
+
+def evidence(policies: Any, data: dict[str, Any]) -> dict[str, str]:
+    from validator.render.evidence import render
+
+    policy = policies.in_effect(D)
+    return render(with_standings(evaluate(policy, data, D), policies, data), policy, policies, data)
+
+
+def test_the_evidence_pack_shows_the_standing_and_history_of_every_designation() -> None:
+    from support import Page
+
+    pack = evidence(TWO, build_firm(people=20, customers=2, stories=1, activity=("2026-06-20", "2026-09-20")))
+    markdown = pack["evidence.md"]
+    assert (
+        "#### Architecture specialization\n\n"
+        "Holds **Architecture Specialist** since 2026-07-01. Next review: Demotion look on 2026-12-31; "
+        "with the data as it is: stays Architecture Specialist.\n"
+    ) in markdown
+    assert (
+        "| 2026-07-01 | Promotion review | No specialization | Architecture Specialist | eligible for "
+        in (markdown)
+    )
+    page = Page(pack["evidence.html"])
+    assert "History of the standing in Architecture specialization" in pack["evidence.html"]
+    headings = [t for t, _ in page.tags if t in ("h2", "h3")]
+    assert headings.count("h3") >= 2  # one per designation under "Standing and reviews"
+
+
+def test_the_evidence_pack_names_the_closest_way_to_another_designations_next_tier() -> None:
+    pack = evidence(EITHER, build_firm(people=45, customers=5))
+    way = "alternative 2 of 2: certified people at least 50 and customers in production at least 5"
+    assert f"certified people: 5 more (45 of 50); closest way: {way} |" in pack["evidence.md"]
+    assert f'<br><span class="way">closest way: {way}</span></td>' in pack["evidence.html"]

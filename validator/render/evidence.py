@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ..language.rules import AnyItem, WithinTerm
 from ..language.values import Number
 from ..policies import PolicySet
 from ..result import Evaluation, LadderResult, MetricResult, Outcome, evaluation_json, standing_json
+from ..standing import Standing
 from .charts import month_line, threshold_bar
 from .templates import environment
 from .text import gaps, loss_sentence, tier_label
@@ -217,6 +219,7 @@ def context(
                     }
                     for r in t.requirements
                 ],
+                "alternatives": list(t.alternatives),
             }
             for t, kind in ((tier, "eligible"), (nxt, "next"))
             if t is not None
@@ -233,7 +236,12 @@ def context(
         ]
         if days
         else [],
-        "standing": _standing(e, labels),
+        "standing": _standing(e.standing, lambda t: labels.get(t, t)),
+        "standings": [
+            {"label": d.label, **standing}
+            for i, d in enumerate(e.designations.values())
+            if (standing := _standing(e.standing if i == 0 else d.standing, _labeller(e, d.id)))
+        ],
         "designations": [_designation(e, d) for d in e.other_designations],
         "generated_at": generated_at,
     }
@@ -253,7 +261,12 @@ def _designation(e: Evaluation, d: LadderResult) -> dict[str, Any]:
         else None,
         "next": nxt.label if nxt else None,
         "needs": "; ".join(gaps(e, nxt)) or "nothing more: met" if nxt else None,
+        "alternatives": list(nxt.alternatives) if nxt else [],
     }
+
+
+def _labeller(e: Evaluation, designation: str) -> Callable[[str], str]:
+    return lambda tier: tier_label(e, designation, tier)
 
 
 def generated_at_from(epoch: str | None) -> str | None:
@@ -279,14 +292,11 @@ def _kind(record: dict[str, Any]) -> str:
     return "other"
 
 
-def _standing(e: Evaluation, labels: dict[str, str]) -> dict[str, Any] | None:
-    s = standing_json(e.standing)
+def _standing(standing: Standing | None, name: Callable[[str], str]) -> dict[str, Any] | None:
+    """A standing for the pack: its tiers by label, its history, a pending demotion, the next review."""
+    s = standing_json(standing)
     if s["standing"] is None:
         return None
-
-    def name(tier: str) -> str:
-        return labels.get(tier, tier)
-
     return {
         "tier": name(s["standing"]["tier"]),
         "since": s["standing"]["since"],
