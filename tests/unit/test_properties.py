@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import KNOWN, D, customer, deployment, firm_of, person, story
+from support import KNOWN, D, cases, customer, deployment, firm_of, person, story
 
 from validator.evaluate import evaluate
 from validator.loader import Source
@@ -23,7 +23,9 @@ from validator.validate import check_source
 POLICIES = load_policies()
 POLICY = POLICIES.in_effect(D)
 RANK = {tier.id: i for i, tier in enumerate(POLICY.tiers)}
-QUICK = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(
+    max_examples=cases(40), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 days_back = st.integers(-500, 30).map(lambda n: (D + timedelta(days=n)).isoformat())
 regions = st.sampled_from(["emea", "amer", "apac"])

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import SHIPPED_POLICY
+from support import SHIPPED_POLICY, cases
 
 from validator.dates import Term
 from validator.language.model import Policy
@@ -113,7 +113,7 @@ def test_a_record_counts_exactly_while_its_rules_pass_and_drops_out_for_their_re
     verdict of all its rules on that day."""
     policy = _load(path)
     rng = random.Random(path.stem)
-    records = [_record(rng) for _ in range(100)]
+    records = [_record(rng) for _ in range(cases(100))]
     metrics = [m for m in policy.metrics if m.derived_from is None]
     links = Links(
         policy.links, {"customers": [{"id": "c-amer", "region": "amer"}, {"id": "c-apac", "region": "apac"}]}
@@ -144,8 +144,8 @@ def test_a_record_counts_exactly_while_its_rules_pass_and_drops_out_for_their_re
                 else:  # something starts later: the record may pass on past its drop-out date
                     assert end >= _drop(verdict), (metric.id, on, record)
         on += timedelta(days=1)
-    assert settled > 1000  # the exact drop-out check ran often
-    assert reasons > 100  # so did the drop-out reason's
+    assert settled > cases(1000)  # the exact drop-out check ran often
+    assert reasons > cases(100)  # so did the drop-out reason's
 
 
 def _person_rules() -> tuple[RuleTest, ...]:

@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL_FIRM, line_of
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from support import KNOWN
+from support import KNOWN, cases
 
 from validator.cli import main
 from validator.dates import FIRST_DAY, LAST_DAY
@@ -153,7 +153,7 @@ def firm_and_day(draw: st.DrawFn) -> tuple[dict, date]:
     return draw(firms(era)), as_of
 
 
-@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=cases(80), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(firm_and_day())
 def test_a_file_validate_accepts_evaluates_reports_and_summarises_on_any_supported_day(case) -> None:
     firm, as_of = case
