@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import firm, policy_variant
+from support import firm, policy_variant, top_tier_firm
 
 from validator.policies import PolicySet, load_policies
 from validator.standing import compute_standing
@@ -267,3 +267,202 @@ def test_anniversaries_of_a_month_end_step_back_in_short_months() -> None:
     assert days.in_year(2027, D("2026-08-31")) == [D("2027-02-28"), D("2027-08-31")]
     assert days.in_year(2028, D("2026-08-31")) == [D("2028-02-29"), D("2028-08-31")]
     assert days.in_year(2026, D("2026-08-31")) == []  # the day of joining is no review
+
+
+# --- edges of the walk: what mutation testing found untested ------------------------------------------
+
+
+def test_each_change_in_the_history_says_what_it_did_and_why() -> None:
+    quarterly = load_policies(FIXTURES / "quarterly-demotion-looks.yaml")
+    s = compute_standing(quarterly, _active_until("2026-11-20"), D("2027-07-01"))
+    assert s is not None
+    assert [(c.on, c.kind, c.label, c.from_tier, c.to_tier, c.why) for c in s.history] == [
+        (
+            D("2026-10-01"),
+            "promotion",
+            "Launch cohort review",
+            "registered",
+            "select",
+            "eligible for Select on 2026-10-01",
+        ),
+        (
+            D("2027-03-31"),
+            "notice",
+            "Demotion look",
+            "select",
+            "select",
+            "eligible only for Registered on 2027-03-31; demotion to Registered takes effect on 2027-06-29",
+        ),
+        (
+            D("2027-06-29"),
+            "demotion",
+            "Demotion takes effect",
+            "select",
+            "registered",
+            "notice given on 2027-03-31",
+        ),
+    ]
+    assert (s.tier, s.since, s.pending_demotion) == ("registered", D("2027-06-29"), None)
+
+
+def test_a_calendar_promotion_is_labelled_promotion_review() -> None:
+    s = compute_standing(load_policies(GRACE), _promoted_on_new_year(), D("2027-01-01"))
+    assert s is not None and [(c.label, c.why) for c in s.history] == [
+        ("Promotion review", "eligible for Select on 2027-01-01")
+    ]
+
+
+def test_the_next_review_of_a_registered_firm_eligible_for_more_is_its_promotion(shipped: PolicySet) -> None:
+    # the look on 2026-12-31 cannot lower the lowest tier, so the promotion review after it is next
+    s = compute_standing(shipped, _promoted_on_new_year(), D("2026-12-01"))
+    assert s is not None and s.tier == "registered" and s.next_review is not None
+    n = s.next_review
+    assert (n.on, n.kind, n.label, n.eligible_tier, n.tier_after, n.outcome) == (
+        D("2027-01-01"),
+        "promotion",
+        "Promotion review",
+        "select",
+        "select",
+        "promotion to Select",
+    )
+
+
+def test_the_next_promotion_review_says_the_firm_stays_when_it_is_eligible_for_no_more(
+    shipped: PolicySet,
+) -> None:
+    data = firm(joined_on="2026-10-15", people=0)  # eligible for Registered only
+    s = compute_standing(shipped, data, D("2026-12-01"))
+    assert s is not None and s.next_review is not None
+    n = s.next_review
+    assert (n.on, n.kind, n.eligible_tier, n.tier_after, n.outcome) == (
+        D("2027-01-01"),
+        "promotion",
+        "registered",
+        "registered",
+        "stays Registered",
+    )
+
+
+def test_at_the_top_tier_the_next_review_is_the_demotion_look_not_a_promotion(shipped: PolicySet) -> None:
+    data = top_tier_firm()
+    data["firm"]["standing"] = {"tier": "global-premier", "since": "2026-07-01"}
+    s = compute_standing(shipped, data, D("2027-01-01"))
+    assert s is not None and s.tier == "global-premier" and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2027-12-31"), "demotion-look")
+
+
+def test_the_next_review_of_a_pending_demotion_is_the_day_it_takes_effect() -> None:
+    quarterly = load_policies(FIXTURES / "quarterly-demotion-looks.yaml")
+    s = compute_standing(quarterly, _active_until("2026-11-20"), D("2027-04-15"))
+    assert s is not None and s.next_review is not None
+    n = s.next_review
+    assert (n.on, n.kind, n.label, n.eligible_tier, n.tier_after, n.outcome) == (
+        D("2027-06-29"),
+        "demotion",
+        "Demotion takes effect",
+        "registered",
+        "registered",
+        "demotion to Registered",
+    )
+
+
+def test_a_promotion_review_on_a_look_day_comes_first(tmp_path) -> None:
+    path = policy_variant(tmp_path / "july-look.yaml", ('on: "12-31"', 'on: "07-01"'))
+    data = firm(joined_on="2026-06-10", active_on="2027-06-15", activity=("2026-09-15",))
+    s = compute_standing(load_policies(path), data, D("2027-03-01"))
+    assert s is not None and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2027-07-01"), "promotion")
+
+
+def test_a_demotion_falling_due_on_a_review_day_takes_effect_before_the_review(tmp_path) -> None:
+    # notice on 2026-12-31, due 182 days later on 2027-07-01, a promotion review day; active again
+    # in June, the firm is demoted first, then promoted back at the review
+    path = policy_variant(tmp_path / "long-notice.yaml", ("notice_days: 90", "notice_days: 182"))
+    data = firm(
+        joined_on="2026-06-10", active_on="2027-06-15", activity=("2026-09-15",), issued_on="2026-09-01"
+    )
+    s = compute_standing(load_policies(path), data, D("2027-07-01"))
+    assert s is not None and (s.tier, s.since) == ("select", D("2027-07-01"))
+    assert [(c.on, c.kind, c.to_tier) for c in s.history] == [
+        (D("2026-10-01"), "promotion", "select"),
+        (D("2026-12-31"), "notice", "select"),
+        (D("2027-07-01"), "demotion", "registered"),
+        (D("2027-07-01"), "promotion", "select"),
+    ]
+
+
+def test_a_look_while_a_notice_is_pending_gives_no_second_notice(tmp_path) -> None:
+    quarterly = FIXTURES / "quarterly-demotion-looks.yaml"
+    path = tmp_path / "quarterly-long-notice.yaml"
+    path.write_text(quarterly.read_text().replace("notice_days: 90", "notice_days: 182"))
+    s = compute_standing(load_policies(path), _active_until("2026-11-20"), D("2027-10-01"))
+    assert s is not None
+    assert [(c.on, c.kind) for c in s.history] == [
+        (D("2026-10-01"), "promotion"),
+        (D("2027-03-31"), "notice"),
+        (D("2027-09-29"), "demotion"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "since,promoted", [("2027-01-01", False), ("2026-12-31", True)], ids=["on-the-review", "the-day-before"]
+)
+def test_a_review_on_the_day_of_a_stated_since_is_not_applied_the_next_is(
+    shipped: PolicySet, since: str, promoted: bool
+) -> None:
+    data = firm(
+        joined_on="2026-03-01", active_on="2026-12-20", standing={"tier": "registered", "since": since}
+    )
+    s = compute_standing(shipped, data, D("2027-03-01"))
+    assert s is not None
+    assert (s.tier, s.since) == (("select", D("2027-01-01")) if promoted else ("registered", D(since)))
+
+
+def test_a_firm_that_joined_before_the_first_policy_starts_at_its_lowest_tier(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-01-15", people=0)
+    s = compute_standing(shipped, data, D("2026-02-01"))
+    assert s is not None and (s.tier, s.since, s.history) == ("registered", D("2026-01-15"), [])
+
+
+@pytest.mark.parametrize("again_on,cured", [("2027-03-30", True), ("2027-03-31", False)])
+def test_a_cure_needs_eligibility_again_before_the_day_the_demotion_falls_due(
+    tmp_path, again_on: str, cured: bool
+) -> None:
+    # notice on 2026-12-31, due 2027-03-31; active again on `again_on`
+    with_cure = load_policies(policy_variant(tmp_path / "cure.yaml", ("cure: false", "cure: true")))
+    data = firm(joined_on="2026-06-10", active_on=again_on, activity=("2026-09-15",), issued_on="2026-09-01")
+    s = compute_standing(with_cure, data, D("2027-04-01"))
+    assert s is not None and s.tier == ("select" if cured else "registered")
+    last = s.history[-1]
+    if cured:
+        assert (last.on, last.kind, last.label, last.from_tier, last.to_tier, last.why) == (
+            D("2027-03-31"),
+            "cure",
+            "Demotion takes effect",
+            "select",
+            "select",
+            "eligible for Select again before 2027-03-31; the notice is cured",
+        )
+    else:
+        assert (last.kind, last.to_tier) == ("demotion", "registered")
+
+
+def test_without_promotion_replacing_the_notice_a_promotion_keeps_it_pending(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "keep.yaml", ("promotion_replaces_notice: true", "promotion_replaces_notice: false")
+    )
+    data = firm(joined_on="2026-06-10", people=100, customers=15, stories=3, active_on="2027-01-01")
+    for person in data["people"][:10]:
+        person["activity"] = ["2026-09-15"]
+    s = compute_standing(load_policies(path), data, D("2027-01-01"))
+    assert s is not None and (s.tier, s.since) == ("preferred", D("2027-01-01"))
+    assert s.pending_demotion is not None and s.pending_demotion.effective_on == D("2027-03-31")
+    assert s.history[-1].why == "eligible for Preferred on 2027-01-01"
+
+
+def test_the_look_notice_on_a_look_day_without_notice_is_next_years_look(shipped: PolicySet) -> None:
+    # active on 2026-12-20: eligible at the 2026-12-31 look, stale by the 2027-12-31 one
+    data = firm(joined_on="2026-06-10", active_on="2026-12-20", activity=("2026-09-15",))
+    s = compute_standing(shipped, data, D("2026-12-31"), look_ahead=True)
+    assert s is not None and s.pending_demotion is None and s.look_notice is not None
+    assert (s.look_notice.given_on, s.look_notice.effective_on) == (D("2027-12-31"), D("2028-03-30"))
