@@ -97,3 +97,10 @@ def test_a_choice_inside_a_chosen_alternative_or_a_group_is_listed_after_it() ->
     path, choices = closest((AllOf((A, inner)), AnyOf((AllOf((inner,)), A))), value({"a": 0, "b": 2, "c": 0}))
     assert path == [A, B, B]
     assert choices == [(1, 2, B), (1, 2, AllOf((inner,))), (1, 2, B)]
+
+
+def test_a_groups_thresholds_and_choices_follow_those_listed_before_it() -> None:
+    needs = (AnyOf((A, B)), AllOf((C, AnyOf((B, A)))))
+    path, choices = closest(needs, value({"a": 10, "b": 0, "c": 4}))
+    assert path == [A, C, A]
+    assert choices == [(1, 2, A), (2, 2, A)]
