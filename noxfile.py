@@ -95,6 +95,10 @@ def mutation(session: nox.Session) -> None:
     """Mutation testing of the decision modules (pyproject [tool.mutmut]); on 2 shared cores about one
     mutant every 3 seconds after a first full test run, so name a module to run its mutants only:
     `nox -s mutation -- "validator.dates*"`."""
+    import resource  # mutmut forks: POSIX only, like this session
+
     session.install(".[test]", "mutmut==3.8.1")
+    # a mutant looping as it appends fills the memory long before mutmut's CPU timeout: 4 GiB a process
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
     session.run("mutmut", "run", "--max-children", "2", *session.posargs)
     session.run("mutmut", "results")
