@@ -370,3 +370,15 @@ def test_schema_as_markdown_describes_declared_lists_mappings_and_formats(
     assert rows["customers[].contact.email"] == ["yes", "an email address"]
     assert rows["firm.joint_business_plan.targets"] == ["no", "a list of mappings"]
     assert rows["firm.joint_business_plan.targets[].revenue"] == ["yes", "a number"]
+
+
+def test_a_declared_record_kind_may_have_list_and_mapping_fields_checked_as_strictly() -> None:
+    from validator.firm_schema import firm_schema_for
+
+    speakers = {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}}
+    schema = firm_schema_for([{"records": {"events": {"fields": {"speakers": speakers}}}}])
+    data = build_firm()
+    data["events"] = [{"id": "e-1", "speakers": [{"name": "Ada Park"}]}]
+    assert schema.fast.is_valid(data)
+    data["events"][0]["speakers"][0]["title"] = "CTO"  # a key the mapping does not declare
+    assert not schema.fast.is_valid(data)

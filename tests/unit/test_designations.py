@@ -483,3 +483,19 @@ def test_the_evidence_pack_names_the_closest_way_to_another_designations_next_ti
     way = "alternative 2 of 2: certified people at least 50 and customers in production at least 5"
     assert f"certified people: 5 more (45 of 50); closest way: {way} |" in pack["evidence.md"]
     assert f'<br><span class="way">closest way: {way}</span></td>' in pack["evidence.html"]
+
+
+def test_a_prerequisite_on_the_lowest_tier_of_its_designation_is_warned_of_as_always_held(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "policy.yaml"
+    text = EITHER_TEXT.replace(
+        "{designation: services, tier: select}", "{designation: services, tier: registered}"
+    )
+    path.write_text(text, encoding="utf-8")
+    (warning,) = load_policies(path).warnings
+    assert (warning.line, warning.message) == (
+        line_of(text, "tier: registered}"),
+        "'registered' is the lowest tier of 'services': every firm that has joined holds it, so this "
+        "prerequisite always holds",
+    )

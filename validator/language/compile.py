@@ -14,7 +14,7 @@ from ..loader import Located, Path_
 from ..problem import Problem, json_path
 from ..resources import schema
 from .expressions import expression_problems, formula
-from .lint import ladders, lint
+from .lint import ladders, lint, requirement_leaves
 from .model import (
     AcceptedCredential,
     DemotionLook,
@@ -285,7 +285,7 @@ def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
             if tier["id"] in tier_ids:
                 found.append(((*here, "id"), f"tier {tier['id']!r} is declared twice"))
             tier_ids.add(tier["id"])
-            for path, req in _requirement_leaves(tier["requires"], (*here, "requires")):
+            for path, req in requirement_leaves(tier["requires"], (*here, "requires")):
                 if "metric" in req:
                     if req["metric"] not in metric_ids:
                         found.append(((*path, "metric"), f"unknown metric {req['metric']!r}"))
@@ -453,16 +453,6 @@ def record_fields() -> frozenset[str]:
 
     walk(schema("firm"))
     return frozenset(names)
-
-
-def _requirement_leaves(needs: list[dict[str, Any]], path: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    """Each threshold and prerequisite with where it is, at any depth of any_of and all_of."""
-    for j, need in enumerate(needs):
-        group = "any_of" if "any_of" in need else "all_of" if "all_of" in need else None
-        if group is None:
-            yield (*path, j), need
-        else:
-            yield from _requirement_leaves(need[group], (*path, j, group))
 
 
 def review_days(spec: str | list[str] | Mapping[str, int]) -> ReviewDays:

@@ -42,7 +42,7 @@ WANTS = {
 def lint(doc: Doc, firm_schema: Doc) -> tuple[Found, Found]:
     """The errors and the warnings of a document that passed the meta-schema and the meaning checks."""
     errors = _lowest_tier_requirements(doc) + _unknown_fields(doc, firm_schema)
-    warnings = _easier_higher_tiers(doc) + _unused(doc)
+    warnings = _easier_higher_tiers(doc) + _unused(doc) + _prerequisites_always_held(doc)
     return errors, warnings
 
 
@@ -51,6 +51,16 @@ def ladders(doc: Doc) -> list[tuple[Path_, Doc]]:
     if "designations" in doc:
         return [(("designations", i), d) for i, d in enumerate(doc["designations"])]
     return [((), {"id": doc["id"], "label": doc.get("title", doc["id"]), "tiers": doc["tiers"]})]
+
+
+def requirement_leaves(needs: list[dict[str, Any]], path: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """Each threshold and prerequisite with where it is, at any depth of any_of and all_of."""
+    for j, need in enumerate(needs):
+        group = "any_of" if "any_of" in need else "all_of" if "all_of" in need else None
+        if group is None:
+            yield (*path, j), need
+        else:
+            yield from requirement_leaves(need[group], (*path, j, group))
 
 
 def _lowest_tier_requirements(doc: Doc) -> Found:
@@ -66,6 +76,22 @@ def _lowest_tier_requirements(doc: Doc) -> Found:
                 )
             )
     return found
+
+
+def _prerequisites_always_held(doc: Doc) -> Found:
+    """A prerequisite naming the lowest tier of its designation: every firm that has joined holds it."""
+    lowest = {d["id"]: d["tiers"][0]["id"] for _, d in ladders(doc)}
+    return [
+        (
+            (*path, "tier"),
+            f"{need['tier']!r} is the lowest tier of {need['designation']!r}: every firm that has joined "
+            "holds it, so this prerequisite always holds",
+        )
+        for at, ladder in ladders(doc)
+        for i, tier in enumerate(ladder["tiers"])
+        for path, need in requirement_leaves(tier["requires"], (*at, "tiers", i, "requires"))
+        if "designation" in need and lowest.get(need["designation"]) == need["tier"]
+    ]
 
 
 def _easier_higher_tiers(doc: Doc) -> Found:
