@@ -229,6 +229,12 @@ CONTACT = "        required: [email]\n"
         ),
         (CONTACT, "        required: [mail]\n", "required: [mail]", "required key 'mail' is not one of"),
         (
+            "        uniqueItems: true\n",
+            "        uniqueItems: true\n        enum: [data]\n",
+            "enum: [data]",
+            "'enum' is for one value, not a list: put it in items",
+        ),
+        (
             CONTACT,
             CONTACT + "        additionalProperties: true\n",
             "additionalProperties: true",
@@ -242,6 +248,7 @@ CONTACT = "        required: [email]\n"
         "items-on-text",
         "list-without-items",
         "required-not-declared",
+        "enum-on-a-list",
         "open-mapping",
     ],
 )

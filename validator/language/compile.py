@@ -388,10 +388,14 @@ _TYPE_KEYS = {
     "additionalProperties": "object",
 }
 
+# The keys of a declared field that a list or a mapping as a whole cannot have.
+_VALUE_KEYS = ("enum", "format", "pattern", "minimum", "maximum", "minLength", "maxLength")
+_WHAT = {"array": "list", "object": "mapping"}
+
 
 def _fragment_problems(fragment: Doc, at: Path_) -> list[tuple[Path_, str]]:
-    """A declared field whose keys belong to another type (`items` on text), or a mapping requiring a
-    key it does not declare; at any depth."""
+    """A declared field whose keys belong to another type (`items` on text, `enum` on a list), or a
+    mapping requiring a key it does not declare; at any depth."""
     found: list[tuple[Path_, str]] = []
     kind = fragment.get("type")
     for key, wanted in _TYPE_KEYS.items():
@@ -403,6 +407,13 @@ def _fragment_problems(fragment: Doc, at: Path_) -> list[tuple[Path_, str]]:
                     + (f"type: {kind}" if kind else "of no type: write type: " + wanted),
                 )
             )
+    if kind in ("array", "object"):
+        where = "items" if kind == "array" else "each of its properties"
+        found += [
+            ((*at, key), f"{key!r} is for one value, not a {_WHAT[kind]}: put it in {where}")
+            for key in _VALUE_KEYS
+            if key in fragment
+        ]
     for j, name in enumerate(fragment.get("required", ())):
         if name not in fragment.get("properties", {}):
             found.append(
