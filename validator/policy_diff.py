@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .evaluate import eligible_tier
+from .evaluate import Timeline
 from .language.model import Policy
 from .policies import PolicySet
 from .problem import Problem
@@ -26,39 +26,67 @@ class Move:
 
 
 @dataclass
-class Impact:
-    """Which firms a policy change moves, as of one date."""
+class Moves:
+    """One designation's firms that move: in eligible tier, and in awarded tier (standing)."""
 
-    as_of: date
-    firms: int = 0
-    moves: list[Move] = field(default_factory=list)
-    standing_moves: list[Move] = field(default_factory=list)  # a calendar change moves these alone
-    invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
+    eligible: list[Move] = field(default_factory=list)
+    standing: list[Move] = field(default_factory=list)  # a calendar change moves these alone
 
     @property
     def counts(self) -> Counter[tuple[str | None, str | None]]:
-        return Counter((m.old, m.new) for m in self.moves)
+        return Counter((m.old, m.new) for m in self.eligible)
 
 
-def firm_move(old: Policy, new: Policy, file: str, data: dict[str, Any], as_of: date) -> Move | None:
-    """The firm's move between the two policies on the same date and data, or None if it stays."""
-    a, b = eligible_tier(old, data, as_of), eligible_tier(new, data, as_of)
-    if a == b:
-        return None
-    return Move(file, data["firm"]["id"], a, b, direction(new, a, b))
+@dataclass
+class Impact:
+    """Which firms a policy change moves, as of one date: the first designations compared with each
+    other (the top level), every other designation with the one of the same id."""
+
+    as_of: date
+    pairs: dict[str, str]  # a designation of the new version -> the old version's it is compared with
+    designations: dict[str, Moves] = field(default_factory=dict)  # keyed and ordered as `pairs`
+    firms: int = 0
+    invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
+
+    def __post_init__(self) -> None:
+        self.designations = {d: Moves() for d in self.pairs}
+
+    @classmethod
+    def between(cls, old: Policy, new: Policy, as_of: date) -> Impact:
+        first, *others = new.designations
+        olds = {d.id for d in old.designations[1:]}
+        return cls(as_of, {first.id: old.designations[0].id} | {d.id: d.id for d in others if d.id in olds})
+
+    @property
+    def first(self) -> Moves:
+        """The first designation's moves: the top level of every format."""
+        return next(iter(self.designations.values()))
+
+    def add(self, old: Policy, new: Policy, file: str, data: dict[str, Any]) -> None:
+        """Compare one valid firm in every designation."""
+        self.firms += 1
+        was, now = Timeline(old, data), Timeline(new, data)
+        for designation, moves in self.designations.items():
+            before = self.pairs[designation]
+            a, b = was.tier_on(self.as_of, before), now.tier_on(self.as_of, designation)
+            if a != b:
+                moves.eligible.append(_move(new, designation, file, data, a, b))
+            a, b = _standing(old, data, self.as_of, before), _standing(new, data, self.as_of, designation)
+            if a != b:
+                moves.standing.append(_move(new, designation, file, data, a, b))
 
 
-def standing_move(old: Policy, new: Policy, file: str, data: dict[str, Any], as_of: date) -> Move | None:
-    """The firm's move in standing: walked from the day it joined under each policy, as if that policy
-    had always been in effect (so a change of review calendar shows), or None if it stays."""
-    a, b = (_standing(p, data, as_of) for p in (old, new))
-    if a == b:
-        return None
-    return Move(file, data["firm"]["id"], a, b, direction(new, a, b))
+def _move(
+    new: Policy, designation: str, file: str, data: dict[str, Any], a: str | None, b: str | None
+) -> Move:
+    return Move(file, data["firm"]["id"], a, b, direction(new.ladder(designation), a, b))
 
 
-def _standing(policy: Policy, data: dict[str, Any], as_of: date) -> str | None:
-    s = compute_standing(PolicySet([replace(policy, effective_from=date.min)]), data, as_of)
+def _standing(policy: Policy, data: dict[str, Any], as_of: date, designation: str) -> str | None:
+    """The standing walked from the day the firm joined under `policy`, as if it had always been in
+    effect (so a change of review calendar shows)."""
+    versions = PolicySet([replace(policy, effective_from=date.min)])
+    s = compute_standing(versions, data, as_of, designation=designation)
     return s.tier if s else None
 
 

@@ -499,3 +499,61 @@ def test_a_prerequisite_on_the_lowest_tier_of_its_designation_is_warned_of_as_al
         "'registered' is the lowest tier of 'services': every firm that has joined holds it, so this "
         "prerequisite always holds",
     )
+
+
+# --- policy diff's impact in every designation --------------------------------------------------------
+
+
+def test_policy_diff_impact_compares_eligibility_and_standing_in_every_designation(tmp_path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from validator.resources import schema
+
+    old = SPECIALIZATIONS / "policy" / "specializations-2026-03-01.yaml"
+    text = old.read_text(encoding="utf-8")
+    assert "{metric: security_customers, at_least: 3}" in text
+    new = tmp_path / "new.yaml"  # tidal-data's 2 security customers now make it a specialist
+    new.write_text(
+        text.replace("{metric: security_customers, at_least: 3}", "{metric: security_customers, at_least: 2}")
+    )
+    args = ("policy", "diff", old, new, "--firms", SPECIALIZATIONS / "firms", "--as-of", "2026-11-25")
+    doc = json.loads(tiercheck(*args, "--format", "json").stdout)
+    assert not list(Draft202012Validator(schema("diff")).iter_errors(doc))
+    impact = doc["impact"]
+    assert (impact["moved"], impact["standing"]["moved"]) == (0, 0)  # membership, the first designation
+    assert list(impact["designations"]) == ["membership", "data", "security"]
+    security = impact["designations"]["security"]
+    move = {"firm": "tidal-data", "from": "none", "to": "security-specialist", "direction": "up"}
+    assert [m | {"file": None} for m in security["moves"]] == [move | {"file": None}]
+    assert [m | {"file": None} for m in security["standing"]["moves"]] == [move | {"file": None}]
+    assert security["counts"] == [{"from": "none", "to": "security-specialist", "firms": 1}]
+    assert impact["designations"]["data"]["moved"] == impact["designations"]["data"]["standing"]["moved"] == 0
+    out = tiercheck(*args).stdout
+    assert "firms as of 2026-11-25: 5 evaluated, 0 move (0 up, 0 down) in Membership, 0 invalid\n" in out
+    assert "eligible in Security specialization as of 2026-11-25: 1 move (1 up, 0 down)\n" in out
+    assert "standing in Security specialization as of 2026-11-25: 1 move (1 up, 0 down)\n  up   " in out
+    markdown = tiercheck(*args, "--format", "markdown").stdout
+    assert "### Security specialization as of 2026-11-25\n\n1 move (1 up, 0 down).\n" in markdown
+
+
+def test_policy_diff_from_one_ladder_to_several_compares_the_first_designations(tmp_path) -> None:
+    from support import SHIPPED_POLICY, write_yaml
+
+    firms = tmp_path / "firms"
+    write_yaml(firms / "select.yaml", build_firm(people=20, customers=2, stories=1))
+    args = (
+        "policy",
+        "diff",
+        SHIPPED_POLICY,
+        FIXTURE,
+        "--firms",
+        firms,
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    )
+    impact = json.loads(tiercheck(*args).stdout)["impact"]
+    # the shipped ladder is named by the policy's id; the new first designation is services
+    assert {d: m["compared_with"] for d, m in impact["designations"].items()} == {"services": "cpn-services"}
+    assert impact["moved"] == impact["designations"]["services"]["moved"] == 0

@@ -12,7 +12,7 @@ from ..inputs import find_inputs
 from ..language.diff import describe_changes
 from ..language.model import Policy
 from ..policies import PolicyError, load_policies, policies_to_run
-from ..policy_diff import Impact, firm_move, standing_move
+from ..policy_diff import Impact
 from ..problem import Problem
 from ..progress import Progress
 from ..render.policy_diff import RENDER
@@ -91,7 +91,7 @@ def diff(
 ) -> int:
     """Say what changed; with firms, which move and how many per move. 1 when a firm file is invalid."""
     old, new = _version(old_path, as_of), _version(new_path, as_of)
-    impact = Impact(as_of) if firms else None
+    impact = Impact.between(old, new, as_of) if firms else None
     if impact is not None:
         files = find_inputs(firms, exclude)
         known = vocabulary([old, new])
@@ -102,13 +102,7 @@ def diff(
             if not checked.valid:
                 impact.invalid.append((file, checked.problems))
                 continue
-            impact.firms += 1
-            move = firm_move(old, new, file, checked.data, as_of)
-            if move is not None:
-                impact.moves.append(move)
-            moved = standing_move(old, new, file, checked.data, as_of)
-            if moved is not None:
-                impact.standing_moves.append(moved)
+            impact.add(old, new, file, checked.data)
         progress.close()
     changes = describe_changes(old, new)
     out.write(RENDER[fmt](old, new, changes, impact))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..language.model import Policy
-from ..policy_diff import Impact
+from ..policy_diff import Impact, Move, Moves
 from ..problem import shown
 
 
@@ -26,53 +26,82 @@ def as_json(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
         "changes": changes,
     }
     if impact is not None:
+        first = _moves_json(impact.first)
         doc["impact"] = {
             "as_of": impact.as_of.isoformat(),
             "firms": impact.firms,
-            "moved": len(impact.moves),
-            "up": sum(m.direction == "up" for m in impact.moves),
-            "down": sum(m.direction == "down" for m in impact.moves),
-            "counts": [
-                {"from": a, "to": b, "firms": n} for (a, b), n in sorted(impact.counts.items(), key=str)
-            ],
-            "moves": [
-                {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
-                for m in impact.moves
-            ],
+            **{k: first[k] for k in ("moved", "up", "down", "counts", "moves")},
             "invalid": [{"file": f, "problems": [p.as_json() for p in ps]} for f, ps in impact.invalid],
-            "standing": {
-                "moved": len(impact.standing_moves),
-                "up": sum(m.direction == "up" for m in impact.standing_moves),
-                "down": sum(m.direction == "down" for m in impact.standing_moves),
-                "moves": [
-                    {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
-                    for m in impact.standing_moves
-                ],
+            "standing": first["standing"],
+            "designations": {
+                d: {"compared_with": impact.pairs[d], **_moves_json(m)}
+                for d, m in impact.designations.items()
             },
         }
     return json.dumps(doc, indent=2) + "\n"
+
+
+def _moves_json(moves: Moves) -> dict[str, Any]:
+    """One designation's moves in eligible tier and in standing, each with its totals."""
+
+    def listed(ms: list[Move]) -> dict[str, Any]:
+        return {
+            "moved": len(ms),
+            "up": sum(m.direction == "up" for m in ms),
+            "down": sum(m.direction == "down" for m in ms),
+            "moves": [
+                {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
+                for m in ms
+            ],
+        }
+
+    counts = [{"from": a, "to": b, "firms": n} for (a, b), n in sorted(moves.counts.items(), key=str)]
+    return {**listed(moves.eligible), "counts": counts, "standing": listed(moves.standing)}
+
+
+def _label(new: Policy, designation: str) -> str:
+    return next(d.label for d in new.designations if d.id == designation)
+
+
+def _where(new: Policy, impact: Impact) -> str:
+    """' in Membership' when several designations are compared: which one the top level is; else ''."""
+    return f" in {_label(new, next(iter(impact.designations)))}" if len(impact.designations) > 1 else ""
+
+
+def _updown(moves: list[Move]) -> str:
+    up = sum(m.direction == "up" for m in moves)
+    return f"{len(moves)} move ({up} up, {len(moves) - up} down)"
 
 
 def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None) -> str:
     lines = [f"{_name(old)} -> {_name(new)}", f"changes ({len(changes)}):" if changes else "no changes"]
     lines += [f"  - {c}" for c in changes]
     if impact is not None:
-        up = sum(m.direction == "up" for m in impact.moves)
+        first, where = impact.first, _where(new, impact)
         lines.append(
-            f"firms as of {impact.as_of}: {impact.firms} evaluated, {len(impact.moves)} move "
-            f"({up} up, {len(impact.moves) - up} down), {len(impact.invalid)} invalid"
+            f"firms as of {impact.as_of}: {impact.firms} evaluated, {_updown(first.eligible)}{where}, "
+            f"{len(impact.invalid)} invalid"
         )
-        lines += [f"  {_tier(a)} -> {_tier(b)}: {n}" for (a, b), n in sorted(impact.counts.items(), key=str)]
-        lines += [
-            f"  {m.direction:<4} {shown(m.file)} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}"
-            for m in impact.moves
-        ]
+        lines += _moves_text(first.eligible, with_counts=first)
         lines += [f"  invalid: {ps[0]}" for _, ps in impact.invalid]
-        moves = impact.standing_moves
-        up = sum(m.direction == "up" for m in moves)
-        lines.append(f"standing as of {impact.as_of}: {len(moves)} move ({up} up, {len(moves) - up} down)")
-        lines += [f"  {m.direction:<4} {m.file} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in moves]
+        lines.append(f"standing{where} as of {impact.as_of}: {_updown(first.standing)}")
+        lines += _moves_text(first.standing)
+        for designation, moves in list(impact.designations.items())[1:]:
+            label = _label(new, designation)
+            lines.append(f"eligible in {label} as of {impact.as_of}: {_updown(moves.eligible)}")
+            lines += _moves_text(moves.eligible, with_counts=moves)
+            lines.append(f"standing in {label} as of {impact.as_of}: {_updown(moves.standing)}")
+            lines += _moves_text(moves.standing)
     return "\n".join(lines) + "\n"
+
+
+def _moves_text(moves: list[Move], with_counts: Moves | None = None) -> list[str]:
+    """Each move on a line, after the count of each (from, to) when asked."""
+    counts = sorted(with_counts.counts.items(), key=str) if with_counts else []
+    lines = [f"  {_tier(a)} -> {_tier(b)}: {n}" for (a, b), n in counts]
+    return lines + [
+        f"  {m.direction:<4} {shown(m.file)} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in moves
+    ]
 
 
 def _cell(text: str) -> str:
@@ -83,37 +112,43 @@ def as_markdown(old: Policy, new: Policy, changes: list[str], impact: Impact | N
     lines = [f"## Policy change: {_cell(_name(old))} → {_cell(_name(new))}", ""]
     lines += [f"- {_cell(c)}" for c in changes] or ["No changes."]
     if impact is not None:
-        up = sum(m.direction == "up" for m in impact.moves)
+        first = impact.first
         lines += [
             "",
             f"### Firms as of {impact.as_of}",
             "",
-            f"{impact.firms} evaluated, {len(impact.moves)} move ({up} up, {len(impact.moves) - up} down), "
+            f"{impact.firms} evaluated, {_updown(first.eligible)}{_where(new, impact)}, "
             f"{len(impact.invalid)} invalid.",
         ]
-        if impact.moves:
-            lines += ["", "| from | to | firms |", "|---|---|---:|"]
-            lines += [
-                f"| {_tier(a)} | {_tier(b)} | {n} |" for (a, b), n in sorted(impact.counts.items(), key=str)
-            ]
-            lines += ["", "| firm | file | from | to |", "|---|---|---|---|"]
-            lines += [
-                f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |"
-                for m in impact.moves
-            ]
-        moves = impact.standing_moves
-        up = sum(m.direction == "up" for m in moves)
-        lines += ["", f"Standing: {len(moves)} move ({up} up, {len(moves) - up} down)."]
-        if moves:
-            lines += ["", "| firm | file | standing from | to |", "|---|---|---|---|"]
-            lines += [
-                f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves
-            ]
+        lines += _moves_markdown(first)
         if impact.invalid:
             lines += ["", "Invalid firm files:", ""] + [
                 f"- `{_cell(str(ps[0]))}`" for _, ps in impact.invalid
             ]
+        for designation, moves in list(impact.designations.items())[1:]:
+            lines += ["", f"### {_cell(_label(new, designation))} as of {impact.as_of}", ""]
+            lines += [f"{_updown(moves.eligible)}."]
+            lines += _moves_markdown(moves)
     return "\n".join(lines) + "\n"
+
+
+def _moves_markdown(moves: Moves) -> list[str]:
+    """A designation's moves as tables: (from, to) counts, each firm, then its standing's moves."""
+    lines = []
+    if moves.eligible:
+        lines += ["", "| from | to | firms |", "|---|---|---:|"]
+        lines += [f"| {_tier(a)} | {_tier(b)} | {n} |" for (a, b), n in sorted(moves.counts.items(), key=str)]
+        lines += ["", "| firm | file | from | to |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves.eligible
+        ]
+    lines += ["", f"Standing: {_updown(moves.standing)}."]
+    if moves.standing:
+        lines += ["", "| firm | file | standing from | to |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves.standing
+        ]
+    return lines
 
 
 RENDER: dict[str, Callable[[Policy, Policy, list[str], Impact | None], str]] = {
