@@ -263,6 +263,18 @@ def _date_order(data: dict[str, Any]) -> Iterator[Finding]:
             True,
             "a plan expires after it is signed",
         )
+    if isinstance(firm, dict) and isinstance(firm.get("standing"), dict):
+        standing = firm["standing"]  # one ladder's {tier, since}, or one such per designation id
+        stated = {(): standing} if "since" in standing else {(k,): v for k, v in standing.items()}
+        joined = _iso_date(firm.get("joined_on"))
+        for key, entry in stated.items():
+            since = _iso_date(entry.get("since")) if isinstance(entry, dict) else None
+            if joined is not None and since is not None and since < joined:
+                yield Finding(
+                    ("firm", "standing", *key),
+                    f"since {since} is before joined_on {joined}: a firm holds no tier before it joins",
+                    "date-order",
+                )
 
 
 TYPO = 0.9  # difflib similarity of a name one or two keystrokes from a known one (not a different credential)

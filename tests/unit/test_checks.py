@@ -130,6 +130,23 @@ def test_retiring_on_the_day_it_went_live_is_fine_and_before_it_is_not() -> None
     assert "retired_on 2026-04-30 is before live_on 2026-05-01" in finding.message
 
 
+def test_a_stated_standing_may_start_the_day_the_firm_joined_but_not_before() -> None:
+    # walked from before joining, the standing met demotion looks the firm could not pass
+    data = firm(joined_on="2026-06-10", standing={"tier": "select", "since": "2026-06-10"})
+    assert findings(data) == []
+    data["firm"]["standing"]["since"] = "2026-06-09"
+    [finding] = cross_checks(data)
+    assert (finding.path, finding.code) == (("firm", "standing"), "date-order")
+    assert finding.message == (
+        "since 2026-06-09 is before joined_on 2026-06-10: a firm holds no tier before it joins"
+    )
+    data["firm"]["standing"] = {
+        "membership": {"tier": "partner", "since": "2026-06-10"},
+        "data": {"tier": "data-specialist", "since": "2026-01-01"},
+    }
+    assert findings(data) == [(("firm", "standing", "data"), "date-order")]
+
+
 def test_a_credential_must_expire_after_it_is_issued() -> None:
     data = firm(people=1, issued_on="2026-04-10")
     credential = data["people"][0]["credentials"][0]
