@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,9 @@ def test_a_promotion_inside_the_notice_period_replaces_the_pending_notice(shippe
     s = compute_standing(shipped, data, D("2027-01-01"))
     assert s is not None and (s.tier, s.since) == ("preferred", D("2027-01-01"))
     assert s.pending_demotion is None
-    assert "withdrawn" in s.history[-1].why
+    assert (
+        s.history[-1].why == "eligible for Preferred on 2027-01-01; the pending demotion notice is withdrawn"
+    )
 
 
 def test_a_review_day_uses_the_policy_version_in_effect_that_day(tmp_path) -> None:
@@ -466,3 +468,22 @@ def test_the_look_notice_on_a_look_day_without_notice_is_next_years_look(shipped
     s = compute_standing(shipped, data, D("2026-12-31"), look_ahead=True)
     assert s is not None and s.pending_demotion is None and s.look_notice is not None
     assert (s.look_notice.given_on, s.look_notice.effective_on) == (D("2027-12-31"), D("2028-03-30"))
+
+
+@pytest.mark.parametrize("only_on", ["2027-01-01", "2027-01-02"])
+def test_one_eligible_day_inside_the_notice_period_cures_it(tmp_path, only_on: str) -> None:
+    # notice on 2026-12-31; active on `only_on` with credentials expiring the next day
+    with_cure = load_policies(policy_variant(tmp_path / "cure.yaml", ("cure: false", "cure: true")))
+    data = firm(joined_on="2026-06-10", active_on=only_on, activity=("2026-09-15",), issued_on="2026-09-01")
+    for person in data["people"]:
+        person["credentials"][0]["expires_on"] = (D(only_on) + timedelta(days=1)).isoformat()
+    s = compute_standing(with_cure, data, D("2027-04-01"))
+    assert s is not None and s.tier == "select" and s.history[-1].kind == "cure"
+
+
+def test_eligibility_lost_on_the_look_day_is_not_cured_by_the_day_before(tmp_path) -> None:
+    # last active 2026-10-02: eligible through 2026-12-30, not on the look day nor after
+    with_cure = load_policies(policy_variant(tmp_path / "cure.yaml", ("cure: false", "cure: true")))
+    data = firm(joined_on="2026-06-10", active_on="2026-10-02", activity=("2026-09-20",))
+    s = compute_standing(with_cure, data, D("2027-04-01"))
+    assert s is not None and (s.tier, s.history[-1].kind) == ("registered", "demotion")
