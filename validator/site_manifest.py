@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MANIFEST = ".tiercheck-site.sqlite"
 TABLE = (
     "CREATE TABLE firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, "
-    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, others TEXT, tr TEXT, csv TEXT, json TEXT)"
+    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, others TEXT, tr BLOB, csv BLOB, json BLOB)"
 )
 RACY_NS = 2_000_000_000  # the coarsest mtime tick in common use (FAT): 2 seconds
 CHUNK = 500  # files looked up in one query: under SQLite's oldest limit of 999 parameters
@@ -25,8 +25,7 @@ CHUNK = 500  # files looked up in one query: under SQLite's oldest limit of 999 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode; (-1, -1, -1) for a file that cannot be looked at
 
 
-@dataclass(frozen=True)
-class Built:
+class Built(NamedTuple):  # a tuple, not a dataclass: 40,000 are made on every rebuild, and cheaply
     """One firm file as the site shows it; `page` is the staged page file to rename into place."""
 
     sha256: str
@@ -34,14 +33,13 @@ class Built:
     eligible: str | None
     standing: str | None
     others: str  # every other designation's [id, eligible, standing], as JSON; "" when there is none
-    tr: str
-    csv: str
-    json: str
+    tr: bytes  # UTF-8, as written: copied from the manifest to the files without decoding
+    csv: bytes
+    json: bytes
     page: str | None = None
 
 
-@dataclass(frozen=True)
-class Seen:
+class Seen(NamedTuple):
     """What the manifest has of one file, without its rows."""
 
     stat: Stat
@@ -59,22 +57,24 @@ class Manifest:
 
     def __init__(self, path: Path, key: str) -> None:
         try:
-            self.db = self._open(path, key)
+            self.db, self.carried = self._open(path, key)
         except sqlite3.DatabaseError:  # not a manifest (damaged, or another file): start afresh
             path.unlink()
-            self.db = self._open(path, key)
+            self.db, self.carried = self._open(path, key)
 
     @staticmethod
-    def _open(path: Path, key: str) -> sqlite3.Connection:
-        """The manifest at `path`, emptied unless its key is `key` (the tool, policy, date, this table)."""
+    def _open(path: Path, key: str) -> tuple[sqlite3.Connection, bool]:
+        """The manifest at `path`, and whether the last build's rows carry over: they do when its key is
+        `key` (the tool, templates, policy, date, this table); else it is emptied."""
         db = sqlite3.connect(path)
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT)")
-        if db.execute("SELECT key FROM meta").fetchone() != (key,):  # nothing carries over
-            db.execute("DROP TABLE IF EXISTS firms")
-            db.execute(TABLE)
-            db.execute("DELETE FROM meta")
-            db.execute("INSERT INTO meta VALUES (?)", (key,))
-        return db
+        if db.execute("SELECT key FROM meta").fetchone() == (key,):
+            return db, True
+        db.execute("DROP TABLE IF EXISTS firms")
+        db.execute(TABLE)
+        db.execute("DELETE FROM meta")
+        db.execute("INSERT INTO meta VALUES (?)", (key,))
+        return db, False
 
     def seen(self) -> dict[str, Seen]:
         """What the last build saw of each file, in one query (about 250 bytes a file: 10 MB for 40,000;

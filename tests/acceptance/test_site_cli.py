@@ -121,8 +121,10 @@ def test_a_touched_but_unchanged_file_and_a_deleted_page_are_handled(firms, tmp_
     build(capsys, firms, "--out", site)
     os.utime(firms / "select-0.yaml", ns=(1, 1))  # new mtime, same sha256: nothing to render
     (site / "firms" / "select-1.html").unlink()
+    (site / "program.html").unlink()
     _, out = build(capsys, firms, "--out", site)
     assert "(1 rendered, 3 unchanged)" in out and (site / "firms" / "select-1.html").exists()
+    assert (site / "program.html").exists()
 
 
 def test_a_rebuild_after_edits_additions_renames_and_deletions_equals_a_full_build(

@@ -101,11 +101,12 @@ def _build(task: tuple[int, str, str | None]) -> Built | None:
     )
 
 
-def _fragments(row: dict[str, Any], policy: Policy) -> tuple[str, str, str]:
-    """The row as the index, firms.csv and firms.json write it."""
+def _fragments(row: dict[str, Any], policy: Policy) -> tuple[bytes, bytes, bytes]:
+    """The row as the index, firms.csv and firms.json write it, in UTF-8: stored and copied as bytes."""
     metrics, others = headline(policy), [d.id for d in policy.designations[1:]]
     columns = 3 + len(metrics) + bool(others)  # an invalid file's problems span all but name and tier
-    return render.row_html(row, columns), render.csv_row(row, metrics, others), render.json_row(row)
+    html, csv, obj = render.row_html(row, columns), render.csv_row(row, metrics, others), render.json_row(row)
+    return html.encode(), csv.encode(), obj.encode()
 
 
 def _stage(target: Path, text: str, order: int) -> str:
@@ -163,12 +164,12 @@ def site(
         progress = Progress(0 if quiet else len(files), "building the site")
         rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
         with (
-            rows_tmp.open("w", encoding="utf-8", newline="\n") as rows,
-            csv_tmp.open("w", encoding="utf-8", newline="\n") as csv_out,
-            json_tmp.open("w", encoding="utf-8", newline="\n") as json_out,
+            rows_tmp.open("wb") as rows,
+            csv_tmp.open("wb") as csv_out,
+            json_tmp.open("wb") as json_out,
         ):
-            csv_out.write(render.csv_header(metrics, [d.id for d in policy.designations[1:]]))
-            json_out.write("[")
+            csv_out.write(render.csv_header(metrics, [d.id for d in policy.designations[1:]]).encode())
+            json_out.write(b"[")
             for n, (file, built) in enumerate(
                 _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
             ):
@@ -193,25 +194,27 @@ def site(
                         standing[d, held] += 1
                 rows.write(built.tr)
                 csv_out.write(built.csv)
-                json_out.write(("," if n else "") + "\n" + built.json)
+                json_out.write((b",\n" if n else b"\n") + built.json)
                 progress.advance()
-            json_out.write("\n]\n")
+            json_out.write(b"\n]\n")
         progress.close()
         head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
         index_tmp = folder / ".index.html.tmp"
         with (
-            index_tmp.open("w", encoding="utf-8", newline="\n") as index,
-            rows_tmp.open(encoding="utf-8") as rows,
+            index_tmp.open("wb") as index,
+            rows_tmp.open("rb") as rows,
         ):
-            index.write(head)
+            index.write(head.encode())
             shutil.copyfileobj(rows, index)
-            index.write(tail)
+            index.write(tail.encode())
         rows_tmp.unlink()
-        (folder / ".program.html.tmp").write_text(
-            render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
-        )
-        for name in ("index.html", "firms.csv", "firms.json", "program.html"):
+        for name in ("index.html", "firms.csv", "firms.json"):
             _publish(folder / f".{name}.tmp", folder / name)
+        if not (manifest.carried and (folder / "program.html").is_file()):  # it depends on the key only
+            (folder / ".program.html.tmp").write_text(
+                render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
+            )
+            _publish(folder / ".program.html.tmp", folder / "program.html")
         manifest.forget(known.keys() - set(files))
         manifest.close(commit=True)
         for name in listed:
