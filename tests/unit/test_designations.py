@@ -230,7 +230,7 @@ def test_the_json_of_designations_and_points_matches_the_evaluation_schema(name:
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "firms"
 
 
-def test_text_shows_every_other_designation_with_its_tier_standing_and_what_its_next_tier_needs() -> None:
+def test_text_shows_every_other_designation_with_its_tier_standing_next_tier_and_next_review() -> None:
     run = tiercheck(
         "evaluate", EXAMPLES / "fabrikam-digital.json", "--as-of", "2026-11-25", "--policy", FIXTURE
     )
@@ -239,6 +239,7 @@ def test_text_shows_every_other_designation_with_its_tier_standing_and_what_its_
         "  Architecture specialization: eligible for No specialization; "
         "standing No specialization since 2026-07-14\n"
         "    Architecture Specialist needs certified people: 9 more (11 of 20)\n"
+        "    next review: 2027-01-01 promotion review: stays No specialization if the data stays as it is\n"
     ) in run.stdout
 
 
