@@ -8,7 +8,7 @@ import pytest
 from support import firm, policy_variant, top_tier_firm
 
 from validator.policies import PolicySet, load_policies
-from validator.standing import compute_standing
+from validator.standing import Standing, compute_standing
 
 D = date.fromisoformat
 
@@ -314,12 +314,18 @@ def test_a_calendar_promotion_is_labelled_promotion_review() -> None:
     ]
 
 
+def _next_review(s: Standing | None) -> tuple[Any, ...]:
+    """The next review's day, kind, label, eligible tier, tier after and outcome."""
+    assert s is not None and s.next_review is not None
+    n = s.next_review
+    return (n.on, n.kind, n.label, n.eligible_tier, n.tier_after, n.outcome)
+
+
 def test_the_next_review_of_a_registered_firm_eligible_for_more_is_its_promotion(shipped: PolicySet) -> None:
     # the look on 2026-12-31 cannot lower the lowest tier, so the promotion review after it is next
     s = compute_standing(shipped, _promoted_on_new_year(), D("2026-12-01"))
-    assert s is not None and s.tier == "registered" and s.next_review is not None
-    n = s.next_review
-    assert (n.on, n.kind, n.label, n.eligible_tier, n.tier_after, n.outcome) == (
+    assert s is not None and s.tier == "registered"
+    assert _next_review(s) == (
         D("2027-01-01"),
         "promotion",
         "Promotion review",
@@ -333,12 +339,10 @@ def test_the_next_promotion_review_says_the_firm_stays_when_it_is_eligible_for_n
     shipped: PolicySet,
 ) -> None:
     data = firm(joined_on="2026-10-15", people=0)  # eligible for Registered only
-    s = compute_standing(shipped, data, D("2026-12-01"))
-    assert s is not None and s.next_review is not None
-    n = s.next_review
-    assert (n.on, n.kind, n.eligible_tier, n.tier_after, n.outcome) == (
+    assert _next_review(compute_standing(shipped, data, D("2026-12-01"))) == (
         D("2027-01-01"),
         "promotion",
+        "Promotion review",
         "registered",
         "registered",
         "stays Registered",
@@ -355,10 +359,7 @@ def test_at_the_top_tier_the_next_review_is_the_demotion_look_not_a_promotion(sh
 
 def test_the_next_review_of_a_pending_demotion_is_the_day_it_takes_effect() -> None:
     quarterly = load_policies(FIXTURES / "quarterly-demotion-looks.yaml")
-    s = compute_standing(quarterly, _active_until("2026-11-20"), D("2027-04-15"))
-    assert s is not None and s.next_review is not None
-    n = s.next_review
-    assert (n.on, n.kind, n.label, n.eligible_tier, n.tier_after, n.outcome) == (
+    assert _next_review(compute_standing(quarterly, _active_until("2026-11-20"), D("2027-04-15"))) == (
         D("2027-06-29"),
         "demotion",
         "Demotion takes effect",
