@@ -488,3 +488,21 @@ def test_eligibility_lost_on_the_look_day_is_not_cured_by_the_day_before(tmp_pat
     data = firm(joined_on="2026-06-10", active_on="2026-10-02", activity=("2026-09-20",))
     s = compute_standing(with_cure, data, D("2027-04-01"))
     assert s is not None and (s.tier, s.history[-1].kind) == ("registered", "demotion")
+
+
+def test_a_demotion_due_after_every_review_in_sight_is_still_the_next_review(tmp_path) -> None:
+    # Global Premier, noticed at the 2027-12-31 look with 500 days' notice: no promotion can move it
+    # and no look may give a second notice, so the next review is the demotion, past the 400 days ahead
+    path = policy_variant(tmp_path / "long-notice.yaml", ("notice_days: 90", "notice_days: 500"))
+    data = top_tier_firm()
+    data["firm"]["standing"] = {"tier": "global-premier", "since": "2026-07-01"}
+    s = compute_standing(load_policies(path), data, D("2028-01-01"))
+    assert s is not None and s.pending_demotion is not None
+    assert _next_review(s) == (
+        D("2029-05-14"),
+        "demotion",
+        "Demotion takes effect",
+        "registered",
+        "registered",
+        "demotion to Registered",
+    )
