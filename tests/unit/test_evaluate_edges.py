@@ -512,3 +512,53 @@ def test_dates_in_the_last_supported_year_are_valid_and_evaluate_without_overflo
     standing = compute_standing(SHIPPED, checked.data, D)
     assert standing is not None and standing.next_review is not None  # active only lately: Select at the
     assert (standing.next_review.on, standing.next_review.tier_after) == (date(2027, 1, 1), "select")  # next
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 0, 2)], ids=str)
+def test_a_customer_is_at_risk_through_its_last_deployment_to_drop_wherever_it_is_listed(order) -> None:
+    made = [
+        deployment(0, "c-0", live_on="2025-06-01", retired_on="2025-12-10"),
+        deployment(1, "c-0", live_on="2025-06-01", retired_on="2025-12-20"),
+        deployment(2, "c-1", live_on="2025-06-01", retired_on="2025-12-15"),
+    ]
+    data = firm_of(customers=[customer(0), customer(1)], deployments=[made[i] for i in order])
+    result = run(data)
+    assert [o.counted for o in result.metrics["customers_in_production"].counted] == [True, True, True]
+    assert at_risk(result, "customers_in_production") == [
+        ("d-2", date(2026, 12, 15)),
+        ("d-1", date(2026, 12, 20)),
+    ]
+    live = deployment(3, "c-0")  # c-0 also has a deployment that never drops out
+    for where in (0, 3):
+        deployments = [made[i] for i in order]
+        deployments.insert(where, live)
+        again = run(firm_of(customers=[customer(0), customer(1)], deployments=deployments))
+        assert at_risk(again, "customers_in_production") == [("d-2", date(2026, 12, 15))]
+
+
+def test_records_excluded_are_flagged_not_counted() -> None:
+    data = firm_of(people=[person(0), person(1, left_on=day(-1))])
+    m = run(data).metrics["certified_people"]
+    assert [(o.id, o.counted) for o in m.counted] == [("p-0", True)]
+    assert [(o.id, o.counted, o.reason) for o in m.excluded] == [("p-1", False, "left-firm")]
+
+
+def test_the_tier_is_lost_on_the_day_the_drop_that_takes_a_requirement_below_it_happens() -> None:
+    # 12 certified people for Select's 10: the third to drop out (in date order) loses it
+    data = build_firm(people=9, customers=2, stories=1, active_on=day(-1))
+    data["people"] += [person(10 + i, left_on=day(n)) for i, n in enumerate((20, 5, 40, 10))]
+    result = run(data)
+    assert (result.eligible_tier, result.metrics["certified_people"].value) == ("select", 13)
+    loss = result.loss
+    assert loss is not None
+    assert (loss.on, loss.tier, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+        D + timedelta(days=40),
+        "Select",
+        "Certified people",
+        9,
+        10,
+        "p-12",
+    )
+    data["people"] = data["people"][:-1]  # three can drop: still 10 after the first two, 9 after the third
+    lost = run(data).loss
+    assert lost is not None and (lost.on, lost.left, lost.record.id) == (D + timedelta(days=40), 9, "p-12")
