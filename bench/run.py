@@ -36,7 +36,10 @@ def run(cmd: list[str]) -> tuple[float, int, int]:
         "t = time.perf_counter() - t;"
         "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)"
     )
-    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: .pyc kept
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=True, env=env
+    )
     seconds, rss_kib, rc = out.stdout.split()
     return float(seconds), int(rss_kib) // 1024, int(rc)
 
