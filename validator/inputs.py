@@ -35,7 +35,8 @@ def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = 
             found.append(given)
         elif _is_dir(given):
             before = len(found)
-            found.extend(f for f in _walk(given, exclude) if not excluded(f, exclude))
+            walked = _walk(given, exclude)
+            found.extend((f for f in walked if not excluded(f, exclude)) if exclude else walked)
             if len(found) == before:
                 raise UsageError(
                     f"{given}: no *.yaml, *.yml or *.json files in this directory"
@@ -89,7 +90,8 @@ def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and not excluded(f"{folder}{os.sep}{d}", exclude)
         )
+        prefix = folder.rstrip(os.sep) + os.sep
         for name in sorted(names):
             if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                yield f"{folder.rstrip(os.sep)}{os.sep}{name}"
+                yield prefix + name
     yield from (str(error.filename) for error in unreadable)

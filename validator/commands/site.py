@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from multiprocessing import Pool
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .. import __version__
 from ..firm_ids import FirmIds
@@ -155,9 +155,7 @@ def site(
         manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
         known = manifest.seen()
         tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")})
-        eligible: Counter[tuple[str, str | None]] = Counter()  # by designation and tier
-        standing: Counter[tuple[str, str | None]] = Counter()
-        main = policy.designations[0].id
+        tiers: Counter[tuple[str | None, str | None, str]] = Counter()  # eligible, standing, others
         invalid = rendered = 0
         ids = FirmIds()
         owners = ids.owners  # each firm id with its file
@@ -168,8 +166,9 @@ def site(
             csv_tmp.open("wb") as csv_out,
             json_tmp.open("wb") as json_out,
         ):
-            csv_out.write(render.csv_header(metrics, [d.id for d in policy.designations[1:]]).encode())
-            json_out.write(b"[")
+            others = [d.id for d in policy.designations[1:]]
+            trs: list[bytes] = []
+            lines, objs = [render.csv_header(metrics, others).encode()], [b"["]
             for n, (file, built) in enumerate(
                 _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
             ):
@@ -187,17 +186,17 @@ def site(
                 if built.firm is None:
                     invalid += 1
                 else:
-                    eligible[main, built.eligible] += 1
-                    standing[main, built.standing] += 1
-                    for d, tier, held in json.loads(built.others) if built.others else ():
-                        eligible[d, tier] += 1
-                        standing[d, held] += 1
-                rows.write(built.tr)
-                csv_out.write(built.csv)
-                json_out.write((b",\n" if n else b"\n") + built.json)
+                    tiers[built.eligible, built.standing, built.others] += 1
+                trs.append(built.tr)
+                lines.append(built.csv)
+                objs += (b",\n" if n else b"\n", built.json)
+                if len(trs) == CHUNK:  # a write per chunk, not three per firm
+                    _flush((rows, trs), (csv_out, lines), (json_out, objs))
                 progress.advance()
-            json_out.write(b"\n]\n")
+            objs.append(b"\n]\n")
+            _flush((rows, trs), (csv_out, lines), (json_out, objs))
         progress.close()
+        eligible, standing = _by_designation(tiers, policy.designations[0].id)
         head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
         index_tmp = folder / ".index.html.tmp"
         with (
@@ -230,6 +229,26 @@ def site(
             "index.html, program.html, firms.csv, firms.json\n"
         )
     return 1 if invalid else 0
+
+
+def _flush(*pairs: tuple[BinaryIO, list[bytes]]) -> None:
+    """Write each list of byte strings to its file, and empty it."""
+    for out, parts in pairs:
+        out.write(b"".join(parts))
+        parts.clear()
+
+
+def _by_designation(
+    tiers: Counter[tuple[str | None, str | None, str]], main: str
+) -> tuple[Counter[tuple[str, str | None]], Counter[tuple[str, str | None]]]:
+    """The firms eligible for and holding each tier, by designation and tier, from the tally of rows."""
+    eligible: Counter[tuple[str, str | None]] = Counter()
+    standing: Counter[tuple[str, str | None]] = Counter()
+    for (tier, held, others), n in tiers.items():
+        for d, e, s in [(main, tier, held), *(json.loads(others) if others else ())]:
+            eligible[d, e] += n
+            standing[d, s] += n
+    return eligible, standing
 
 
 def _outside(files: list[str], paths: list[str], folder: Path) -> list[str]:
