@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 ONE_DAY = timedelta(days=1)
 # The days tiercheck computes with: a firm file's dates and --as-of (the firm schema's date pattern
@@ -14,9 +14,9 @@ ONE_DAY = timedelta(days=1)
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(8999, 12, 31)
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A length of time: a number of days, or of months (exactly one of them is non-zero)."""
+class Term(NamedTuple):
+    """A length of time: a number of days, or of months (exactly one of them is non-zero). A tuple, so
+    the caches keyed by it hash it in C."""
 
     days: int = 0
     months: int = 0

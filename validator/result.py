@@ -213,12 +213,14 @@ def outcome_json(o: Outcome) -> dict[str, Any]:
     out: dict[str, Any] = {"id": o.id, "label": o.label}
     if o.counted:
         out["drops_out_on"] = o.drops_out_on.isoformat() if o.drops_out_on else None
-        if o.drop is not None:  # why it drops out: the reason it will not count on that day
-            out["drop_reason"], out["drop_message"] = o.drop_reason, o.drop_message
+        drop = o.drop
+        if drop is not None:  # why it drops out: the reason it will not count on that day
+            out["drop_reason"], out["drop_message"] = drop.reason, drop.message
         if o.points is not None:
             out["points"] = o.points
     else:
-        out["reason"], out["message"] = o.reason, o.message
+        failed = o.failed
+        out["reason"], out["message"] = (failed.reason, failed.message) if failed else (None, None)
     return out
 
 
@@ -234,6 +236,14 @@ def requirement_json(r: Requirement) -> dict[str, Any]:
 
 def evaluation_json(e: Evaluation) -> dict[str, Any]:
     """The machine-readable form of `tiercheck evaluate --format json` (see docs/cli.md)."""
+    shown: dict[int, dict[str, Any]] = {}  # an at-risk record is also a counted one: said once
+
+    def said(o: Outcome) -> dict[str, Any]:
+        out = shown.get(id(o))
+        if out is None:
+            out = shown[id(o)] = outcome_json(o)
+        return out
+
     return {
         "file": e.file,
         "file_sha256": e.file_sha256,
@@ -250,13 +260,13 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
             m.id: {
                 "label": m.label,
                 "value": m.value,
-                "counted": [outcome_json(o) for o in m.counted],
+                "counted": [said(o) for o in m.counted],
                 "excluded": [outcome_json(o) for o in m.excluded],
             }
             for m in e.metrics.values()
         },
         "next_tier": next_tier_json(e.next_tier),
-        "at_risk": [{"metric": o.metric, **outcome_json(o)} for o in e.at_risk],
+        "at_risk": [{"metric": o.metric, **said(o)} for o in e.at_risk],
         "loss": loss_json(e.loss),
         "windows": e.windows,
         **standing_json(e.standing),

@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from string import Formatter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
 from .expressions import Condition, condition
-from .spans import ALWAYS, NEVER, Spans, complement, intersect, span_on, starting, union, until
+from .spans import ALWAYS, NEVER, Span, Spans, complement, intersect, span_on, starting, union, until
 
 if TYPE_CHECKING:
     from .model import Window
@@ -101,23 +102,24 @@ class Failed(NamedTuple):
 
     @property
     def message(self) -> str:
-        return self.template.format_map(_Fields(self))
+        """The sentence: each placeholder the rule's value, else the record's text; a field the record
+        lacks (an optional email) reads '(no email)'."""
+        values, record = self.values, self.record
+        fields = {}
+        for key in placeholders(self.template):
+            if key in values:
+                value = values[key]
+                fields[key] = value.message if isinstance(value, Failed) else value
+            else:
+                text = record.get(key)
+                fields[key] = text if isinstance(text, str) else f"(no {key})"
+        return self.template.format_map(fields)
 
 
-class _Fields(dict[str, Any]):
-    """Values for a reason sentence, looked up only as the sentence names them: the rule's value, else
-    the record's text; a field the record lacks (an optional email) reads '(no email)'."""
-
-    def __init__(self, failed: Failed) -> None:
-        super().__init__()
-        self.failed = failed
-
-    def __missing__(self, key: str) -> Any:
-        if key in self.failed.values:
-            value = self.failed.values[key]
-            return value.message if isinstance(value, Failed) else value
-        text = self.failed.record.get(key)
-        return text if isinstance(text, str) else f"(no {key})"
+@lru_cache(maxsize=1024)
+def placeholders(template: str) -> tuple[str, ...]:
+    """The names a reason sentence's template holds (each a plain {name}, as `policy check` requires)."""
+    return tuple(dict.fromkeys(name for _, name, _, _ in Formatter().parse(template) if name))
 
 
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
@@ -360,11 +362,22 @@ class InWindow(RuleTest):
         )
 
     def spans(self, record: Record, links: Links) -> Spans:
-        days: set[str | None] = set()
+        days: set[str] = set()
         for get in self.gets:
             value = get(record, links)
             days.update(value if isinstance(value, list) else (value,))
-        return union((day(on), leaves(on, self.term)) for on in days if on is not None)
+        days.discard(None)
+        out: list[Span] = []
+        for on in sorted(days):
+            first, end = day(on), leaves(on, self.term)  # the later the day, the later it leaves
+            if first >= end:
+                continue
+            if out and first <= out[-1][1]:
+                if end > out[-1][1]:
+                    out[-1] = (out[-1][0], end)
+            else:
+                out.append((first, end))
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
