@@ -11,7 +11,7 @@ from .evaluate import Timeline
 from .language.model import Policy
 from .policies import PolicySet
 from .problem import Problem
-from .standing import compute_standing
+from .standing import Standing, compute_standing
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,17 @@ class Impact:
     designations: dict[str, Moves] = field(default_factory=dict)  # keyed and ordered as `pairs`
     firms: int = 0
     invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
+    _always: dict[int, PolicySet] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.designations = {d: Moves() for d in self.pairs}
+
+    def _as_if_always(self, policy: Policy) -> PolicySet:
+        """The version as if it had always been in effect, made once per policy: a firm's standing is
+        walked under it from the day the firm joined, so a change of review calendar shows."""
+        if id(policy) not in self._always:
+            self._always[id(policy)] = PolicySet([replace(policy, effective_from=date.min)])
+        return self._always[id(policy)]
 
     @classmethod
     def between(cls, old: Policy, new: Policy, as_of: date) -> Impact:
@@ -65,13 +73,19 @@ class Impact:
     def add(self, old: Policy, new: Policy, file: str, data: dict[str, Any]) -> None:
         """Compare one valid firm in every designation."""
         self.firms += 1
-        was, now = Timeline(old, data), Timeline(new, data)
+        was_set, now_set = self._as_if_always(old), self._as_if_always(new)
+        # one Timeline per version and firm serves its eligible tier and every designation's walk
+        was, now = Timeline(was_set.versions[0], data), Timeline(now_set.versions[0], data)
+        was_seen, now_seen = {id(was_set.versions[0]): was}, {id(now_set.versions[0]): now}
         for designation, moves in self.designations.items():
             before = self.pairs[designation]
             a, b = was.tier_on(self.as_of, before), now.tier_on(self.as_of, designation)
             if a != b:
                 moves.eligible.append(_move(new, designation, file, data, a, b))
-            a, b = _standing(old, data, self.as_of, before), _standing(new, data, self.as_of, designation)
+            a = _tier(compute_standing(was_set, data, self.as_of, designation=before, timelines=was_seen))
+            b = _tier(
+                compute_standing(now_set, data, self.as_of, designation=designation, timelines=now_seen)
+            )
             if a != b:
                 moves.standing.append(_move(new, designation, file, data, a, b))
 
@@ -82,12 +96,8 @@ def _move(
     return Move(file, data["firm"]["id"], a, b, direction(new.ladder(designation), a, b))
 
 
-def _standing(policy: Policy, data: dict[str, Any], as_of: date, designation: str) -> str | None:
-    """The standing walked from the day the firm joined under `policy`, as if it had always been in
-    effect (so a change of review calendar shows)."""
-    versions = PolicySet([replace(policy, effective_from=date.min)])
-    s = compute_standing(versions, data, as_of, designation=designation)
-    return s.tier if s else None
+def _tier(standing: Standing | None) -> str | None:
+    return standing.tier if standing else None
 
 
 def direction(new: Policy, a: str | None, b: str | None) -> str:

@@ -129,19 +129,25 @@ def _notice(
     return Notice(look_on, look_on + timedelta(days=notice_days), eligible or "none")
 
 
-class _Eligibility:
-    """The tier a firm is eligible for on any day, under the version in effect that day."""
+Timelines = dict[int, Timeline]  # a version's id -> its Timeline of one firm's data
 
-    def __init__(self, policies: PolicySet, data: dict[str, Any]) -> None:
-        self.policies, self.data = policies, data
-        self.timelines: dict[int, Timeline] = {}
+
+class _Eligibility:
+    """The tier a firm is eligible for on any day in one designation, under the version in effect that
+    day (seen through that designation's ladder). Each version's Timeline may be shared with the walks
+    of other designations: they read the same metrics."""
+
+    def __init__(
+        self, policies: PolicySet, data: dict[str, Any], designation: str, timelines: Timelines
+    ) -> None:
+        self.policies, self.data, self.designation, self.timelines = policies, data, designation, timelines
 
     def on(self, day: date) -> tuple[Policy, str | None]:
         policy = self.policies.in_effect(day)
         timeline = self.timelines.get(id(policy))
         if timeline is None:
             timeline = self.timelines[id(policy)] = Timeline(policy, self.data)
-        return policy, timeline.tier_on(day)
+        return policy.ladder(self.designation), timeline.tier_on(day, self.designation)
 
 
 def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, s: Standing) -> Notice | None:
@@ -158,9 +164,12 @@ def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, s
 
 def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> Evaluation:
     """The evaluation with the standing in every designation (the first's is `e.standing`)."""
-    e.standing = compute_standing(policies, data, e.as_of)
+    timelines: Timelines = {}
+    e.standing = compute_standing(policies, data, e.as_of, timelines=timelines)
     for ladder in e.other_designations:
-        ladder.standing = compute_standing(policies, data, e.as_of, designation=ladder.id)
+        ladder.standing = compute_standing(
+            policies, data, e.as_of, designation=ladder.id, timelines=timelines
+        )
     return e
 
 
@@ -182,19 +191,23 @@ def compute_standing(
     *,
     look_ahead: bool = False,
     designation: str | None = None,
+    timelines: Timelines | None = None,
 ) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined.
 
     With `designation`, in that designation's ladder (None: the first). With `look_ahead`, also the
     notice the next demotion look would give (`look_notice`), which only the summary's shortlist needs.
+    `timelines` shares the versions' Timelines of this firm's data between the calls for its
+    designations, so each metric's days are worked out once.
     """
     firm = data["firm"]
     joined = date.fromisoformat(firm["joined_on"])
     if as_of < joined:
         return None
     stated = stated_standing(policies.versions[0], firm, designation)
-    if designation is not None:
-        policies = PolicySet([v.ladder(designation) for v in policies.versions])
+    designation = designation or policies.versions[0].designation
+    eligibility = _Eligibility(policies, data, designation, {} if timelines is None else timelines)
+    policies = PolicySet([v.ladder(designation) for v in policies.versions])
     if stated:
         standing = Standing(stated["tier"], date.fromisoformat(stated["since"]))
         start = standing.since + timedelta(days=1)
@@ -203,7 +216,6 @@ def compute_standing(
         standing = Standing(first_policy.tiers[0].id, joined)
         start = joined
     horizon = as_of + timedelta(days=400)
-    eligibility = _Eligibility(policies, data)
     for review in _events(policies, standing, start, horizon, joined):
         if review.on <= as_of:
             _apply(eligibility, standing, review)

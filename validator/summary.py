@@ -13,7 +13,7 @@ from .language.values import Number
 from .policies import PolicySet
 from .problem import Problem
 from .result import LadderResult
-from .standing import compute_standing
+from .standing import Timelines, compute_standing
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,21 @@ def firm_line(policies: PolicySet, file: str, data: dict[str, Any], as_of: date)
     shortfalls and demotion at the next look."""
     result = evaluate(policies.in_effect(as_of), data, as_of, file=file)
     firm = data["firm"]
+    timelines: Timelines = {}
     return FirmLine(
         file,
         firm["id"],
         firm["name"],
-        tuple(_ladder_line(policies, data, as_of, ladder) for ladder in result.designations.values()),
+        tuple(_ladder_line(policies, data, as_of, d, timelines) for d in result.designations.values()),
     )
 
 
-def _ladder_line(policies: PolicySet, data: dict[str, Any], as_of: date, ladder: LadderResult) -> LadderLine:
-    standing = compute_standing(policies, data, as_of, look_ahead=True, designation=ladder.id)
+def _ladder_line(
+    policies: PolicySet, data: dict[str, Any], as_of: date, ladder: LadderResult, timelines: Timelines
+) -> LadderLine:
+    standing = compute_standing(
+        policies, data, as_of, look_ahead=True, designation=ladder.id, timelines=timelines
+    )
     nxt = ladder.next_tier
     notice = (standing.pending_demotion or standing.look_notice) if standing else None
     return LadderLine(

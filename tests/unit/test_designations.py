@@ -153,6 +153,17 @@ def test_a_one_ladder_standing_under_several_designations_is_refused_at_its_keys
     assert f"firm.yaml:{line}:14: unknown key 'tier': allowed here: architecture, services" in run.stdout
 
 
+def test_designations_sharing_one_timeline_walk_to_the_standings_they_reach_alone() -> None:
+    data = build_firm(people=20, customers=2, stories=1, activity=("2026-06-20", "2026-09-20"))
+    data["firm"]["standing"] = {"architecture": {"tier": "none", "since": "2026-08-01"}}
+    shared: dict[int, Any] = {}
+    for designation in ("services", "architecture"):
+        alone = compute_standing(TWO, data, D, look_ahead=True, designation=designation)
+        together = compute_standing(TWO, data, D, look_ahead=True, designation=designation, timelines=shared)
+        assert together == alone
+    assert len(shared) == 1  # one version, one Timeline for both walks
+
+
 # --- policy check ---------------------------------------------------------------------------------
 
 TEXT = FIXTURE.read_text(encoding="utf-8")
