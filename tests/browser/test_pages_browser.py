@@ -88,6 +88,26 @@ def test_a_pack_shows_each_designations_standing_and_the_closest_way_to_a_tier(
     page.close()
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_overview_lists_each_designations_shortlists(browser, tmp_path, width):
+    folder = ROOT / "examples" / "programs" / "specializations"
+    overview = tmp_path / "overview.html"
+    overview.write_text(
+        run_ok("summary", str(folder / "firms"), "--policy", str(folder / "policy"), "--as-of", "2026-11-25",
+               "--format", "html")
+    )  # fmt: skip
+    page, errors, requests = visit(browser, overview, width, 900)
+    assert errors == [] and requests == [overview.as_uri()]
+    for heading in (
+        "Within reach of the next tier in Data specialization",
+        "Facing demotion in Security specialization (0)",
+    ):
+        assert page.get_by_role("heading", name=heading).is_visible(), heading
+    assert page.get_by_text("1 more certified people (4/5)").is_visible()  # Ember Solutions, for data
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    page.close()
+
+
 def test_evidence_pack_prints_on_a4(browser, evidence, tmp_path):
     page, errors, _ = visit(browser, evidence, 1200, 900)
     pdf = page.pdf(format="A4")
