@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from multiprocessing import Pool
 from pathlib import Path
@@ -154,7 +154,7 @@ def site(
             (pages_dir / left).unlink()
         manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
         known = manifest.seen()
-        tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")})
+        tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")}, manifest.sha256s)
         tiers: Counter[tuple[str | None, str | None, str]] = Counter()  # eligible, standing, others
         invalid = rendered = 0
         ids = FirmIds()
@@ -283,11 +283,11 @@ def _stat(file: str) -> Stat:
 
 
 def _plan(
-    files: list[str], known: dict[str, Seen], pages: set[str]
+    files: list[str], known: dict[str, Seen], pages: set[str], sha256s: Callable[[list[str]], dict[str, str]]
 ) -> tuple[list[tuple[int, str, str | None]], dict[str, Stat]]:
     """The files to build, with the sha256 the last build saw (if any) and their stat now: every file
     whose size, mtime or inode changed, or whose page is missing. The rest stay as they were."""
-    tasks: list[tuple[int, str, str | None]] = []
+    changed: list[tuple[int, str, bool]] = []  # and whether the last build's sha256 still tells
     stats: dict[str, Stat] = {}
     started = time.time_ns()
     for order, file in enumerate(files):
@@ -296,9 +296,10 @@ def _plan(
         page_ok = seen is not None and (seen.firm is None or f"{seen.firm}.html" in pages)
         if seen is not None and page_ok and seen.stat == stat:
             continue
-        tasks.append((order, file, seen.sha256 if seen is not None and page_ok else None))
+        changed.append((order, file, page_ok))
         stats[file] = trusted(stat, started)
-    return tasks, stats
+    shas = sha256s([file for _, file, page_ok in changed if page_ok])
+    return [(order, file, shas.get(file) if page_ok else None) for order, file, page_ok in changed], stats
 
 
 def _results(
