@@ -141,7 +141,7 @@ def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicyS
     assert s is not None and s.next_review is not None
     assert (s.next_review.on, s.next_review.kind) == (D("2026-12-31"), "demotion-look")
     assert s.next_review.eligible_tier == "registered"
-    assert s.next_review.outcome.startswith("notice of demotion to Registered")
+    assert s.next_review.outcome == "notice of demotion to Registered, taking effect on 2027-03-31"
 
 
 def test_no_standing_before_the_firm_joined(shipped: PolicySet) -> None:
@@ -506,3 +506,25 @@ def test_a_demotion_due_after_every_review_in_sight_is_still_the_next_review(tmp
         "registered",
         "demotion to Registered",
     )
+
+
+def test_the_look_notice_the_day_before_a_look_is_that_looks(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    s = compute_standing(shipped, data, D("2026-12-30"), look_ahead=True)
+    assert s is not None and s.look_notice is not None and s.look_notice.given_on == D("2026-12-31")
+
+
+def test_the_look_notice_keeps_the_grace_after_a_promotion() -> None:
+    s = compute_standing(load_policies(GRACE), _promoted_on_new_year(), D("2027-07-02"), look_ahead=True)
+    assert s is not None and s.tier == "select" and s.look_notice is None
+
+
+@pytest.mark.parametrize("days_ahead,noticed", [(400, True), (401, False)])
+def test_the_look_ahead_sees_looks_up_to_400_days_ahead(tmp_path, days_ahead: int, noticed: bool) -> None:
+    # looks every 24 months from joining: 2028-03-01 is the first; stale by then, the firm would get notice
+    path = policy_variant(tmp_path / "biennial.yaml", ('on: "12-31"', "on: {every_months: 24}"))
+    data = firm(joined_on="2026-03-01", standing={"tier": "select", "since": "2026-03-01"})
+    as_of = D("2028-03-01") - timedelta(days=days_ahead)
+    s = compute_standing(load_policies(path), data, as_of, look_ahead=True)
+    assert s is not None and s.tier == "select"
+    assert (s.look_notice.given_on if s.look_notice else None) == (D("2028-03-01") if noticed else None)
