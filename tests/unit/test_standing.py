@@ -528,3 +528,11 @@ def test_the_look_ahead_sees_looks_up_to_400_days_ahead(tmp_path, days_ahead: in
     s = compute_standing(load_policies(path), data, as_of, look_ahead=True)
     assert s is not None and s.tier == "select"
     assert (s.look_notice.given_on if s.look_notice else None) == (D("2028-03-01") if noticed else None)
+
+
+def test_below_the_top_tier_the_next_review_is_a_promotion(shipped: PolicySet) -> None:
+    data = firm(people=100, customers=15, stories=3, active_on="2026-12-20")
+    data["firm"]["standing"] = {"tier": "preferred", "since": "2026-07-01"}
+    s = compute_standing(shipped, data, D("2027-01-02"))
+    assert s is not None and s.tier == "preferred" and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2027-07-01"), "promotion")
