@@ -536,3 +536,14 @@ def test_below_the_top_tier_the_next_review_is_a_promotion(shipped: PolicySet) -
     s = compute_standing(shipped, data, D("2027-01-02"))
     assert s is not None and s.tier == "preferred" and s.next_review is not None
     assert (s.next_review.on, s.next_review.kind) == (D("2027-07-01"), "promotion")
+
+
+@pytest.mark.parametrize("days_ahead,seen", [(400, True), (401, False)])
+def test_the_next_review_is_looked_for_up_to_400_days_ahead(tmp_path, days_ahead: int, seen: bool) -> None:
+    # at the top tier no promotion can move the firm; its first look, every 24 months, is 2028-03-01
+    path = policy_variant(tmp_path / "biennial.yaml", ('on: "12-31"', "on: {every_months: 24}"))
+    data = top_tier_firm()
+    data["firm"]["standing"] = {"tier": "global-premier", "since": "2026-03-01"}
+    s = compute_standing(load_policies(path), data, D("2028-03-01") - timedelta(days=days_ahead))
+    assert s is not None and s.tier == "global-premier"
+    assert (s.next_review.on if s.next_review else None) == (D("2028-03-01") if seen else None)
