@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 MANIFEST = ".tiercheck-site.sqlite"
-TABLE = (
+SCHEMA = (
     "CREATE TABLE firms (file TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, inode INTEGER, "
-    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, others TEXT, tr BLOB, csv BLOB, json BLOB)"
+    "sha256 TEXT, firm TEXT, eligible TEXT, standing TEXT, others TEXT, tr BLOB, csv BLOB, json BLOB)",
+    # what seen() reads of every file, so it scans this and not the rows: about half its time
+    "CREATE INDEX stats ON firms (file, size, mtime_ns, inode, firm)",
 )
 RACY_NS = 2_000_000_000  # the coarsest mtime tick in common use (FAT): 2 seconds
 CHUNK = 500  # files looked up in one query: under SQLite's oldest limit of 999 parameters
@@ -71,7 +73,8 @@ class Manifest:
         if db.execute("SELECT key FROM meta").fetchone() == (key,):
             return db, True
         db.execute("DROP TABLE IF EXISTS firms")
-        db.execute(TABLE)
+        for statement in SCHEMA:
+            db.execute(statement)
         db.execute("DELETE FROM meta")
         db.execute("INSERT INTO meta VALUES (?)", (key,))
         return db, False

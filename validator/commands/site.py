@@ -42,7 +42,7 @@ from ..site import (
     invalid_row,
     program_context,
 )
-from ..site_manifest import CHUNK, MANIFEST, TABLE, Built, Manifest, Seen, Stat, trusted
+from ..site_manifest import CHUNK, MANIFEST, SCHEMA, Built, Manifest, Seen, Stat, trusted
 from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
 from ..workers import leave_signals_to_parent
@@ -119,7 +119,7 @@ def _stage(target: Path, text: str, order: int) -> str:
 def build_key(policies: PolicySet, as_of: date) -> str:
     """What every page depends on besides its firm file: the tool, its templates, the policy, the date
     (and the manifest's own layout)."""
-    h = hashlib.sha256(f"{__version__}\n{as_of}\n{TABLE}\n".encode())
+    h = hashlib.sha256(f"{__version__}\n{as_of}\n{SCHEMA}\n".encode())
     for p in policies.versions:
         h.update(p.sha256.encode())
     for t in sorted(bundled("templates").iterdir()):
