@@ -375,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if extras:  # the command's own usage, not the top level's: `report` takes one PATH
         Parser(prog=f"tiercheck {_command(args)}").error(f"unrecognized arguments: {' '.join(extras)}")
+    global _main_pid
+    _main_pid = os.getpid()
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return run(args)
@@ -404,6 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+_main_pid = 0  # the process that installed _terminated; a pool worker forked from it inherits the handler
+
+
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM ends every command as Terminated: one line and exit 143, never a silent -15."""
+    """SIGTERM ends every command as Terminated: one line and exit 143, never a silent -15. A pool
+    worker stopped before its initializer set SIGTERM to the default ends quietly, without a traceback."""
+    if os.getpid() != _main_pid:
+        os._exit(128 + signum)
     raise Terminated
