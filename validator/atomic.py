@@ -14,13 +14,12 @@ that `current` does not name are leftovers of a failed or killed run and are rem
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from .out_folder import alone
 
 STORE = ".pack"
 
@@ -30,7 +29,7 @@ def write_all(folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / STORE
     store.mkdir(exist_ok=True)
-    with _locked(store / "lock"):
+    with alone(store / "lock"):
         _remove_leftovers(store)
         _adopt_plain_files(folder, store, list(files))
         version = _write_version(store, files)
@@ -43,16 +42,6 @@ def write_all(folder: Path, files: dict[str, str]) -> None:
             raise
         _fsync_dir(store)
         _remove_leftovers(store)
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _write_version(store: Path, files: dict[str, str]) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,3 +29,14 @@ def writing(folder: Path, what: str) -> Iterator[None]:
             f"{folder}: cannot write the {what} here ({exc.strerror or exc}); "
             "choose a folder you can write to with --out DIR"
         ) from None
+
+
+@contextmanager
+def alone(lock: Path) -> Iterator[None]:
+    """Hold `lock` (an flock on a file made if missing) for the block: a second run waits for the first."""
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

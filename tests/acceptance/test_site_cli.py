@@ -11,7 +11,7 @@ import yaml
 from support import SHIPPED_POLICY, Page, firm, policy_variant, write_yaml
 
 from validator.cli import main
-from validator.commands.site import MANIFEST
+from validator.commands.site import LOCK, MANIFEST
 
 AS_OF = "2026-11-25"
 RECENT = {"active_on": "2026-11-20"}
@@ -36,11 +36,11 @@ def build(capsys, *args: str | Path) -> tuple[int, str]:
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    """Every file of the site (not the manifest) by its path inside the folder."""
+    """Every file of the site (not the manifest or the lock) by its path inside the folder."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and p.name not in (MANIFEST, LOCK)
     }
 
 
@@ -188,7 +188,7 @@ def test_a_file_rewritten_with_its_size_and_mtime_is_read_again_when_its_stat_is
 def test_a_rebuild_writes_only_the_files_whose_bytes_change(firms, tmp_path, capsys) -> None:
     site = tmp_path / "site"
     build(capsys, firms, "--out", site)
-    files = [p for p in site.rglob("*") if p.is_file() and p.name != MANIFEST]
+    files = [p for p in site.rglob("*") if p.is_file() and p.name not in (MANIFEST, LOCK)]
     for p in files:
         os.utime(p, ns=(1, 1))
     build(capsys, firms, "--out", site)
@@ -319,3 +319,31 @@ def test_each_other_designation_has_its_tiers_in_the_index_the_csv_the_json_and_
     assert "Security specialization: Security Specialist; holds Security Specialist since 2026-10-01" in index
     page = Page((site / "firms" / "bastion-secure.html").read_text()).all_text()
     assert "Security Specialist since 2026-10-01" in page  # the pack's table, with the standing
+
+
+def test_two_builds_into_one_folder_at_once_take_turns_and_leave_one_whole_site(
+    firms, tmp_path, capsys
+) -> None:
+    import subprocess
+    import sys
+
+    days = ["2026-11-25", "2026-11-26"]
+    for day in days:  # what each build alone writes
+        main(["site", str(firms), "--out", str(tmp_path / day), "--as-of", day, "--jobs", "1"])
+    capsys.readouterr()
+    alone = [outputs(tmp_path / day) for day in days]
+    site = tmp_path / "site"
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "validator", "site", str(firms), "--out", str(site), "--as-of", day],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for day in days
+        ]
+        errors = [run.communicate()[1].decode() for run in runs]
+        assert [run.returncode for run in runs] == [1, 1], errors  # 1: the fixture's broken file
+        assert outputs(site) in alone  # one build's site whole, never a mix
+    _, out = build(capsys, firms, "--out", site, "--as-of", days[1])
+    assert "firm pages (0 rendered" in out or "(4 rendered" in out  # the manifest still reads

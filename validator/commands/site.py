@@ -4,7 +4,7 @@ The manifest (an SQLite file in the output folder, `validator.site_manifest`) ke
 its size, mtime, inode and sha256 with the firm's rows as the index, firms.csv and firms.json write
 them, so a rebuild re-emits those from stored rows; a build key covers the tool, the templates, the
 policy's sha256 and the as-of date, so a change to any of them renders everything again. A file whose
-bytes would not change is not written again.
+bytes would not change is not written again. Two builds into one folder take turns (an flock).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..firm_ids import FirmIds
 from ..inputs import find_inputs
 from ..language.model import Policy
 from ..loader import LoadError, read_source
-from ..out_folder import out_folder, writing
+from ..out_folder import alone, out_folder, writing
 from ..policies import PolicySet, load_policies
 from ..problem import Problem
 from ..progress import Progress
@@ -47,6 +47,7 @@ from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
 from ..workers import leave_signals_to_parent
 
+LOCK = ".tiercheck-site.lock"  # held for the whole build: two builds into one folder run one after the other
 _policies: PolicySet | None = None  # one per worker process, loaded once
 _known: Vocabulary | None = None
 _as_of: date | None = None
@@ -149,76 +150,79 @@ def site(
     pages_dir = folder / "firms"
     with writing(folder, "site"):
         pages_dir.mkdir(parents=True, exist_ok=True)
-        listed = os.listdir(pages_dir)  # noqa: PTH208 -- once: 40,000 names, cheap as strings, dear as Paths
-        for left in (n for n in listed if n.endswith(".tmp")):  # from a build that was stopped
-            (pages_dir / left).unlink()
-        manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
-        known = manifest.seen()
-        tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")}, manifest.sha256s)
-        tiers: Counter[tuple[str | None, str | None, str]] = Counter()  # eligible, standing, others
-        invalid = rendered = 0
-        ids = FirmIds()
-        owners = ids.owners  # each firm id with its file
-        progress = Progress(0 if quiet else len(files), "building the site")
-        rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
-        with (
-            rows_tmp.open("wb") as rows,
-            csv_tmp.open("wb") as csv_out,
-            json_tmp.open("wb") as json_out,
-        ):
-            others = [d.id for d in policy.designations[1:]]
-            trs: list[bytes] = []
-            lines, objs = [render.csv_header(metrics, others).encode()], [b"["]
-            for n, (file, built) in enumerate(
-                _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+        with alone(folder / LOCK):  # a second build into this folder waits for the first
+            listed = os.listdir(pages_dir)  # noqa: PTH208 -- once: 40,000 names, cheap as strings, dear as Paths
+            for left in (n for n in listed if n.endswith(".tmp")):  # from a build that was stopped
+                (pages_dir / left).unlink()
+            manifest = Manifest(folder / MANIFEST, build_key(policies, as_of))
+            known = manifest.seen()
+            tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")}, manifest.sha256s)
+            tiers: Counter[tuple[str | None, str | None, str]] = Counter()  # eligible, standing, others
+            invalid = rendered = 0
+            ids = FirmIds()
+            owners = ids.owners  # each firm id with its file
+            progress = Progress(0 if quiet else len(files), "building the site")
+            rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
+            with (
+                rows_tmp.open("wb") as rows,
+                csv_tmp.open("wb") as csv_out,
+                json_tmp.open("wb") as json_out,
             ):
-                clash = None if built.firm is None else ids.claim(built.firm, file)
-                if clash is not None:
-                    built = _invalid(file, built, clash, policy)
-                    manifest.forget([file])  # built again next time, when it may no longer clash
-                elif file in stats:
-                    manifest.put(file, stats[file], built)
-                if built.page is not None and built.firm is not None:
-                    _publish(Path(built.page), pages_dir / f"{built.firm}.html")
-                    rendered += 1
-                elif built.page is not None:
-                    Path(built.page).unlink(missing_ok=True)
-                if built.firm is None:
-                    invalid += 1
-                else:
-                    tiers[built.eligible, built.standing, built.others] += 1
-                trs.append(built.tr)
-                lines.append(built.csv)
-                objs += (b",\n" if n else b"\n", built.json)
-                if len(trs) == CHUNK:  # a write per chunk, not three per firm
-                    _flush((rows, trs), (csv_out, lines), (json_out, objs))
-                progress.advance()
-            objs.append(b"\n]\n")
-            _flush((rows, trs), (csv_out, lines), (json_out, objs))
-        progress.close()
-        eligible, standing = _by_designation(tiers, policy.designations[0].id)
-        head, tail = render.index_page(index_context(policies, as_of, metrics, eligible, standing, invalid))
-        index_tmp = folder / ".index.html.tmp"
-        with (
-            index_tmp.open("wb") as index,
-            rows_tmp.open("rb") as rows,
-        ):
-            index.write(head.encode())
-            shutil.copyfileobj(rows, index)
-            index.write(tail.encode())
-        rows_tmp.unlink()
-        for name in ("index.html", "firms.csv", "firms.json"):
-            _publish(folder / f".{name}.tmp", folder / name)
-        if not (manifest.carried and (folder / "program.html").is_file()):  # it depends on the key only
-            (folder / ".program.html.tmp").write_text(
-                render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
+                others = [d.id for d in policy.designations[1:]]
+                trs: list[bytes] = []
+                lines, objs = [render.csv_header(metrics, others).encode()], [b"["]
+                for n, (file, built) in enumerate(
+                    _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+                ):
+                    clash = None if built.firm is None else ids.claim(built.firm, file)
+                    if clash is not None:
+                        built = _invalid(file, built, clash, policy)
+                        manifest.forget([file])  # built again next time, when it may no longer clash
+                    elif file in stats:
+                        manifest.put(file, stats[file], built)
+                    if built.page is not None and built.firm is not None:
+                        _publish(Path(built.page), pages_dir / f"{built.firm}.html")
+                        rendered += 1
+                    elif built.page is not None:
+                        Path(built.page).unlink(missing_ok=True)
+                    if built.firm is None:
+                        invalid += 1
+                    else:
+                        tiers[built.eligible, built.standing, built.others] += 1
+                    trs.append(built.tr)
+                    lines.append(built.csv)
+                    objs += (b",\n" if n else b"\n", built.json)
+                    if len(trs) == CHUNK:  # a write per chunk, not three per firm
+                        _flush((rows, trs), (csv_out, lines), (json_out, objs))
+                    progress.advance()
+                objs.append(b"\n]\n")
+                _flush((rows, trs), (csv_out, lines), (json_out, objs))
+            progress.close()
+            eligible, standing = _by_designation(tiers, policy.designations[0].id)
+            head, tail = render.index_page(
+                index_context(policies, as_of, metrics, eligible, standing, invalid)
             )
-            _publish(folder / ".program.html.tmp", folder / "program.html")
-        manifest.forget(known.keys() - set(files))
-        manifest.close(commit=True)
-        for name in listed:
-            if name.endswith(".html") and name[: -len(".html")] not in owners:
-                (pages_dir / name).unlink(missing_ok=True)
+            index_tmp = folder / ".index.html.tmp"
+            with (
+                index_tmp.open("wb") as index,
+                rows_tmp.open("rb") as rows,
+            ):
+                index.write(head.encode())
+                shutil.copyfileobj(rows, index)
+                index.write(tail.encode())
+            rows_tmp.unlink()
+            for name in ("index.html", "firms.csv", "firms.json"):
+                _publish(folder / f".{name}.tmp", folder / name)
+            if not (manifest.carried and (folder / "program.html").is_file()):  # it depends on the key only
+                (folder / ".program.html.tmp").write_text(
+                    render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
+                )
+                _publish(folder / ".program.html.tmp", folder / "program.html")
+            manifest.forget(known.keys() - set(files))
+            manifest.close(commit=True)
+            for name in listed:
+                if name.endswith(".html") and name[: -len(".html")] not in owners:
+                    (pages_dir / name).unlink(missing_ok=True)
     counts = {"out": str(folder), "firms": len(owners), "rendered": rendered, "invalid": invalid}
     if fmt == "json":
         out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
