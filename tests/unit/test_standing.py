@@ -547,3 +547,23 @@ def test_the_next_review_is_looked_for_up_to_400_days_ahead(tmp_path, days_ahead
     s = compute_standing(load_policies(path), data, D("2028-03-01") - timedelta(days=days_ahead))
     assert s is not None and s.tier == "global-premier"
     assert (s.next_review.on if s.next_review else None) == (D("2028-03-01") if seen else None)
+
+
+def test_a_promotion_review_below_the_standing_previews_that_it_stays(shipped: PolicySet) -> None:
+    # noticed at the 2026-12-31 look; on 1 January eligible only for Registered, the firm stays Select
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    assert _next_review(compute_standing(shipped, data, D("2026-12-31"))) == (
+        D("2027-01-01"),
+        "promotion",
+        "Promotion review",
+        "registered",
+        "select",
+        "stays Select",
+    )
+
+
+def test_the_look_notice_is_worked_out_only_when_asked_for(shipped: PolicySet) -> None:
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    s = compute_standing(shipped, data, D("2026-11-25"))
+    assert s is not None and s.look_notice is None
+    assert s.next_review is not None and s.next_review.tier_after == "select"  # a notice, no demotion yet
