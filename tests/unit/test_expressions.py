@@ -222,3 +222,14 @@ def only_problem_in(tmp_path: Path, text: str):
         load_policies(path)
     (problem,) = caught.value.problems
     return path, problem
+
+
+@needs_cel
+def test_a_formula_giving_no_number_gives_0(tmp_path) -> None:
+    guarded = "metrics.customers_in_production == 0.0 ? 0.0\n      : metrics.certified_people"
+    text = RATIO.read_text(encoding="utf-8")
+    assert guarded in text
+    path = tmp_path / "ratio.yaml"
+    path.write_text(text.replace(guarded, "metrics.certified_people"), encoding="utf-8")
+    policy = load_policies(path).in_effect(D)
+    assert evaluate(policy, build_firm(stories=1), D).metrics["people_per_customer"].value == 0  # 0.0 / 0.0
