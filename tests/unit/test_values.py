@@ -7,7 +7,8 @@ from typing import Any
 
 from validator.dates import Term
 from validator.language.model import Metric
-from validator.language.rules import NO_LINKS, Context, Scope, compile_rules
+from validator.language.rules import NO_LINKS, Context, Links, Scope, compile_rules
+from validator.language.spans import ALWAYS
 from validator.language.values import Points, capped, sum_of, tidy, value_of
 
 DAY = date(2028, 2, 29)
@@ -56,7 +57,7 @@ def test_with_points_a_key_gives_the_most_any_of_its_records_gives() -> None:
 def test_grouped_the_value_is_the_largest_groups_total() -> None:
     records = [{"r": "emea", "c": "a"}, {"r": "emea", "c": "b"}, {"r": "apac", "c": "c"}, {"c": "d"}]
     assert value_of(metric(), records, None, None, key("r")) == 2
-    assert value_of(metric(), records, [0.5, 0.5, 2, 9], None, key("r")) == 2
+    assert value_of(metric(), records, [2, 2, 0.5, 9], None, key("r")) == 4
     # a record without a key adds nothing to its group
     assert value_of(metric(), [*records, {"r": "apac"}, {"r": "apac"}], None, key("c"), key("r")) == 2
     assert value_of(metric(), [], None, None, key("r")) == 0
@@ -83,6 +84,10 @@ def test_points_come_from_a_table_keyed_by_a_field_else_the_otherwise_value() ->
     assert LEVELS.of_one({"level": "professional"}) == 2
     assert LEVELS.of_one({"level": "expert"}) == 0
     assert LEVELS.of_one({"level": 2}) == 0  # only text is looked up
+    assert LEVELS.of_one({"level": ["professional"]}) == 0
+    dotted = Points("credential.level", {"professional": 2}, 0)  # a dot reaches into a mapping, no link
+    assert dotted.of_one({"credential": {"level": "professional"}}) == 2
+    assert dotted.of_one({"credential": "professional"}) == 0
     assert LEVELS.of_one({}) == 0
     assert Points(None, {}, 0.5).of_one({"level": "professional"}) == 0.5
 
@@ -123,3 +128,13 @@ def test_the_rows_of_a_list_give_each_items_days_with_its_points() -> None:
     ]
     plain = LEVELS.rows(ISSUED, {"level": "professional", "issued_on": "2028-01-01"}, NO_LINKS)
     assert plain == [(((date(2028, 1, 1), date.max),), 2)]
+
+
+def test_the_rows_of_a_record_read_its_rules_through_the_firms_links() -> None:
+    scope = Scope({}, Term(months=12), {}, {"customer": "customers"})
+    in_emea = compile_rules([{"test": "equals", "field": "customer.region", "value": "emea"}], scope)
+    links = Links({"customer": "customers"}, {"customers": [{"id": "c-0", "region": "emea"}]})
+    assert LEVELS.rows(in_emea, {"customer": "c-0", "level": "professional"}, links) == [(ALWAYS, 2)]
+    best = Points("level", {"professional": 2}, 0, of="credentials")
+    record = {"customer": "c-0", "credentials": [{"level": "professional"}]}
+    assert best.rows(in_emea, record, links) == [(ALWAYS, 2)]
