@@ -92,9 +92,10 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def mutation(session: nox.Session) -> None:
-    """Mutation testing of the decision modules (pyproject [tool.mutmut]); on 2 shared cores about one
-    mutant every 3 seconds after a first full test run, so name a module to run its mutants only:
-    `nox -s mutation -- "validator.dates*"`."""
+    """Mutation testing of the decision modules (pyproject [tool.mutmut]; equivalents in
+    tests/mutation-equivalents.md). On 2 shared cores a module takes 10 to 40 minutes after a first
+    pass of some minutes over the tests, so name one module at a time:
+    `nox -s mutation -- "validator.standing*"`."""
     import resource  # mutmut forks: POSIX only, like this session
 
     session.install(".[test]", "mutmut==3.8.1")
