@@ -247,3 +247,31 @@ def test_a_term_with_neither_start_nor_end_fails_on_every_day_instead_of_crashin
     assert isinstance(verdict, Failed) and verdict.reason == "no-term"
     assert "(no consent.given_on)" in verdict.message
     assert test.spans(record, NO_LINKS) == NEVER
+
+
+def test_present_means_not_absent_empty_or_blank() -> None:
+    from validator.language.rules import is_present
+
+    assert [is_present(v) for v in (None, "", {}, [], "  \t")] == [False] * 5
+    assert [is_present(v) for v in ("x", 0, False, [""], {"a": None})] == [True] * 5
+
+
+def test_in_holds_for_a_listed_plain_value_or_a_list_holding_one() -> None:
+    (rule,) = compile_rules(
+        [{"test": "in", "field": "region", "values": ["emea", "amer"]}], Scope({}, Term(months=12), {}, {})
+    )
+    ctx = Context.build(date(2028, 2, 29), {})
+    for value in ("emea", ["apac", "amer"]):
+        assert (
+            rule.verdict({"region": value}, ctx) is None and rule.spans({"region": value}, NO_LINKS) == ALWAYS
+        )
+    for value in ("apac", ["apac", ["emea"]], {"emea": 1}, None):
+        assert isinstance(rule.verdict({"region": value}, ctx), Failed)
+        assert rule.spans({"region": value}, NO_LINKS) == NEVER
+
+
+def test_a_term_is_written_in_days_or_months() -> None:
+    from validator.language.rules import term_of
+
+    assert term_of({"days": 30}) == Term(30, 0)
+    assert term_of({"months": 6}) == Term(0, 6)
