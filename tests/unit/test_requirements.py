@@ -125,3 +125,9 @@ def test_a_groups_thresholds_and_choices_follow_those_listed_before_it() -> None
     path, choices = closest(needs, value({"a": 10, "b": 0, "c": 4}), held())
     assert path == [A, C, A]
     assert choices == [(1, 2, A), (2, 2, A)]
+
+
+def test_a_tier_not_held_is_as_far_off_as_a_threshold_with_nothing_toward_it() -> None:
+    # equally far: the first listed is shown
+    assert closest((AnyOf((PARTNER, A)),), value({"a": 0}), held()) == ([PARTNER], [(1, 2, PARTNER)])
+    assert closest((AnyOf((A, PARTNER)),), value({"a": 0}), held()) == ([A], [(1, 2, A)])
