@@ -203,6 +203,17 @@ def test_the_reason_names_the_credential_that_came_closest_to_counting() -> None
     ]
 
 
+def test_of_credentials_coming_equally_close_the_reason_names_the_first_listed() -> None:
+    creds = [
+        credential(issued_on="2025-01-10", expires_on="2026-01-10"),
+        credential(level="professional", issued_on="2025-02-10", expires_on="2026-02-10"),
+    ]
+    assert one_person(credentials=creds)[2] == [
+        "holds no credential that counts on 2026-11-25: "
+        "claude-certified-architect (foundations) expired on 2026-01-10"
+    ]
+
+
 # --- certified people: leaving the firm ------------------------------------------------------------
 
 
