@@ -384,9 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tiercheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        _stop_workers()
         print("tiercheck: interrupted", file=sys.stderr)
         return 130
     except Terminated:
+        _stop_workers()
         print("tiercheck: terminated", file=sys.stderr)
         return 143
     except BrokenPipeError:
@@ -404,6 +406,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_workers() -> None:
+    """Kill every worker process still alive. A signal that lands while a pool is being started comes
+    before the `with` that would terminate it, and a SIGTERM sent to a worker in its first moments after
+    fork is lost (Python clears a signal caught there), so its workers would wait for tasks forever."""
+    mp = sys.modules.get("multiprocessing")  # imported only by commands that start a pool
+    for child in mp.active_children() if mp else ():
+        child.kill()
+        child.join()
 
 
 _main_pid = 0  # the process that installed _terminated; a pool worker forked from it inherits the handler

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_FIRM
 
+from validator import cli
 from validator.cli import main
+from validator.inputs import Terminated
 from validator.problem import shown
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
@@ -189,3 +191,21 @@ def test_a_signal_ends_summary_jobs_2_with_its_status_and_one_line(tmp_path, sig
     assert err.strip().splitlines()[-1:] == [f"tiercheck: {said}"]
     assert len([line for line in err.splitlines() if not line.startswith("summarising")]) == 1, err
     assert out == ""
+
+
+@pytest.mark.parametrize(("interrupt", "status"), [(KeyboardInterrupt, 130), (Terminated, 143)])
+def test_a_signal_while_workers_start_leaves_no_worker_behind(monkeypatch, capsys, interrupt, status) -> None:
+    import multiprocessing
+
+    started: list[multiprocessing.Process] = []
+
+    def starting_a_pool(args: object) -> int:  # a pool's workers are up, its `with` not yet entered
+        worker = multiprocessing.Process(target=time.sleep, args=(60,))
+        worker.start()
+        started.append(worker)
+        raise interrupt
+
+    monkeypatch.setattr(cli, "run", starting_a_pool)
+    assert main(["summary", str(EXAMPLE)]) == status
+    assert not started[0].is_alive()
+    assert capsys.readouterr().err.count("\n") == 1
