@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
 from .expressions import Condition, condition
-from .spans import ALWAYS, NEVER, Span, Spans, complement, intersect, span_on, starting, union, until
+from .spans import ALWAYS, NEVER, Spans, complement, intersect, span_on, starting, union, until
 
 if TYPE_CHECKING:
     from .model import Window
@@ -367,17 +367,7 @@ class InWindow(RuleTest):
             value = get(record, links)
             days.update(value if isinstance(value, list) else (value,))
         days.discard(None)
-        out: list[Span] = []
-        for on in sorted(days):
-            first, end = day(on), leaves(on, self.term)  # the later the day, the later it leaves
-            if first >= end:
-                continue
-            if out and first <= out[-1][1]:
-                if end > out[-1][1]:
-                    out[-1] = (out[-1][0], end)
-            else:
-                out.append((first, end))
-        return tuple(out)
+        return union((day(on), leaves(on, self.term)) for on in days)
 
 
 @dataclass(frozen=True, slots=True)
