@@ -375,8 +375,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if extras:  # the command's own usage, not the top level's: `report` takes one PATH
         Parser(prog=f"tiercheck {_command(args)}").error(f"unrecognized arguments: {' '.join(extras)}")
-    global _main_pid
-    _main_pid = os.getpid()
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return run(args)
@@ -384,11 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tiercheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        _stop_workers()
         print("tiercheck: interrupted", file=sys.stderr)
         return 130
     except Terminated:
-        _stop_workers()
         print("tiercheck: terminated", file=sys.stderr)
         return 143
     except BrokenPipeError:
@@ -408,22 +404,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _stop_workers() -> None:
-    """Kill every worker process still alive. A signal that lands while a pool is being started comes
-    before the `with` that would terminate it, and a SIGTERM sent to a worker in its first moments after
-    fork is lost (Python clears a signal caught there), so its workers would wait for tasks forever."""
-    mp = sys.modules.get("multiprocessing")  # imported only by commands that start a pool
-    for child in mp.active_children() if mp else ():
-        child.kill()
-        child.join()
-
-
-_main_pid = 0  # the process that installed _terminated; a pool worker forked from it inherits the handler
-
-
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM ends every command as Terminated: one line and exit 143, never a silent -15. A pool
-    worker stopped before its initializer set SIGTERM to the default ends quietly, without a traceback."""
-    if os.getpid() != _main_pid:
-        os._exit(128 + signum)
+    """SIGTERM ends every command as Terminated: one line and exit 143, never a silent -15."""
     raise Terminated

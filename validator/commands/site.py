@@ -16,9 +16,9 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from datetime import date
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -45,7 +45,7 @@ from ..site import (
 from ..site_manifest import CHUNK, MANIFEST, SCHEMA, Built, Manifest, Seen, Stat, trusted
 from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
-from ..workers import leave_signals_to_parent
+from ..workers import pool
 
 LOCK = ".tiercheck-site.lock"  # held for the whole build: two builds into one folder run one after the other
 _policies: PolicySet | None = None  # one per worker process, loaded once
@@ -59,12 +59,6 @@ def _init(policy_path: str | None, as_of: date, out: Path, policies: PolicySet |
     global _policies, _known, _as_of, _out
     _policies, _as_of, _out = policies or load_policies(policy_path), as_of, out
     _known = vocabulary(_policies.versions)
-
-
-def _worker_init(policy_path: str | None, as_of: date, out: Path) -> None:
-    """A pool worker: the policy loaded once, signals left to the parent."""
-    leave_signals_to_parent()
-    _init(policy_path, as_of, out)
 
 
 def _build(task: tuple[int, str, str | None]) -> Built | None:
@@ -163,17 +157,17 @@ def site(
             owners = ids.owners  # each firm id with its file
             progress = Progress(0 if quiet else len(files), "building the site")
             rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
+            results = _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
             with (
                 rows_tmp.open("wb") as rows,
                 csv_tmp.open("wb") as csv_out,
                 json_tmp.open("wb") as json_out,
+                closing(results),  # which ends the pool, terminating its workers, however the loop ends
             ):
                 others = [d.id for d in policy.designations[1:]]
                 trs: list[bytes] = []
                 lines, objs = [render.csv_header(metrics, others).encode()], [b"["]
-                for n, (file, built) in enumerate(
-                    _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
-                ):
+                for n, (file, built) in enumerate(results):
                     clash = None if built.firm is None else ids.claim(built.firm, file)
                     if clash is not None:
                         built = _invalid(file, built, clash, policy)
@@ -315,21 +309,21 @@ def _results(
     as_of: date,
     folder: Path,
     jobs: int,
-) -> Iterator[tuple[str, Built]]:
+) -> Generator[tuple[str, Built], None, None]:
     """Every file in input order, built anew or as the manifest has it (looked up CHUNK files a query)."""
-    built = _run(tasks, policies, policy_path, as_of, folder, jobs)
     pending = iter(tasks)
     task = next(pending, None)
-    for start in range(0, len(files), CHUNK):
-        chunk = files[start : start + CHUNK]
-        fresh: dict[int, Built | None] = {}
-        while task is not None and task[0] < start + len(chunk):
-            fresh[task[0]] = next(built)
-            task = next(pending, None)
-        stored = manifest.rows(f for i, f in enumerate(chunk, start) if fresh.get(i) is None)
-        for order, file in enumerate(chunk, start):
-            b = fresh.get(order)
-            yield file, stored[file] if b is None else b
+    with closing(_run(tasks, policies, policy_path, as_of, folder, jobs)) as built:
+        for start in range(0, len(files), CHUNK):
+            chunk = files[start : start + CHUNK]
+            fresh: dict[int, Built | None] = {}
+            while task is not None and task[0] < start + len(chunk):
+                fresh[task[0]] = next(built)
+                task = next(pending, None)
+            stored = manifest.rows(f for i, f in enumerate(chunk, start) if fresh.get(i) is None)
+            for order, file in enumerate(chunk, start):
+                b = fresh.get(order)
+                yield file, stored[file] if b is None else b
 
 
 def _run(
@@ -339,7 +333,7 @@ def _run(
     as_of: date,
     folder: Path,
     jobs: int,
-) -> Iterator[Built | None]:
+) -> Generator[Built | None, None, None]:
     if not tasks:
         return
     jobs = jobs or os.cpu_count() or 1
@@ -347,9 +341,9 @@ def _run(
         _init(policy_path, as_of, folder, policies)
         yield from map(_build, tasks)
         return
-    with Pool(jobs, initializer=_worker_init, initargs=(policy_path, as_of, folder)) as pool:
+    with pool(jobs, _init, (policy_path, as_of, folder)) as workers:
         # in input order; each result is one row and a staged page, so memory does not grow with files
-        yield from pool.imap(_build, tasks, chunksize=8)
+        yield from workers.imap(_build, tasks, chunksize=8)
 
 
 def _invalid(file: str, built: Built, problem: Problem, policy: Policy) -> Built:

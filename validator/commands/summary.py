@@ -6,7 +6,6 @@ import os
 from collections.abc import Generator, Sequence
 from contextlib import closing
 from datetime import date
-from multiprocessing import Pool
 from typing import TextIO
 
 from ..firm_ids import FirmIds
@@ -18,7 +17,7 @@ from ..render.summary import RENDER
 from ..summary import FirmLine, Summary, firm_line
 from ..validate import check_file
 from ..vocabulary import Vocabulary, vocabulary
-from ..workers import leave_signals_to_parent
+from ..workers import pool
 
 _policies: PolicySet | None = None  # one per worker process, loaded once
 _known: Vocabulary | None = None
@@ -29,12 +28,6 @@ def _init(policy_path: str | None, as_of: date) -> None:
     global _policies, _known, _as_of
     _policies, _as_of = load_policies(policy_path), as_of
     _known = vocabulary(_policies.versions)
-
-
-def _worker_init(policy_path: str | None, as_of: date) -> None:
-    """A pool worker: the policy loaded once, signals left to the parent."""
-    leave_signals_to_parent()
-    _init(policy_path, as_of)
 
 
 def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
@@ -57,10 +50,10 @@ def _lines(
         _init(policy_path, as_of)
         yield from map(_line, enumerate(files))
         return
-    with Pool(jobs, initializer=_worker_init, initargs=(policy_path, as_of)) as pool:
+    with pool(jobs, _init, (policy_path, as_of)) as workers:
         # tasks are drawn from the generator as workers free up: nothing grows with the number of files;
         # in input order, so of two files with one firm id the second is the invalid one
-        yield from pool.imap(_line, enumerate(files), chunksize=32)
+        yield from workers.imap(_line, enumerate(files), chunksize=32)
 
 
 def summary(
