@@ -30,6 +30,12 @@ SHIPPED_POLICY = Path(__file__).resolve().parents[1] / "policy" / "cpn-services-
 MUTATING = "MUTANT_UNDER_TEST" in os.environ
 
 
+# How long "quickly" may take: what the tests timed with it finish in well under a second here, and what
+# they guard against (expanding a billion aliases, reading without a cap) takes minutes; ten seconds
+# leave room for a busy CI machine without letting such a regression through.
+QUICKLY = 10.0
+
+
 def cases(n: int) -> int:
     """How many cases a sweep checks: `n`, or a fifth of them under mutation testing."""
     return max(1, n // 5) if MUTATING else n

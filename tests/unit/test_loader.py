@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_FIRM, line_of
-from support import KNOWN
+from support import KNOWN, QUICKLY
 
 from validator.loader import (
     MAX_DEPTH,
@@ -233,7 +233,7 @@ def test_billion_laughs_is_refused_quickly(write_firm) -> None:
     path = write_firm(billion_laughs())
     start = time.perf_counter()
     problem = only_problem(path)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < QUICKLY
     assert "aliases expand to more than" in problem.message
 
 
@@ -264,7 +264,7 @@ def test_aliases_used_as_mapping_values_are_bounded_too() -> None:
     start = time.perf_counter()
     assert "aliases expand to more than" in refused(text).message
     assert check_source(Source("f.yaml", text, ""), KNOWN).problems
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < QUICKLY
 
 
 def test_an_alias_to_an_anchor_still_being_built_is_refused() -> None:
@@ -290,7 +290,7 @@ def test_absurdly_deep_nesting_is_refused_quickly_without_a_crash(name: str) -> 
     start = time.perf_counter()
     checked = check_source(Source(name, text, ""), KNOWN)
     assert not checked.valid and "nesting" in checked.problems[0].message
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < QUICKLY
 
 
 def test_nesting_up_to_the_limit_is_read() -> None:
@@ -307,7 +307,7 @@ def test_a_file_over_the_size_cap_is_refused_quickly(tmp_path) -> None:
         read_source(big)
     problem = only_problem(big)
     assert "larger than" in problem.message and problem.line == 1
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < QUICKLY
 
 
 def test_a_file_exactly_at_the_size_cap_is_read(tmp_path) -> None:
