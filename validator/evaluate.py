@@ -10,7 +10,7 @@ from typing import Any
 
 from .language.model import Metric, Policy, Tier
 from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds
-from .language.rules import Context, Failed, Links, Via, getter
+from .language.rules import Context, Failed, Links, Via, getter, judge
 from .language.spans import Spans, contains, span_on
 from .language.values import Number, formula_of, sum_of, value_of
 from .result import (
@@ -331,8 +331,22 @@ def _label(
 ) -> tuple[str, str]:
     """An id and a name a person recognises: a person's name, a story's title, a deployment's customer."""
     ident = record.get("id") or f"{metric.records}[{index}]"
+    label = record.get("name") or record.get("title")
+    if label:
+        return ident, label
     names = [v["name"] for v in (linked or {}).values() if isinstance(v, dict) and "name" in v]
-    return ident, record.get("name") or record.get("title") or (names[0] if names else metric.label)
+    return ident, names[0] if names else metric.label
+
+
+def _linked(record: dict[str, Any], links: Links) -> dict[str, Any] | None:
+    """The records the record's link fields name, by field (None: it has no link field)."""
+    linked = None
+    for f in links.fields:
+        if f in record:
+            if linked is None:
+                linked = {}
+            linked[f] = links.follow(f, record[f])
+    return linked
 
 
 def _outcomes(
@@ -342,21 +356,20 @@ def _outcomes(
 ) -> tuple[list[Outcome], list[Outcome], list[int]]:
     """The records counted and those not, with the rule deciding each counted one's drop-out date."""
     counted, excluded, deciders = [], [], []
-    links = ctx.links
+    links, rules, metric_id = ctx.links, metric.rules, metric.id
     for i, record in enumerate(records):
-        linked = {f: links.follow(f, record[f]) for f in links.fields if f in record} or None
+        linked = _linked(record, links)
         ident, label = _label(record, i, metric, linked)
-        verdict, decider = metric.judge(record, ctx)
+        verdict, decider = judge(rules, record, ctx)
         if isinstance(verdict, Failed):
-            excluded.append(Outcome(metric.id, ident, label, False, record, verdict, linked=linked))
+            excluded.append(Outcome(metric_id, ident, label, False, record, verdict, linked=linked))
             continue
         deciders.append(decider)
         if isinstance(verdict, Via):
-            counted.append(
-                Outcome(metric.id, ident, label, True, record, None, verdict.drop, verdict.item, linked)
-            )
+            drop, item = verdict
+            counted.append(Outcome(metric_id, ident, label, True, record, None, drop, item, linked))
         else:
-            counted.append(Outcome(metric.id, ident, label, True, record, None, verdict, None, linked))
+            counted.append(Outcome(metric_id, ident, label, True, record, None, verdict, None, linked))
     if metric.points is not None:
         for o in counted:
             o.points = metric.points.on(o.record, ctx)

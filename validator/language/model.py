@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dates import Term, add_months
 from .expressions import Formula
@@ -31,9 +31,9 @@ from .values import Number, Points
 Marks = Mapping[tuple[str | int, ...], tuple[int, int]]  # where each key of the document is: (line, col)
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A named period ending on the as-of date."""
+class Window(NamedTuple):
+    """A named period ending on the as-of date (a tuple: each as-of date's windows are looked up by the
+    policy's, and a tuple hashes in C)."""
 
     name: str
     label: str
