@@ -413,7 +413,26 @@ def test_text_says_what_the_specialization_needs_naming_the_tier_of_the_other_de
     out = capsys.readouterr().out
     assert code == 0
     assert "    Architecture Specialist needs Select in Services track (holds Registered)\n" in out
-    assert "closest way to" not in out.split("Architecture specialization:")[1]
+
+
+@pytest.mark.parametrize(
+    "people,customers,way",
+    [
+        (20, 2, "alternative 1 of 2: Select in Services track"),
+        (45, 5, "alternative 2 of 2: certified people at least 50 and customers in production at least 5"),
+    ],
+)
+def test_text_names_the_closest_way_to_the_next_tier_of_every_designation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], people: int, customers: int, way: str
+) -> None:
+    from support import write_yaml
+
+    from validator.cli import main
+
+    path = write_yaml(tmp_path / "firm.yaml", build_firm(people=people, customers=customers))
+    main(["evaluate", str(path), "--as-of", D.isoformat(), "--policy", str(EITHER.versions[0].path)])
+    specialization = capsys.readouterr().out.split("  Architecture specialization:")[1]
+    assert f"\n    closest way to Architecture Specialist: {way}\n" in specialization
 
 
 EITHER_TEXT = (POLICIES / "architecture-select-or-a-big-bench.yaml").read_text(encoding="utf-8")

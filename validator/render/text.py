@@ -79,8 +79,8 @@ def gaps(e: Evaluation, tier: TierCheck) -> list[str]:
 
 
 def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
-    """Another designation's ladder in a few lines: its tier, its standing, what the next tier needs, and
-    what its next review would do."""
+    """Another designation's ladder in a few lines: its tier, its standing, what the next tier needs (and
+    of alternatives, the way it is closest by), and what its next review would do."""
     lines = [f"  {ladder.label}: eligible for {tier_label(e, ladder.id, ladder.eligible_tier)}"]
     s = ladder.standing
     if s is not None:
@@ -92,6 +92,7 @@ def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
     if nxt is not None:
         missing = gaps(e, nxt)
         lines.append(f"    {nxt.label} needs " + ("; ".join(missing) if missing else "nothing more: met"))
+        lines.extend(f"    closest way to {nxt.label}: {a}" for a in nxt.alternatives)
     if s is not None and s.next_review is not None:
         n = s.next_review
         lines.append(f"    next review: {n.on} {n.label.lower()}: {n.outcome} if the data stays as it is")
