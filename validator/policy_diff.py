@@ -82,9 +82,16 @@ class Impact:
             a, b = was.tier_on(self.as_of, before), now.tier_on(self.as_of, designation)
             if a != b:
                 moves.eligible.append(_move(new, designation, file, data, a, b))
-            a = _tier(compute_standing(was_set, data, self.as_of, designation=before, timelines=was_seen))
+            # the firm file states its standing for one of the versions: each walk starts from it
+            a = _tier(
+                compute_standing(
+                    was_set, data, self.as_of, designation=before, stated_as=designation, timelines=was_seen
+                )
+            )
             b = _tier(
-                compute_standing(now_set, data, self.as_of, designation=designation, timelines=now_seen)
+                compute_standing(
+                    now_set, data, self.as_of, designation=designation, stated_as=before, timelines=now_seen
+                )
             )
             if a != b:
                 moves.standing.append(_move(new, designation, file, data, a, b))

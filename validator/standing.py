@@ -173,14 +173,18 @@ def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> 
     return e
 
 
-def stated_standing(policy: Policy, firm: dict[str, Any], designation: str | None) -> dict[str, str] | None:
-    """The standing the firm file states in a designation (None: the first): with several designations
-    `standing` is keyed by designation id, else it is the one ladder's."""
+def stated_standing(
+    policy: Policy, firm: dict[str, Any], designation: str, stated_as: str | None = None
+) -> dict[str, str] | None:
+    """The standing the firm file states in a designation: one ladder's `{tier, since}` is the first
+    designation's; keyed by designation id, the entry of `designation`, or else of `stated_as` (the
+    designation it is compared with in another version: a file written for either version is read)."""
     stated = firm.get("standing")
-    ids = [d.id for d in policy.designations]
-    if not stated or len(ids) < 2:
-        return stated if designation in (None, ids[0]) else None
-    found: dict[str, str] | None = stated.get(designation or ids[0])
+    if not stated:
+        return None
+    if "since" in stated:
+        return stated if designation == policy.designations[0].id else None
+    found: dict[str, str] | None = stated.get(designation) or stated.get(stated_as or designation)
     return found
 
 
@@ -191,11 +195,13 @@ def compute_standing(
     *,
     look_ahead: bool = False,
     designation: str | None = None,
+    stated_as: str | None = None,
     timelines: Timelines | None = None,
 ) -> Standing | None:
     """Walk reviews, looks and demotions in order up to `as_of`; None before the firm joined.
 
-    With `designation`, in that designation's ladder (None: the first). With `look_ahead`, also the
+    With `designation`, in that designation's ladder (None: the first), from the standing the firm
+    file states for it (or for `stated_as`: see `stated_standing`). With `look_ahead`, also the
     notice the next demotion look would give (`look_notice`), which only the summary's shortlist needs.
     `timelines` shares the versions' Timelines of this firm's data between the calls for its
     designations, so each metric's days are worked out once.
@@ -204,8 +210,8 @@ def compute_standing(
     joined = date.fromisoformat(firm["joined_on"])
     if as_of < joined:
         return None
-    stated = stated_standing(policies.versions[0], firm, designation)
     designation = designation or policies.versions[0].designation
+    stated = stated_standing(policies.versions[0], firm, designation, stated_as)
     eligibility = _Eligibility(policies, data, designation, {} if timelines is None else timelines)
     policies = PolicySet([v.ladder(designation) for v in policies.versions])
     if stated:

@@ -588,3 +588,46 @@ def test_policy_diff_from_one_ladder_to_several_compares_the_first_designations(
     # the shipped ladder is named by the policy's id; the new first designation is services
     assert {d: m["compared_with"] for d, m in impact["designations"].items()} == {"services": "cpn-services"}
     assert impact["moved"] == impact["designations"]["services"]["moved"] == 0
+
+
+# A firm eligible for Registered only that states it holds Select since 2026-07-01 (no demotion look
+# before 2026-12-31): each walk keeps Select only if it starts from that statement.
+SELECT_SINCE = {"tier": "select", "since": "2026-07-01"}
+
+
+@pytest.mark.parametrize(
+    "stated", [SELECT_SINCE, {"services": SELECT_SINCE}], ids=["one-ladder", "per-designation"]
+)
+def test_policy_diff_between_one_ladder_and_several_compares_the_standing_the_firm_states(
+    tmp_path, stated
+) -> None:
+    from support import SHIPPED_POLICY, write_yaml
+
+    data = build_firm(people=3)
+    data["firm"]["standing"] = stated
+    firms = write_yaml(tmp_path / "firms" / "stated.yaml", data)
+    for old, new in ((SHIPPED_POLICY, FIXTURE), (FIXTURE, SHIPPED_POLICY)):
+        args = ("policy", "diff", old, new, "--firms", firms, "--as-of", "2026-11-25", "--format", "json")
+        r = tiercheck(*args)
+        assert r.returncode == 0, r.stdout + r.stderr
+        impact = json.loads(r.stdout)["impact"]
+        assert (impact["firms"], impact["invalid"], impact["moved"]) == (1, [], 0)
+        assert impact["standing"]["moved"] == 0
+
+
+def test_a_stated_standing_is_read_for_the_designation_it_is_compared_with() -> None:
+    from support import SHIPPED_POLICY
+
+    shipped = load_policies(SHIPPED_POLICY)
+    data = build_firm(people=3)
+
+    def held(policies: Any, designation: str, stated_as: str | None = None) -> str | None:
+        s = compute_standing(policies, data, D, designation=designation, stated_as=stated_as)
+        return s.tier if s else None
+
+    data["firm"]["standing"] = SELECT_SINCE  # one ladder's: the first designation's, in either version
+    assert held(shipped, "cpn-services") == held(TWO, "services") == "select"
+    assert held(TWO, "architecture") == "none"
+    data["firm"]["standing"] = {"services": SELECT_SINCE}  # by designation: found through the pair
+    assert held(shipped, "cpn-services", stated_as="services") == "select"
+    assert held(shipped, "cpn-services") == "registered"

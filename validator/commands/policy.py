@@ -16,8 +16,8 @@ from ..policy_diff import Impact
 from ..problem import Problem
 from ..progress import Progress
 from ..render.policy_diff import RENDER
-from ..validate import check_file
-from ..vocabulary import vocabulary
+from ..validate import Checked, check_file
+from ..vocabulary import Vocabulary, vocabulary
 
 
 def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> int:
@@ -94,10 +94,12 @@ def diff(
     impact = Impact.between(old, new, as_of) if firms else None
     if impact is not None:
         files = find_inputs(firms, exclude)
-        known = vocabulary([old, new])
+        # what either version knows; a stated standing has one version's shape (one ladder's, or one
+        # per designation), so a file that is valid under one version alone is valid too
+        knowns = [vocabulary([old, new]), vocabulary([new]), vocabulary([old])]
         progress = Progress(len(files), "comparing", enabled=not quiet)
         for file in files:
-            checked = check_file(file, known)
+            checked = _checked(file, knowns)
             progress.advance()
             if not checked.valid:
                 impact.invalid.append((file, checked.problems))
@@ -107,6 +109,12 @@ def diff(
     changes = describe_changes(old, new)
     out.write(RENDER[fmt](old, new, changes, impact))
     return 1 if impact is not None and impact.invalid else 0
+
+
+def _checked(file: str, knowns: Sequence[Vocabulary]) -> Checked:
+    """The file checked with the first vocabulary it is valid under; else its problems under the first."""
+    first = check_file(file, knowns[0])
+    return first if first.valid else next((c for k in knowns[1:] if (c := check_file(file, k)).valid), first)
 
 
 def _version(path: str, as_of: date) -> Policy:
