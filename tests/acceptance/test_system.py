@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,17 @@ def _ignores_ctrl_c(pid: int) -> bool:
     return bool(int(ignored, 16) & (1 << (signal.SIGINT - 1)))
 
 
+@pytest.fixture
+def ctrl_c_not_ignored() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in this process and in the commands it starts, as in a terminal.
+    A suite started in the background by a shell (`pytest &`) inherits Ctrl-C ignored, as POSIX has it
+    for background jobs, and so would every command it starts: they would rightly never see it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_not_ignored")
 @pytest.mark.parametrize(
     "sig,status,said", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
 )
@@ -212,6 +224,7 @@ def no_process_left_in_group(group: int, timeout: float = 60.0) -> bool:
     return False
 
 
+@pytest.mark.usefixtures("ctrl_c_not_ignored")
 @pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_while_the_pool_starts_ends_the_command_with_no_worker_left(
     tmp_path, monkeypatch, capsys, sig, status
