@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import term_end
+from .dates import add_months, term_end
 from .evaluate import Timeline
 from .language.model import Policy
 from .policies import NoPolicyInEffect, PolicySet
@@ -82,15 +82,43 @@ def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
         yield Review(day, "demotion-look", "Demotion look")
 
 
-def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date) -> list[Review]:
-    """Every review from `first` to `last` inclusive, each as declared by the policy in effect on its day."""
-    out: dict[tuple[date, str], Review] = {}
+def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date) -> Iterator[Review]:
+    """Every review from `first` to `last` inclusive, in order, each as declared by the policy in effect
+    on its day; worked out a year at a time, so a walk that stops at the next review pays for no more."""
     for year in range(first.year, last.year + 1):
+        out: dict[tuple[date, str], Review] = {}
         for policy in policies.versions:
             for review in _calendar(policy, year, joined_on):
                 if first <= review.on <= last and _in_effect(policies, review.on) is policy:
                     out.setdefault((review.on, review.kind), review)
-    return sorted(out.values(), key=lambda r: (r.on, r.kind != "promotion"))
+        yield from sorted(out.values(), key=lambda r: (r.on, r.kind != "promotion"))
+
+
+# A month-day comes round at least every eight years (29 February: 2096, then 2104).
+_MONTH_DAYS_COME_ROUND = 8 * 12  # months
+
+
+def _horizon(policies: PolicySet, after: date) -> date:
+    """A day by which every kind of review a version holds has come round after `after` (or after the
+    last version takes effect, or the last one-off review): the next review is looked for up to it,
+    however far apart the reviews are (anniversaries every N months: N months)."""
+    months = max(
+        _MONTH_DAYS_COME_ROUND,
+        *(
+            days.every_months
+            for v in policies.versions
+            for days in (v.reviews.promotion, v.reviews.demotion_look.on)
+        ),
+    )
+    start = max(
+        after,
+        policies.versions[-1].effective_from,
+        *(o.on for v in policies.versions for o in v.reviews.one_off),
+    )
+    try:
+        return add_months(start, months)
+    except (ValueError, OverflowError):  # past the calendar's end
+        return date.max
 
 
 def _in_effect(policies: PolicySet, day: date) -> Policy | None:
@@ -153,7 +181,7 @@ class _Eligibility:
 def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, s: Standing) -> Notice | None:
     """The notice the first demotion look after `as_of` would give, if the data stayed as it is."""
     ahead = reviews_between(
-        eligibility.policies, as_of + timedelta(days=1), as_of + timedelta(days=400), joined
+        eligibility.policies, as_of + timedelta(days=1), _horizon(eligibility.policies, as_of), joined
     )
     look = next((r for r in ahead if r.kind == "demotion-look"), None)
     if look is None:
@@ -221,8 +249,7 @@ def compute_standing(
         first_policy = _in_effect(policies, joined) or policies.versions[0]
         standing = Standing(first_policy.tiers[0].id, joined)
         start = joined
-    horizon = as_of + timedelta(days=400)
-    for review in _events(policies, standing, start, horizon, joined):
+    for review in _events(policies, standing, start, _horizon(policies, as_of), joined):
         if review.on <= as_of:
             _apply(eligibility, standing, review)
         elif _can_move(policies.in_effect(review.on), standing, review):

@@ -492,7 +492,7 @@ def test_eligibility_lost_on_the_look_day_is_not_cured_by_the_day_before(tmp_pat
 
 def test_a_demotion_due_after_every_review_in_sight_is_still_the_next_review(tmp_path) -> None:
     # Global Premier, noticed at the 2027-12-31 look with 500 days' notice: no promotion can move it
-    # and no look may give a second notice, so the next review is the demotion, past the 400 days ahead
+    # and no look may give a second notice, so the next review is the demotion, more than a year ahead
     path = policy_variant(tmp_path / "long-notice.yaml", ("notice_days: 90", "notice_days: 500"))
     data = top_tier_firm()
     data["firm"]["standing"] = {"tier": "global-premier", "since": "2026-07-01"}
@@ -519,15 +519,18 @@ def test_the_look_notice_keeps_the_grace_after_a_promotion() -> None:
     assert s is not None and s.tier == "select" and s.look_notice is None
 
 
-@pytest.mark.parametrize("days_ahead,noticed", [(400, True), (401, False)])
-def test_the_look_ahead_sees_looks_up_to_400_days_ahead(tmp_path, days_ahead: int, noticed: bool) -> None:
-    # looks every 24 months from joining: 2028-03-01 is the first; stale by then, the firm would get notice
-    path = policy_variant(tmp_path / "biennial.yaml", ('on: "12-31"', "on: {every_months: 24}"))
+# Looks every 24 months from joining on 2026-03-01: the first is 2028-03-01, the next 2030-03-01.
+BIENNIAL = ('on: "12-31"', "on: {every_months: 24}")
+
+
+@pytest.mark.parametrize("as_of", ["2026-03-02", "2027-02-28", "2027-03-01", "2028-02-29"])
+def test_the_look_ahead_finds_the_next_look_however_far_ahead(tmp_path, as_of: str) -> None:
+    # stale by 2028-03-01 (last active 2026-03-01), the firm would get notice at that look
+    policies = load_policies(policy_variant(tmp_path / "biennial.yaml", BIENNIAL))
     data = firm(joined_on="2026-03-01", standing={"tier": "select", "since": "2026-03-01"})
-    as_of = D("2028-03-01") - timedelta(days=days_ahead)
-    s = compute_standing(load_policies(path), data, as_of, look_ahead=True)
-    assert s is not None and s.tier == "select"
-    assert (s.look_notice.given_on if s.look_notice else None) == (D("2028-03-01") if noticed else None)
+    s = compute_standing(policies, data, D(as_of), look_ahead=True)
+    assert s is not None and s.tier == "select" and s.look_notice is not None
+    assert s.look_notice.given_on == D("2028-03-01")
 
 
 def test_below_the_top_tier_the_next_review_is_a_promotion(shipped: PolicySet) -> None:
@@ -538,15 +541,28 @@ def test_below_the_top_tier_the_next_review_is_a_promotion(shipped: PolicySet) -
     assert (s.next_review.on, s.next_review.kind) == (D("2027-07-01"), "promotion")
 
 
-@pytest.mark.parametrize("days_ahead,seen", [(400, True), (401, False)])
-def test_the_next_review_is_looked_for_up_to_400_days_ahead(tmp_path, days_ahead: int, seen: bool) -> None:
-    # at the top tier no promotion can move the firm; its first look, every 24 months, is 2028-03-01
-    path = policy_variant(tmp_path / "biennial.yaml", ('on: "12-31"', "on: {every_months: 24}"))
+@pytest.mark.parametrize(
+    "as_of,next_look",
+    [("2026-03-02", "2028-03-01"), ("2027-02-28", "2028-03-01"), ("2028-02-29", "2028-03-01")],
+)
+def test_the_next_review_is_found_however_far_ahead(tmp_path, as_of: str, next_look: str) -> None:
+    # at the top tier no promotion can move the firm: its next review is the next look, 24 months apart
+    policies = load_policies(policy_variant(tmp_path / "biennial.yaml", BIENNIAL))
     data = top_tier_firm()
     data["firm"]["standing"] = {"tier": "global-premier", "since": "2026-03-01"}
-    s = compute_standing(load_policies(path), data, D("2028-03-01") - timedelta(days=days_ahead))
-    assert s is not None and s.tier == "global-premier"
-    assert (s.next_review.on if s.next_review else None) == (D("2028-03-01") if seen else None)
+    s = compute_standing(policies, data, D(as_of))
+    assert s is not None and s.tier == "global-premier" and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D(next_look), "demotion-look")
+
+
+def test_a_look_only_on_29_february_is_the_next_review_eight_years_ahead(tmp_path) -> None:
+    # no 29 February in 2100: after the look on 2096-02-29 the next is 2104-02-29
+    policies = load_policies(policy_variant(tmp_path / "leap-looks.yaml", ('on: "12-31"', 'on: "02-29"')))
+    data = top_tier_firm()
+    data["firm"]["standing"] = {"tier": "global-premier", "since": "2096-03-01"}
+    s = compute_standing(policies, data, D("2096-03-01"))
+    assert s is not None and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2104-02-29"), "demotion-look")
 
 
 def test_a_promotion_review_below_the_standing_previews_that_it_stays(shipped: PolicySet) -> None:
