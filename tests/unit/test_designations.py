@@ -631,3 +631,15 @@ def test_a_stated_standing_is_read_for_the_designation_it_is_compared_with() -> 
     data["firm"]["standing"] = {"services": SELECT_SINCE}  # by designation: found through the pair
     assert held(shipped, "cpn-services", stated_as="services") == "select"
     assert held(shipped, "cpn-services") == "registered"
+
+
+def test_policy_diff_reports_a_firm_written_for_one_version_with_that_versions_problems(tmp_path) -> None:
+    from support import SHIPPED_POLICY, write_yaml
+
+    data = build_firm(people=3)
+    data["firm"]["standing"] = {"tier": "selct", "since": "2026-07-01"}  # one ladder's, with a typo
+    firms = write_yaml(tmp_path / "firms" / "typo.yaml", data)
+    r = tiercheck("policy", "diff", SHIPPED_POLICY, FIXTURE, "--firms", firms, "--as-of", "2026-11-25")
+    assert r.returncode == 1
+    invalid = [line for line in r.stdout.splitlines() if line.startswith("  invalid: ")]
+    assert len(invalid) == 1 and "unknown tier 'selct': did you mean 'select'?" in invalid[0], r.stdout

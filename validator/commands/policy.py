@@ -112,9 +112,17 @@ def diff(
 
 
 def _checked(file: str, knowns: Sequence[Vocabulary]) -> Checked:
-    """The file checked with the first vocabulary it is valid under; else its problems under the first."""
-    first = check_file(file, knowns[0])
-    return first if first.valid else next((c for k in knowns[1:] if (c := check_file(file, k)).valid), first)
+    """The file checked with the first vocabulary it is valid under; else with the one it has the fewest
+    problems under (the first on a tie), so a file written for one version hears what that one says."""
+    best: Checked | None = None
+    for known in knowns:
+        checked = check_file(file, known)
+        if checked.valid:
+            return checked
+        if best is None or len(checked.problems) < len(best.problems):
+            best = checked
+    assert best is not None, "no vocabulary to check with"
+    return best
 
 
 def _version(path: str, as_of: date) -> Policy:
