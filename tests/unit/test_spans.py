@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import cases
 
+from validator.language.rules import NO_LINKS, spans_of
 from validator.language.spans import (
     ALWAYS,
     NEVER,
@@ -66,6 +67,26 @@ def test_a_complement_holds_every_other_day_to_the_ends_of_the_calendar(raw) -> 
     assert all(contains(c, d) != (d in days_of(raw)) for d in DAYS)
     assert contains(c, date.min) and c[-1][1] == date.max
     assert complement(c) == u
+
+
+class Fixed:
+    """A stand-in for a rule test whose days are given."""
+
+    def __init__(self, days: Spans) -> None:
+        self.days = days
+
+    def spans(self, record: object, links: object) -> Spans:
+        return self.days
+
+
+@SOME
+@given(st.lists(st.one_of(spans.map(union), st.just(ALWAYS)), max_size=5))
+def test_a_record_passes_several_tests_on_the_days_all_of_them_hold(each) -> None:
+    days = spans_of(tuple(Fixed(s) for s in each), {}, NO_LINKS)  # type: ignore[arg-type]
+    assert well_formed(days)
+    assert {d for d in DAYS if contains(days, d)} == {d for d in DAYS if all(contains(s, d) for s in each)}
+    if all(s == ALWAYS for s in each):
+        assert days == ALWAYS
 
 
 def test_the_complement_of_no_days_is_every_day_and_of_every_day_none() -> None:

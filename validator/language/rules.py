@@ -339,13 +339,16 @@ class InWindow(RuleTest):
         return cls(fields=fields, window=window, term=scope.windows[window].term, gets=gets, **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
-        window = ctx.windows[self.window]
+        window, iso = ctx.windows[self.window], ctx.iso
         latest = ""
         for get in self.gets:
             value = get(record, ctx.links)
-            for on in value if isinstance(value, list) else (value,):
-                if on is not None and latest < on <= ctx.iso:
-                    latest = on
+            if isinstance(value, list):
+                for on in value:
+                    if on is not None and latest < on <= iso:
+                        latest = on
+            elif value is not None and latest < value <= iso:
+                latest = value
         if latest >= window.first_iso:
             return leaves(latest, self.term)
         if not latest:  # nothing to put in the policy's sentence: say plainly what is missing
@@ -367,7 +370,8 @@ class InWindow(RuleTest):
             value = get(record, links)
             days.update(value if isinstance(value, list) else (value,))
         days.discard(None)
-        return union((day(on), leaves(on, self.term)) for on in days)
+        term = self.term
+        return union([(day(on), leaves(on, term)) for on in days])
 
 
 @dataclass(frozen=True, slots=True)
@@ -711,15 +715,31 @@ def drop_reason(tests: tuple[RuleTest, ...], record: Record, decider: int, ctx: 
 
 
 def spans_of(tests: tuple[RuleTest, ...], record: Record, links: Links) -> Spans:
-    """The days on which `record` passes every one of `tests`."""
-    days = ALWAYS
+    """The days on which `record` passes every one of `tests`. Most tests give one span: while all do,
+    the days are one span narrowed in place, with no tuple made per test."""
+    first, end = date.min, date.max
+    days: Spans | None = None  # once some test gives several spans: the days so far
     for test in tests:
         these = test.spans(record, links)
-        if these is not ALWAYS:
-            days = intersect(days, these) if days is not ALWAYS else these
-            if not days:
-                break
-    return days
+        if these is ALWAYS:
+            continue
+        if days is None and len(these) == 1:
+            ((begins, ends),) = these
+            if begins > first:
+                first = begins
+            if ends < end:
+                end = ends
+            if first >= end:
+                return NEVER
+            continue
+        if not these:
+            return NEVER
+        days = intersect(((first, end),) if days is None else days, these)
+        if not days:
+            return NEVER
+    if days is not None:
+        return days
+    return ALWAYS if first == date.min and end == date.max else ((first, end),)
 
 
 TESTS: dict[str, type[RuleTest]] = {
