@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import methodcaller
 from typing import Any
 
 from .language.model import Metric, Policy, Tier
@@ -377,8 +378,13 @@ def _outcomes(
 
 
 def _reader(path: str | None, links: Links) -> Getter:
-    """Read a dotted key through the firm's links, as rules read fields: `customer.region`."""
-    get = getter(path or "id", links.fields)
+    """Read a dotted key through the firm's links, as rules read fields: `customer.region`. A plain
+    field is `record.get(field)` itself: a key is read for every record on every day a value is asked."""
+    path = path or "id"
+    if "." not in path:
+        reader: Getter = methodcaller("get", path)
+        return reader
+    get = getter(path, links.fields)
     return lambda record: get(record, links)
 
 
