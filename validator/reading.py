@@ -19,8 +19,11 @@ import yaml_rs
 
 from .loader import MAX_DEPTH, MAX_NODES, LoadError, Located, Path_, Source, plain_scalar
 
-# YAML 1.2's printable characters (c-printable); a JSON file is held to the same set.
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The characters outside YAML 1.2's printable set (c-printable: tab, line feed, carriage return,
+# x20-x7E, x85, xA0-xD7FF, xE000-xFFFD, x10000-x10FFFF); a JSON file is held to the same set. Written as
+# the set itself, not as "not printable": re compiles that in ~0.5 ms, the negated class in ~20 ms,
+# on every start.
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAK = re.compile(r"\r\n?|\n")
 # A tag starts a node: at the start of the text, or after white space, ':', ',' or a flow opener.
 # Every pattern scanned over the whole text starts with a literal or a small set, which re finds fast.

@@ -21,7 +21,7 @@ from validator.loader import (
     parse_located,
     read_source,
 )
-from validator.reading import decide
+from validator.reading import _NOT_PRINTABLE, decide
 from validator.validate import check_file, check_source
 
 
@@ -50,6 +50,21 @@ def billion_laughs() -> str:
 
 
 # Positions
+
+
+def test_a_character_is_refused_exactly_when_yaml_1_2_cannot_print_it() -> None:
+    def printable(c: int) -> bool:  # YAML 1.2, production [1] c-printable
+        return (
+            c in (0x09, 0x0A, 0x0D, 0x85)
+            or 0x20 <= c <= 0x7E
+            or 0xA0 <= c <= 0xD7FF
+            or 0xE000 <= c <= 0xFFFD
+            or 0x10000 <= c <= 0x10FFFF
+        )
+
+    every = "".join(map(chr, range(0x110000)))
+    refused = {ord(c) for c in _NOT_PRINTABLE.findall(every)}
+    assert refused == {c for c in range(0x110000) if not printable(c)}
 
 
 def test_keys_and_list_entries_have_one_based_lines_and_columns() -> None:
