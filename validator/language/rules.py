@@ -167,7 +167,7 @@ class Scope:
     links: Mapping[str, str]  # the policy's link fields -> the list each points into
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RuleTest:
     """One test a record must pass to count. Subclasses hold the test's options and both readings."""
 
@@ -177,6 +177,11 @@ class RuleTest:
 
     reason: str
     message: str
+
+    def __repr__(self) -> str:
+        """The test and its reason; one written here, not one per class: dataclass would make each (with
+        its frozen and slots methods) at every start."""
+        return f"<{self.test} {self.reason!r}>"
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
@@ -202,7 +207,7 @@ def _common(rule: Mapping[str, Any]) -> dict[str, Any]:
     return {"reason": reason, "message": rule.get("message", "does not pass " + rule["test"])}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class _FieldTest(RuleTest):
     """A test of one (possibly dotted) field of the record."""
 
@@ -214,7 +219,7 @@ class _FieldTest(RuleTest):
         return cls(field=rule["field"], get=getter(rule["field"], scope.links), **_common(rule))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class OnOrBefore(_FieldTest):
     """The field holds a date on or before the as-of date: it passes from that day on."""
 
@@ -232,7 +237,7 @@ class OnOrBefore(_FieldTest):
         return starting(None if value is None else day(value))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AbsentOrAfter(_FieldTest):
     """The field is absent or holds a date after the as-of date: it passes until that day."""
 
@@ -252,7 +257,7 @@ class AbsentOrAfter(_FieldTest):
         return ALWAYS if value is None else until(day(value))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class _DaysBefore(_FieldTest):
     """A test of how many days before the as-of date a field's date lies."""
 
@@ -273,7 +278,7 @@ class _DaysBefore(_FieldTest):
         return self.fail(record, ctx, value=value, days=self.days, days_before=(ctx.as_of - day(value)).days)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AtLeastDaysBefore(_DaysBefore):
     """The field holds a date at least `days` days before the as-of date (held for that long): it
     passes from the date plus `days` on."""
@@ -295,7 +300,7 @@ class AtLeastDaysBefore(_DaysBefore):
         return starting(None if value is None else self.first_day(value))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AtMostDaysBefore(_DaysBefore):
     """The field holds a date on or before the as-of date and at most `days` days before it: it passes
     from the date through `days` days later."""
@@ -319,7 +324,7 @@ class AtMostDaysBefore(_DaysBefore):
         return NEVER if value is None else union([(day(value), self.last_day_out(value))])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class InWindow(RuleTest):
     """The latest date in the fields (each a date or a list of dates) up to the as-of date is inside a
     window ending on the as-of date."""
@@ -374,7 +379,7 @@ class InWindow(RuleTest):
         return union([(day(on), leaves(on, term)) for on in days])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class NotBeforeWindow(_FieldTest):
     """The field is absent or holds a date inside (or after the start of) a window ending on the as-of
     date: it passes until that date leaves the window."""
@@ -405,7 +410,7 @@ class NotBeforeWindow(_FieldTest):
         return ALWAYS if value is None else until(leaves(value, self.term))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class WithinTerm(RuleTest):
     """The as-of date is before the end field's date, or, with no end, before the start plus a term."""
 
@@ -452,7 +457,7 @@ class WithinTerm(RuleTest):
         return NEVER if ends is None else until(ends)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AcceptedCredential(RuleTest):
     """The record's name and level are a credential the policy accepts on the as-of date."""
 
@@ -474,7 +479,7 @@ class AcceptedCredential(RuleTest):
         return self.accepted.get((record.get("name"), record.get("level")), NEVER)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Equals(_FieldTest):
     """The field equals a value."""
 
@@ -496,7 +501,7 @@ class Equals(_FieldTest):
         return ALWAYS if self.get(record, links) == self.value else NEVER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class In(_FieldTest):
     """The field holds one of a set of values; a list field, when some item of it is one of them."""
 
@@ -522,7 +527,7 @@ class In(_FieldTest):
         return ALWAYS if self.holds(self.get(record, links)) else NEVER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class IsTrue(_FieldTest):
     """The field is true."""
 
@@ -535,7 +540,7 @@ class IsTrue(_FieldTest):
         return ALWAYS if self.get(record, links) is True else NEVER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Present(_FieldTest):
     """The field holds something: not absent, empty or blank."""
 
@@ -548,7 +553,7 @@ class Present(_FieldTest):
         return ALWAYS if is_present(self.get(record, links)) else NEVER
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Not(RuleTest):
     """The record fails the nested rule: it passes on exactly the days that rule does not, so it drops
     out on the first day the nested rule would pass."""
@@ -576,7 +581,7 @@ class Not(RuleTest):
         return complement(self.rule.spans(record, links))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AnyItem(RuleTest):
     """Some item of a list in the record (a credential) passes every one of the nested rules; the item
     lasting longest is the one the record counts through."""
@@ -625,7 +630,7 @@ class AnyItem(RuleTest):
         return union(span for item in items for span in spans_of(self.rules, item, links))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Expression(RuleTest):
     """A CEL condition over the record and the as-of date is true. Its days cannot be derived as spans,
     so a metric holding one is judged day by day."""
