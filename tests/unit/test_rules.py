@@ -24,6 +24,7 @@ from validator.language.rules import (
     Scope,
     Via,
     compile_rules,
+    judge,
 )
 from validator.language.spans import ALWAYS, NEVER, contains, intersect, span_on, union
 from validator.policies import load_policy
@@ -127,7 +128,7 @@ def test_a_record_counts_exactly_while_its_rules_pass_and_drops_out_for_their_re
         ctx = Context.build(on, policy.windows, links)
         for metric in metrics:
             for i, record in enumerate(records):
-                verdict, decider = metric.judge(record, ctx)
+                verdict, decider = judge(metric.rules, record, ctx)
                 days = spans[metric.id, i]
                 assert contains(days, on) == (not isinstance(verdict, Failed)), (metric.id, on, record)
                 if isinstance(verdict, Failed):

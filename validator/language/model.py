@@ -20,7 +20,6 @@ from .rules import (
     RuleTest,
     Verdict,
     drop_reason,
-    judge,
     needs_days,
     run_rules,
     spans_of,
@@ -75,10 +74,6 @@ class Metric:
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         """Whether `record` counts on `ctx.as_of`: the first failing rule decides."""
         return run_rules(self.rules, record, ctx)
-
-    def judge(self, record: Record, ctx: Context) -> tuple[Verdict, int]:
-        """The verdict, and which rule decided it (see `rules.judge`)."""
-        return judge(self.rules, record, ctx)
 
     def drop_reason(self, record: Record, decider: int, ctx: Context) -> Failed | None:
         """Why `record`, counting until `ctx.as_of` as rule `decider` said, does not count on that day."""
