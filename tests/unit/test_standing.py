@@ -583,3 +583,21 @@ def test_the_look_notice_is_worked_out_only_when_asked_for(shipped: PolicySet) -
     s = compute_standing(shipped, data, D("2026-11-25"))
     assert s is not None and s.look_notice is None
     assert s.next_review is not None and s.next_review.tier_after == "select"  # a notice, no demotion yet
+
+
+def test_a_demotion_taking_effect_after_every_review_in_sight_is_still_the_next_review(tmp_path) -> None:
+    # noticed at the 2026-12-31 look with 3,000 days' notice: it takes effect on 2035-03-19, after the
+    # eight years of reviews looked through, none of which can move a Global Premier with notice pending
+    policies = load_policies(
+        policy_variant(tmp_path / "long-notice.yaml", ("notice_days: 90", "notice_days: 3000"))
+    )
+    data = firm(standing={"tier": "global-premier", "since": "2026-03-01"})
+    s = compute_standing(policies, data, D("2027-01-05"))
+    assert s is not None and s.tier == "global-premier" and s.pending_demotion is not None
+    assert s.pending_demotion.effective_on == D("2035-03-19")
+    assert s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind, s.next_review.label) == (
+        D("2035-03-19"),
+        "demotion",
+        "Demotion takes effect",
+    )
