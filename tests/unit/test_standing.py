@@ -8,7 +8,7 @@ import pytest
 from support import firm, policy_variant, top_tier_firm
 
 from validator.policies import PolicySet, load_policies
-from validator.standing import Standing, compute_standing
+from validator.standing import Standing, compute_standing, reviews_between
 
 D = date.fromisoformat
 
@@ -601,3 +601,18 @@ def test_a_demotion_taking_effect_after_every_review_in_sight_is_still_the_next_
         "demotion",
         "Demotion takes effect",
     )
+
+
+@pytest.mark.parametrize(
+    "first,last,expected",
+    [
+        ("2026-07-01", "2027-01-01", ["2026-07-01", "2026-10-01", "2026-12-31", "2027-01-01"]),  # both edges
+        ("2026-10-02", "2026-12-31", ["2026-12-31"]),  # the day after a review, the day of the next
+        ("2026-10-02", "2026-12-30", []),  # each edge a day short of a review
+    ],
+)
+def test_reviews_between_holds_a_review_on_its_first_and_its_last_day(
+    shipped: PolicySet, first: str, last: str, expected: list[str]
+) -> None:
+    reviews = reviews_between(shipped, D(first), D(last), D("2026-03-01"))
+    assert [str(r.on) for r in reviews] == expected
