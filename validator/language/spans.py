@@ -68,11 +68,8 @@ def span_on(spans: Spans, on: date) -> Span | None:
 
 
 def contains(spans: Spans, on: date) -> bool:
-    """Whether `on` is one of the days (as `span_on` finds it, without making the span)."""
-    for first, end in spans:
-        if on < end:
-            return first <= on
-    return False
+    """Whether `on` is one of the days."""
+    return span_on(spans, on) is not None
 
 
 def starting(value: date | None) -> Spans:
