@@ -249,6 +249,15 @@ def policy_variant(path: Path, *replacements: tuple[str, str]) -> Path:
     return path
 
 
+def as_designations(text: str, *ids: str) -> str:
+    """The shipped text with its one ladder written under `designations:`, once per id."""
+    head, tiers = text.split("\ntiers:\n")
+    tiers, reviews = tiers.split("\n\n# The awarded tier", 1)
+    nested = "\n".join(f"    {line}" if line else line for line in tiers.splitlines())
+    ladders = "".join(f"  - id: {d}\n    tiers:\n{nested}\n" for d in ids)
+    return f"{head}\ndesignations:\n{ladders}\n# The awarded tier{reviews}"
+
+
 def refused_policy(tmp_path: Path, text: str, *changes: tuple[str, str]) -> tuple[str, list[Any]]:
     """A policy's text with each (old, new) replaced (`old` exactly once), and the errors that refuse it."""
     from validator.policies import PolicyError, load_policies

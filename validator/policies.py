@@ -150,6 +150,7 @@ def _set_problems(versions: list[Policy]) -> list[Problem]:
                     f"{versions[0].path}: one program per policy folder",
                 )
             )
+            continue  # another program: its dates and designations are not this one's
         if p.effective_from in seen:
             problems.append(
                 _at(

@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 from conftest import line_of
-from support import D, build_firm, refused_policy, tiercheck
+from support import SHIPPED_POLICY, D, as_designations, build_firm, firm, refused_policy, tiercheck
 
 from validator.evaluate import Timeline, evaluate
-from validator.policies import load_policies
+from validator.policies import PolicySet, load_policies
 from validator.result import evaluation_json
 from validator.standing import compute_standing, with_standings
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
 FIXTURE = POLICIES / "architecture-specialization.yaml"
 TWO = load_policies(FIXTURE)
+SHIPPED_TEXT = SHIPPED_POLICY.read_text(encoding="utf-8")
 
 
 def ladders(data: dict[str, Any], as_of: date = D) -> dict[str, str | None]:
@@ -643,3 +644,48 @@ def test_policy_diff_reports_a_firm_written_for_one_version_with_that_versions_p
     assert r.returncode == 1
     invalid = [line for line in r.stdout.splitlines() if line.startswith("  invalid: ")]
     assert len(invalid) == 1 and "unknown tier 'selct': did you mean 'select'?" in invalid[0], r.stdout
+
+
+def _program_folder(tmp_path: Path, name: str, *, ladders_in: tuple[bool, bool]) -> PolicySet:
+    """The shipped program as `cpn` in two versions (Select needs 12 people from 2027-01-01), each
+    written with top-level `tiers` or with one designation named `cpn`, as `ladders_in` says."""
+    folder = tmp_path / name
+    folder.mkdir()
+    first = SHIPPED_TEXT.replace("id: cpn-services\n", "id: cpn\n")
+    later = first.replace("effective_from: 2026-03-01", "effective_from: 2027-01-01").replace(
+        "{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"
+    )
+    for file, text, nested in (("a.yaml", first, ladders_in[0]), ("b.yaml", later, ladders_in[1])):
+        (folder / file).write_text(as_designations(text, "cpn") if nested else text, encoding="utf-8")
+    return load_policies(folder)
+
+
+@pytest.mark.parametrize("as_of", ["2026-12-31", "2027-01-01", "2027-06-30", "2027-07-01", "2028-02-29"])
+def test_one_ladder_and_one_designation_of_the_programs_id_are_one_program_across_versions(
+    tmp_path: Path, as_of: str
+) -> None:
+    folders = [
+        _program_folder(tmp_path, f"v{n}", ladders_in=nested)
+        for n, nested in enumerate([(False, False), (False, True), (True, False), (True, True)])
+    ]
+    day = date.fromisoformat(as_of)
+    firms = [
+        firm(people=people, active_on="2026-12-01", standing=standing)
+        for people in (10, 12)
+        for standing in (
+            None,
+            {"tier": "select", "since": "2026-07-01"},
+            {"cpn": {"tier": "select", "since": "2026-07-01"}},
+        )
+    ]
+    for data in firms:
+        said = []
+        for policies in folders:
+            doc = evaluation_json(
+                with_standings(evaluate(policies.in_effect(day), data, day), policies, data)
+            )
+            del doc["policy"]["sha256"]  # the files differ in how they are written, not in what they say
+            del doc["designations"]["cpn"]["label"]  # the title, or the id of a designation without label
+            said.append(doc)
+        assert all(doc == said[0] for doc in said), data["firm"].get("standing")
+        assert said[0]["standing"] is not None

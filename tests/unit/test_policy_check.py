@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import line_of
-from support import SHIPPED_POLICY
+from support import SHIPPED_POLICY, as_designations
 
 from validator.policies import PolicyError, load_policies
 from validator.problem import Problem
@@ -339,3 +339,40 @@ def test_a_requirement_is_a_threshold_or_one_group_nothing_else(tmp_path, item: 
     text = changed((SELECT_NEEDS, f"      - {item}\n"))
     path, problem = only_problem(tmp_path, text)
     assert (problem.file, problem.line) == (str(path), line_of(text, item))
+
+
+def test_a_second_program_in_one_policy_folder_is_refused_at_its_id(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text(TEXT, encoding="utf-8")
+    second = changed(
+        ("id: cpn-services\n", "id: cpn-products\n"),
+        ("effective_from: 2026-03-01", "effective_from: 2027-01-01"),
+    )
+    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
+    [problem] = problems(tmp_path)
+    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "id: cpn-products"))
+    assert problem.message == (
+        f"policy id 'cpn-products' differs from 'cpn-services' in {tmp_path / 'a.yaml'}: "
+        "one program per policy folder"
+    )
+
+
+def test_a_version_declaring_other_designations_is_refused_at_designations(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text(changed(("id: cpn-services\n", "id: cpn\n")), encoding="utf-8")
+    later = changed(("effective_from: 2026-03-01", "effective_from: 2027-01-01"))
+    second = as_designations(later.replace("id: cpn-services\n", "id: cpn\n"), "cpn", "security")
+    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
+    [problem] = problems(tmp_path)
+    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "designations:"))
+    assert problem.message == (
+        f"declares the designations cpn, security, {tmp_path / 'a.yaml'} declares cpn: "
+        "every version of a program declares the same ones, in order"
+    )
+
+
+def test_a_one_ladder_version_after_a_designations_one_is_refused_at_its_tiers(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text(as_designations(TEXT, "services"), encoding="utf-8")
+    second = changed(("effective_from: 2026-03-01", "effective_from: 2027-01-01"))
+    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
+    [problem] = problems(tmp_path)
+    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "tiers:"))
+    assert problem.message.startswith("declares the designations cpn-services, ")
