@@ -37,7 +37,7 @@ from .render.charts import daily_line, distribution_bars
 from .render.evidence import context as pack_context
 from .render.text import tier_label
 from .result import REACH, Evaluation, LadderResult, Requirement
-from .standing import Standing, compute_standing, reviews_between
+from .standing import Standing, calendar_ahead, compute_standing
 
 AHEAD_DAYS = 90  # the daily chart runs this many days past the as-of date, as the data stands
 
@@ -327,7 +327,11 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
     label = {m.id: m.label for m in policy.metrics}
     windows = Context.build(as_of, policy.windows).windows
     names = {n: w.label for n, w in windows.items()}
-    reviews = reviews_between(policies, as_of + timedelta(days=1), as_of + timedelta(days=400), date.min)
+    reviews = calendar_ahead(policies, as_of, 400)
+    per_firm = (
+        ("Anniversary reviews fall", policy.reviews.promotion),
+        ("Demotion looks fall", policy.reviews.demotion_look.on),
+    )
     return {
         "as_of": as_of.isoformat(),
         "policy": {
@@ -370,6 +374,7 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
         ],
         "credential_term": str(policy.default_term),
         "reviews": [{"on": r.on.isoformat(), "label": r.label, "kind": r.kind} for r in reviews],
+        "anniversaries": [f"{what} {days}" for what, days in per_firm if days.every_months],
         "notice_days": policy.reviews.demotion_look.notice_days,
         "cohorts": [
             {

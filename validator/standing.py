@@ -69,22 +69,23 @@ class Standing:
     promoted_on: date | None = None  # the last promotion, from which a grace period runs
 
 
-def _calendar(policy: Policy, year: int, joined_on: date) -> Iterator[Review]:
+def _calendar(policy: Policy, year: int, joined_on: date | None) -> Iterator[Review]:
     reviews = policy.reviews
     label = "Anniversary review" if reviews.promotion.every_months else "Promotion review"
     for day in reviews.promotion.in_year(year, joined_on):
         yield Review(day, "promotion", label)
     for one in reviews.one_off:
         cohort = one.joined_on_or_before
-        if one.on.year == year and (cohort is None or joined_on <= cohort):
+        if one.on.year == year and (cohort is None or joined_on is None or joined_on <= cohort):
             yield Review(one.on, "promotion", one.label)
     for day in reviews.demotion_look.on.in_year(year, joined_on):
         yield Review(day, "demotion-look", "Demotion look")
 
 
-def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date) -> Iterator[Review]:
+def reviews_between(policies: PolicySet, first: date, last: date, joined_on: date | None) -> Iterator[Review]:
     """Every review from `first` to `last` inclusive, in order, each as declared by the policy in effect
-    on its day; worked out a year at a time, so a walk that stops at the next review pays for no more."""
+    on its day; worked out a year at a time, so a walk that stops at the next review pays for no more.
+    `joined_on` None: the reviews of no firm in particular (every one-off, no anniversaries)."""
     for year in range(first.year, last.year + 1):
         out: dict[tuple[date, str], Review] = {}
         for policy in policies.versions:
@@ -92,6 +93,17 @@ def reviews_between(policies: PolicySet, first: date, last: date, joined_on: dat
                 if first <= review.on <= last and _in_effect(policies, review.on) is policy:
                     out.setdefault((review.on, review.kind), review)
         yield from sorted(out.values(), key=lambda r: (r.on, r.kind != "promotion"))
+
+
+def calendar_ahead(policies: PolicySet, as_of: date, days: int) -> list[Review]:
+    """The reviews no firm's joining day sets (month-days and one-offs) in the `days` after `as_of`,
+    and the next of each kind that none of those is, however far ahead."""
+    last, kinds, shown = as_of + timedelta(days=days), set[str](), list[Review]()
+    for review in reviews_between(policies, as_of + timedelta(days=1), _horizon(policies, as_of), None):
+        if review.on <= last or review.kind not in kinds:
+            shown.append(review)
+        kinds.add(review.kind)
+    return shown
 
 
 # A month-day comes round at least every eight years (29 February: 2096, then 2104).

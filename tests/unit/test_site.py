@@ -5,7 +5,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
-from support import build_firm, firm, person
+from support import build_firm, firm, person, policy_variant
 
 from validator.dates import Term
 from validator.evaluate import Timeline, evaluate
@@ -14,6 +14,7 @@ from validator.language.requirements import AllOf, AnyOf, Prerequisite, Threshol
 from validator.language.rules import TESTS, Scope
 from validator.policies import PolicySet, load_policies
 from validator.render.charts import daily_line
+from validator.render.site import program_page
 from validator.site import (
     AHEAD_DAYS,
     assess,
@@ -187,6 +188,20 @@ def test_the_program_page_lists_every_version_with_what_changed() -> None:
     assert ctx["tiers"][1]["requires"][0] == "Certified people at least 12"
     assert {"label": "the trailing year", "first": "2026-02-02", "last": "2027-02-01"} in ctx["windows"]
     assert [r["on"] for r in ctx["reviews"]][:2] == ["2027-07-01", "2027-12-31"]
+
+
+def test_the_program_page_says_anniversary_reviews_in_words_and_lists_no_dates_for_them(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "anniversary.yaml",
+        ('promotion: ["01-01", "07-01"]', "promotion: {every_months: 6}"),
+        ('    on: "12-31"', "    on: {every_months: 12}"),
+    )
+    ctx = program_context(load_policies(path), AS_OF)
+    assert ctx["reviews"] == []  # every review day is a firm's own
+    page = program_page(ctx)
+    assert "Anniversary reviews fall every 6 months from the day the firm joined." in page
+    assert "Demotion looks fall every 12 months from the day the firm joined." in page
+    assert "Anniversary reviews fall" not in program_page(program_context(load_policies(), AS_OF))
 
 
 def test_a_requirement_group_is_put_in_words_with_and_and_or() -> None:

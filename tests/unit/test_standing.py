@@ -8,7 +8,7 @@ import pytest
 from support import firm, policy_variant, top_tier_firm
 
 from validator.policies import PolicySet, load_policies
-from validator.standing import Standing, compute_standing, reviews_between
+from validator.standing import Standing, calendar_ahead, compute_standing, reviews_between
 
 D = date.fromisoformat
 
@@ -616,3 +616,67 @@ def test_reviews_between_holds_a_review_on_its_first_and_its_last_day(
 ) -> None:
     reviews = reviews_between(shipped, D(first), D(last), D("2026-03-01"))
     assert [str(r.on) for r in reviews] == expected
+
+
+# --- the calendar no firm's joining day sets (the site's program page) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "as_of,expected",
+    [
+        # the 400th day after 2026-11-25 is 2027-12-30: the next look of that kind is already listed
+        ("2026-11-25", ["2026-12-31 demotion-look", "2027-01-01 promotion", "2027-07-01 promotion"]),
+        # the 400th day after 2026-11-26 is 2027-12-31: that look is inside
+        (
+            "2026-11-26",
+            [
+                "2026-12-31 demotion-look",
+                "2027-01-01 promotion",
+                "2027-07-01 promotion",
+                "2027-12-31 demotion-look",
+            ],
+        ),
+        # a look on the as-of day is behind it
+        (
+            "2026-12-31",
+            [
+                "2027-01-01 promotion",
+                "2027-07-01 promotion",
+                "2027-12-31 demotion-look",
+                "2028-01-01 promotion",
+            ],
+        ),
+        # none before the first version takes effect; the launch cohort's one-off review is for everyone
+        (
+            "2025-12-31",
+            [
+                "2026-07-01 promotion",
+                "2026-10-01 promotion",
+                "2026-12-31 demotion-look",
+                "2027-01-01 promotion",
+            ],
+        ),
+    ],
+)
+def test_the_calendar_ahead_lists_the_reviews_in_the_next_days_from_the_day_after(
+    shipped: PolicySet, as_of: str, expected: list[str]
+) -> None:
+    assert [f"{r.on} {r.kind}" for r in calendar_ahead(shipped, D(as_of), 400)] == expected
+
+
+def test_the_calendar_ahead_names_the_next_review_of_each_kind_however_far_ahead(tmp_path) -> None:
+    path = policy_variant(tmp_path / "leap.yaml", ('promotion: ["01-01", "07-01"]', 'promotion: ["02-29"]'))
+    reviews = calendar_ahead(load_policies(path), D("2028-02-29"), 400)
+    assert [f"{r.on} {r.kind}" for r in reviews] == [
+        "2028-12-31 demotion-look",
+        "2032-02-29 promotion",  # the 400th day is 2029-04-04: no promotion review comes before it
+    ]
+
+
+def test_the_calendar_ahead_has_no_anniversaries_as_no_firm_joined(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "anniversary.yaml", ('promotion: ["01-01", "07-01"]', "promotion: {every_months: 6}")
+    )
+    assert [f"{r.on} {r.kind}" for r in calendar_ahead(load_policies(path), D("2026-11-25"), 400)] == [
+        "2026-12-31 demotion-look"
+    ]

@@ -125,10 +125,13 @@ class ReviewDays:
     month_days: tuple[str, ...] = ()  # MM-DD; 02-29 only in leap years
     every_months: int = 0  # 0: the month-days
 
-    def in_year(self, year: int, joined_on: date) -> list[date]:
-        """The review days in `year` for a firm that joined on `joined_on`, in order."""
+    def in_year(self, year: int, joined_on: date | None) -> list[date]:
+        """The review days in `year` for a firm that joined on `joined_on`, in order (no firm: None,
+        and no anniversaries)."""
         if not self.every_months:
             return [d for md in self.month_days if (d := _month_day(year, md)) is not None]
+        if joined_on is None:
+            return []
         n, out = self.every_months, list[date]()
         k = max(1, ((year - joined_on.year) * 12 - joined_on.month) // n)  # at or before January
         while True:
