@@ -173,14 +173,18 @@ def test_every_problem_in_a_file_is_reported_not_only_the_first(tmp_path) -> Non
     ]
 
 
-def test_two_versions_with_the_same_effective_from_are_refused_at_effective_from(tmp_path) -> None:
-    (tmp_path / "a.yaml").write_text(TEXT, encoding="utf-8")
-    second = changed(('version: "2026.1"', 'version: "2026.2"'))
+def second_version_problem(tmp_path: Path, first: str, second: str) -> Problem:
+    """The one problem of a folder holding `first` as a.yaml and `second` as b.yaml: in b.yaml."""
+    (tmp_path / "a.yaml").write_text(first, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
-    found = problems(tmp_path)
-    assert len(found) == 1, found
-    problem = found[0]
+    [problem] = problems(tmp_path)
     assert problem.file == str(tmp_path / "b.yaml")
+    return problem
+
+
+def test_two_versions_with_the_same_effective_from_are_refused_at_effective_from(tmp_path) -> None:
+    second = changed(('version: "2026.1"', 'version: "2026.2"'))
+    problem = second_version_problem(tmp_path, TEXT, second)
     assert problem.message == f"takes effect on 2026-03-01, as {tmp_path / 'a.yaml'} does"
     # cli.md: the line of the offending key, here `effective_from`
     assert problem.line == line_of(second, "effective_from:")
@@ -342,14 +346,12 @@ def test_a_requirement_is_a_threshold_or_one_group_nothing_else(tmp_path, item: 
 
 
 def test_a_second_program_in_one_policy_folder_is_refused_at_its_id(tmp_path) -> None:
-    (tmp_path / "a.yaml").write_text(TEXT, encoding="utf-8")
     second = changed(
         ("id: cpn-services\n", "id: cpn-products\n"),
         ("effective_from: 2026-03-01", "effective_from: 2027-01-01"),
     )
-    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
-    [problem] = problems(tmp_path)
-    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "id: cpn-products"))
+    problem = second_version_problem(tmp_path, TEXT, second)
+    assert problem.line == line_of(second, "id: cpn-products")
     assert problem.message == (
         f"policy id 'cpn-products' differs from 'cpn-services' in {tmp_path / 'a.yaml'}: "
         "one program per policy folder"
@@ -357,12 +359,12 @@ def test_a_second_program_in_one_policy_folder_is_refused_at_its_id(tmp_path) ->
 
 
 def test_a_version_declaring_other_designations_is_refused_at_designations(tmp_path) -> None:
-    (tmp_path / "a.yaml").write_text(changed(("id: cpn-services\n", "id: cpn\n")), encoding="utf-8")
-    later = changed(("effective_from: 2026-03-01", "effective_from: 2027-01-01"))
-    second = as_designations(later.replace("id: cpn-services\n", "id: cpn\n"), "cpn", "security")
-    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
-    [problem] = problems(tmp_path)
-    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "designations:"))
+    first = changed(("id: cpn-services\n", "id: cpn\n"))
+    second = as_designations(
+        first.replace("effective_from: 2026-03-01", "effective_from: 2027-01-01"), "cpn", "security"
+    )
+    problem = second_version_problem(tmp_path, first, second)
+    assert problem.line == line_of(second, "designations:")
     assert problem.message == (
         f"declares the designations cpn, security, {tmp_path / 'a.yaml'} declares cpn: "
         "every version of a program declares the same ones, in order"
@@ -370,9 +372,7 @@ def test_a_version_declaring_other_designations_is_refused_at_designations(tmp_p
 
 
 def test_a_one_ladder_version_after_a_designations_one_is_refused_at_its_tiers(tmp_path) -> None:
-    (tmp_path / "a.yaml").write_text(as_designations(TEXT, "services"), encoding="utf-8")
     second = changed(("effective_from: 2026-03-01", "effective_from: 2027-01-01"))
-    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
-    [problem] = problems(tmp_path)
-    assert (problem.file, problem.line) == (str(tmp_path / "b.yaml"), line_of(second, "tiers:"))
+    problem = second_version_problem(tmp_path, as_designations(TEXT, "services"), second)
+    assert problem.line == line_of(second, "tiers:")
     assert problem.message.startswith("declares the designations cpn-services, ")
