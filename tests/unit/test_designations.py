@@ -634,6 +634,14 @@ def test_a_stated_standing_is_read_for_the_designation_it_is_compared_with() -> 
     assert held(shipped, "cpn-services") == "registered"
 
 
+def test_a_one_ladder_standing_leaves_the_other_designations_walked_from_joining() -> None:
+    data = build_firm(people=3)
+    data["firm"]["standing"] = SELECT_SINCE  # the first designation's only
+    architecture = compute_standing(TWO, data, D, designation="architecture")
+    assert architecture is not None and architecture.tier == "none"
+    assert (architecture.since, architecture.history) == (date.fromisoformat(data["firm"]["joined_on"]), [])
+
+
 def test_policy_diff_reports_a_firm_written_for_one_version_with_that_versions_problems(tmp_path) -> None:
     from support import SHIPPED_POLICY, write_yaml
 

@@ -20,6 +20,8 @@ from validator.language.rules import (
     compile_rules,
     drop_reason,
     judge,
+    needs_days,
+    spans_of,
 )
 from validator.language.spans import ALWAYS, NEVER, starting, until
 
@@ -370,3 +372,38 @@ def test_an_item_counting_through_a_list_of_its_own_drops_out_with_that_list() -
     short = {"credentials": [{"from": "2027-01-01", "until": "2027-06-01"}]}
     long = {"credentials": [{"from": "2027-01-01", "until": "2027-09-01"}]}
     assert test.verdict({"teams": [short, long]}, _ctx()) == Via(date(2027, 9, 1), long)
+
+
+PRO = {"test": "expression", "expr": 'record.level == "pro"'}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"test": "any", "of": "credentials", "rules": [PRO]},
+        {"test": "not", "rule": PRO},
+        {"test": "any", "of": "teams", "rules": [{"test": "not", "rule": PRO}]},
+        {"test": "not", "rule": {"test": "any", "of": "credentials", "rules": [CREDENTIAL_RULES[0], PRO]}},
+    ],
+    ids=["any", "not", "not-in-any", "any-in-not"],
+)
+def test_an_expression_nested_at_any_depth_makes_its_rules_judged_day_by_day(rule: dict[str, Any]) -> None:
+    assert needs_days((_rule(test="present", field="name"), _rule(**rule)))
+
+
+def test_rules_without_an_expression_anywhere_are_read_as_days() -> None:
+    nested = _rule(test="any", of="teams", rules=[{"test": "not", "rule": CREDENTIAL_RULES[0]}])
+    assert not needs_days((_rule(test="any", of="credentials", rules=CREDENTIAL_RULES), nested))
+
+
+def test_an_expression_has_no_days_to_read_its_metric_is_judged_day_by_day() -> None:
+    said = r"^an expression has no spans: judge its metric day by day \(by_day\)$"
+    with pytest.raises(TypeError, match=said):
+        _rule(**PRO).spans({"level": "pro"}, LINKS)
+
+
+def test_a_credential_expiring_the_day_it_is_issued_counts_on_no_day() -> None:
+    rules = compile_rules(CREDENTIAL_RULES, SCOPE)
+    assert spans_of(rules, {"from": "2027-03-01", "until": "2027-03-01"}, LINKS) == NEVER
+    one_day = spans_of(rules, {"from": "2027-03-01", "until": "2027-03-02"}, LINKS)
+    assert one_day == ((date(2027, 3, 1), date(2027, 3, 2)),)

@@ -680,3 +680,46 @@ def test_the_calendar_ahead_has_no_anniversaries_as_no_firm_joined(tmp_path) -> 
     assert [f"{r.on} {r.kind}" for r in calendar_ahead(load_policies(path), D("2026-11-25"), 400)] == [
         "2026-12-31 demotion-look"
     ]
+
+
+def test_a_policy_without_demotion_looks_gives_no_look_ahead_notice(tmp_path) -> None:
+    # stale since 2026-09-15, a look on 2026-12-31 would give notice; with no looks none comes
+    policies = load_policies(policy_variant(tmp_path / "no-looks.yaml", ('on: "12-31"', "on: []")))
+    data = firm(joined_on="2026-06-10", active_on="2026-09-15")
+    s = compute_standing(policies, data, D("2026-11-25"), look_ahead=True)
+    assert s is not None and s.tier == "select"
+    assert s.look_notice is None and s.pending_demotion is None
+    assert s.next_review is not None and s.next_review.kind == "promotion"
+
+
+# No promotion reviews by month-day: a Registered firm joined on 2027-01-15 can move only at a one-off
+# review or in a later version.
+NO_PROMOTIONS = ('promotion: ["01-01", "07-01"]', "promotion: []")
+
+
+def test_a_one_off_review_years_after_every_other_review_is_the_next_review(tmp_path) -> None:
+    path = policy_variant(
+        tmp_path / "late-cohort.yaml",
+        NO_PROMOTIONS,
+        ("on: 2026-10-01", "on: 2040-10-01"),
+        ("joined_on_or_before: 2026-09-30", "joined_on_or_before: 2040-09-30"),
+    )
+    data = firm(joined_on="2027-01-15", active_on="2027-01-15")
+    s = compute_standing(load_policies(path), data, D("2027-06-01"))
+    assert s is not None and s.tier == "registered" and s.next_review is not None
+    assert (s.next_review.on, s.next_review.label) == (D("2040-10-01"), "Launch cohort review")
+
+
+def test_a_version_taking_effect_years_ahead_gives_the_next_review(tmp_path) -> None:
+    (tmp_path / "versions").mkdir()
+    policy_variant(tmp_path / "versions" / "now.yaml", NO_PROMOTIONS, ('on: "12-31"', "on: []"))
+    policy_variant(
+        tmp_path / "versions" / "2040.yaml",
+        ('promotion: ["01-01", "07-01"]', 'promotion: ["07-01"]'),
+        ('version: "2026.1"', 'version: "2040.1"'),
+        ("effective_from: 2026-03-01", "effective_from: 2040-01-01"),
+    )
+    data = firm(joined_on="2027-01-15", active_on="2027-01-15")
+    s = compute_standing(load_policies(tmp_path / "versions"), data, D("2027-06-01"))
+    assert s is not None and s.tier == "registered" and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind) == (D("2040-07-01"), "promotion")
