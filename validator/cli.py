@@ -275,12 +275,12 @@ def run(args: argparse.Namespace) -> int:
     quiet = args.quiet
     if args.command == "validate":
         from .commands.validate import validate
+        from .policies import checked_to_run
 
         color = use_colour(args.color, sys.stdout, os.environ)
-        policies = _load_policies(args.policy)
         return validate(
             args.paths,
-            policies,
+            checked_to_run(args.policy),
             args.format,
             args.strict,
             sys.stdout,

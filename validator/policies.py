@@ -1,4 +1,4 @@
-"""Read policy files, check and compile each, check them against each other, pick the version in effect."""
+"""Read policy files, check each and them against each other, compile them, pick the version in effect."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .inputs import UsageError
-from .language.compile import compile_policy
-from .language.model import Policy
-from .loader import LoadError, read_source
+from .language.lint import ladders
+from .language.meaning import policy_problems
+from .loader import LoadError, Located, read_source
 from .locate import read_located
 from .problem import Problem
 from .resources import bundled
 from .schema import fast_validator, schema_problems
+
+if TYPE_CHECKING:
+    from .language.model import Policy
 
 
 class PolicyError(Exception):
@@ -25,6 +29,18 @@ class PolicyError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the policy")
         self.problems = problems
+
+
+class Checked(NamedTuple):
+    """A policy file that passed every check, not compiled yet: all `validate` needs of a policy."""
+
+    path: str
+    sha256: str
+    located: Located
+
+    @property
+    def doc(self) -> Any:
+        return self.located.data
 
 
 class NoPolicyInEffect(UsageError):
@@ -62,6 +78,13 @@ def policy_files(path: str | Path | None) -> list[str]:
 
 def load_policies(path: str | Path | None = None) -> PolicySet:
     """Read, check and compile every policy version; raise PolicyError listing every problem."""
+    checked, warnings = check_policies(path)
+    return PolicySet([_compiled(c) for c in checked], warnings)
+
+
+def check_policies(path: str | Path | None = None) -> tuple[list[Checked], list[Problem]]:
+    """Read and check every policy version, and them against each other: the checked versions in order
+    of their effective dates, and their warnings; raise PolicyError listing every problem."""
     if path is not None and not Path(path).exists():
         raise UsageError(f"{path}: no such file or directory")
     files = policy_files(path)
@@ -69,18 +92,18 @@ def load_policies(path: str | Path | None = None) -> PolicySet:
         raise UsageError(_no_policy_files(Path(str(path))))
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    versions: list[Policy] = []
+    versions: list[Checked] = []
     for file in files:
-        policy, found = load_policy(file)
+        checked, found = check_policy(file)
         for problem in found:
             (warnings if problem.severity == "warning" else problems).append(problem)
-        if policy is not None:
-            versions.append(policy)
+        if checked is not None:
+            versions.append(checked)
     if not problems:
         problems.extend(_set_problems(versions))
     if problems:
         raise PolicyError(sorted(problems))
-    return PolicySet(sorted(versions, key=lambda p: p.effective_from), sorted(warnings))
+    return sorted(versions, key=lambda c: date.fromisoformat(c.doc["effective_from"])), sorted(warnings)
 
 
 def _no_policy_files(folder: Path) -> str:
@@ -117,12 +140,31 @@ def policies_to_run(path: str | Path | None) -> PolicySet:
     try:
         return load_policies(path)
     except PolicyError as exc:
-        lines = "\n".join(str(p) for p in exc.problems)
-        raise UsageError(f"the policy is invalid:\n{lines}") from None
+        raise _invalid(exc) from None
+
+
+def checked_to_run(path: str | Path | None) -> list[Checked]:
+    """The policy versions a command that needs them only checked (`validate`) runs under; an invalid
+    one stops it as in `policies_to_run`."""
+    try:
+        return check_policies(path)[0]
+    except PolicyError as exc:
+        raise _invalid(exc) from None
+
+
+def _invalid(exc: PolicyError) -> UsageError:
+    lines = "\n".join(str(p) for p in exc.problems)
+    return UsageError(f"the policy is invalid:\n{lines}")
 
 
 def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     """One policy file: the compiled policy and its warnings, or the problems that stop it."""
+    checked, problems = check_policy(file)
+    return (None if checked is None else _compiled(checked)), problems
+
+
+def check_policy(file: str) -> tuple[Checked | None, list[Problem]]:
+    """One policy file, checked, and its warnings; or None and the problems that stop it."""
     try:
         source = read_source(file)
         located = read_located(source)
@@ -133,46 +175,61 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     # jsonschema-rs says yes fast; only a policy it refuses pays for the located messages
     if not fast_validator("policy").is_valid(located.data):
         return None, schema_problems("policy", file, located)
-    return compile_policy(file, source.sha256, located)
+    problems = policy_problems(file, located)
+    stops = any(p.severity != "warning" for p in problems)
+    return (None if stops else Checked(file, source.sha256, located)), problems
 
 
-def _set_problems(versions: list[Policy]) -> list[Problem]:
+def _compiled(checked: Checked) -> Policy:
+    """A checked version compiled; the rule language is imported here, by the commands that evaluate."""
+    from .language.compile import build
+
+    return build(checked.path, checked.sha256, checked.doc, checked.located.marks)
+
+
+def _set_problems(versions: list[Checked]) -> list[Problem]:
     """Versions read together must be one program's, each with its own effective date."""
     problems = []
-    seen: dict[date, Policy] = {}
+    first = versions[0]
+    seen: dict[date, Checked] = {}
     for p in versions:
-        if p.id != versions[0].id:
+        if p.doc["id"] != first.doc["id"]:
             problems.append(
                 _at(
                     p,
                     "id",
-                    f"policy id {p.id!r} differs from {versions[0].id!r} in "
-                    f"{versions[0].path}: one program per policy folder",
+                    f"policy id {p.doc['id']!r} differs from {first.doc['id']!r} in "
+                    f"{first.path}: one program per policy folder",
                 )
             )
             continue  # another program: its dates and designations are not this one's
-        if p.effective_from in seen:
+        effective_from = date.fromisoformat(p.doc["effective_from"])
+        if effective_from in seen:
             problems.append(
                 _at(
                     p,
                     "effective_from",
-                    f"takes effect on {p.effective_from}, as {seen[p.effective_from].path} does",
+                    f"takes effect on {effective_from}, as {seen[effective_from].path} does",
                 )
             )
-        seen[p.effective_from] = p
-        ids, first = [d.id for d in p.designations], [d.id for d in versions[0].designations]
-        if ids != first:
+        seen[effective_from] = p
+        ids, first_ids = _designations(p), _designations(first)
+        if ids != first_ids:
             problems.append(
                 _at(
                     p,
-                    "designations" if "designations" in {k[0] for k in p.marks if k} else "tiers",
-                    f"declares the designations {', '.join(ids)}, {versions[0].path} declares "
-                    f"{', '.join(first)}: every version of a program declares the same ones, in order",
+                    "designations" if "designations" in p.doc else "tiers",
+                    f"declares the designations {', '.join(ids)}, {first.path} declares "
+                    f"{', '.join(first_ids)}: every version of a program declares the same ones, in order",
                 )
             )
     return problems
 
 
-def _at(policy: Policy, key: str, message: str) -> Problem:
-    line, col = policy.marks.get((key,), (1, 1))
-    return Problem(policy.path, line, col, message, f"$.{key}", "policy")
+def _designations(checked: Checked) -> list[str]:
+    return [d["id"] for _, d in ladders(checked.doc)]
+
+
+def _at(checked: Checked, key: str, message: str) -> Problem:
+    line, col = checked.located.marks.get((key,), (1, 1))
+    return Problem(checked.path, line, col, message, f"$.{key}", "policy")

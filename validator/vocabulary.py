@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .firm_schema import FirmSchema, bundled_firm_schema, firm_schema_for
+from .language import lint
 
 if TYPE_CHECKING:
     from .language.model import Policy
@@ -24,8 +25,46 @@ class Vocabulary:
     ladders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # several designations: their tiers
 
 
+class Declared(NamedTuple):
+    """What one policy version declares of the values in a firm file."""
+
+    regions: tuple[str, ...]
+    credentials: tuple[tuple[str, str], ...]  # (name, level), in the order the policy accepts them
+    ladders: tuple[tuple[str, tuple[str, ...]], ...]  # each designation's id and tier ids, in order
+    links: Mapping[str, str]
+    data: Mapping[str, Any]  # the fields and record kinds it declares
+
+
+def declared(policy: Policy) -> Declared:
+    """What a compiled version declares."""
+    return Declared(
+        tuple(policy.regions),
+        tuple((c.name, c.level) for c in policy.accepted),
+        tuple((d.id, tuple(t.id for t in d.tiers)) for d in policy.designations),
+        policy.links,
+        policy.data,
+    )
+
+
+def declared_in(doc: Mapping[str, Any]) -> Declared:
+    """What a checked policy document declares, read without compiling it (the rule language costs more
+    to import than `validate` takes to check a file); the same as `declared` of it compiled."""
+    return Declared(
+        tuple(doc.get("regions", {})),
+        tuple((c["name"], c["level"]) for c in doc.get("credentials", {}).get("accepted", ())),
+        tuple((d["id"], tuple(t["id"] for t in d["tiers"])) for _, d in lint.ladders(doc)),
+        dict(doc.get("links", {})),
+        doc.get("data", {}),
+    )
+
+
 def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
-    """Everything any of the versions knows: a value one version lists is a known value."""
+    """Everything any of the compiled versions knows."""
+    return vocabulary_of(declared(p) for p in versions)
+
+
+def vocabulary_of(versions: Iterable[Declared]) -> Vocabulary:
+    """Everything any of the versions declares: a value one version lists is a known value."""
     versions = list(versions)
     regions: dict[str, None] = {}
     credentials: dict[str, dict[str, None]] = {}
@@ -33,11 +72,11 @@ def vocabulary(versions: Iterable[Policy]) -> Vocabulary:
     ladders: dict[str, dict[str, None]] = {}
     for policy in versions:
         regions.update(dict.fromkeys(policy.regions))
-        for accepted in policy.accepted:
-            credentials.setdefault(accepted.name, {})[accepted.level] = None
-        tiers.update(dict.fromkeys(tier.id for tier in policy.tiers))
-        for d in policy.designations:
-            ladders.setdefault(d.id, {}).update(dict.fromkeys(t.id for t in d.tiers))
+        for name, level in policy.credentials:
+            credentials.setdefault(name, {})[level] = None
+        tiers.update(dict.fromkeys(policy.ladders[0][1]))
+        for d, ids in policy.ladders:
+            ladders.setdefault(d, {}).update(dict.fromkeys(ids))
     if len(ladders) < 2:
         ladders = {}
     return Vocabulary(

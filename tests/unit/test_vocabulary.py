@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from support import ARCHITECT, SHIPPED_POLICY, policy_variant
 
-from validator.policies import load_policies
-from validator.vocabulary import vocabulary
+from validator.language.meaning import MESSAGE_VALUES
+from validator.language.rules import TESTS
+from validator.policies import check_policies, check_policy, load_policies, load_policy
+from validator.vocabulary import Vocabulary, declared, declared_in, vocabulary, vocabulary_of
+
+ROOT = Path(__file__).resolve().parents[2]
+# Every policy file the project has (the shipped one, the example programs', the test fixtures'), and
+# each folder of one program's versions.
+FILES = sorted(
+    f
+    for top in ("policy", "examples/programs", "tests/policies")
+    for f in (ROOT / top).rglob("*.yaml")
+    if "firms" not in f.parts
+)
+PROGRAMS = [
+    ROOT / "policy",
+    *sorted((ROOT / "examples/programs").glob("*/policy")),
+    ROOT / "tests/policies/versions",
+]
 
 
 def test_the_bundled_policy_knows_its_regions_credentials_and_tiers_in_its_own_order() -> None:
@@ -37,3 +59,42 @@ def test_a_value_any_version_of_the_folder_knows_is_known(tmp_path) -> None:
         ARCHITECT: ("foundations", "professional", "expert"),
         "claude-certified-developer": ("foundations",),
     }
+
+
+@pytest.mark.parametrize("file", FILES, ids=lambda f: str(f.relative_to(ROOT)))
+def test_what_a_checked_policy_declares_is_what_it_compiles_to(file: Path) -> None:
+    checked, problems = check_policy(str(file))
+    assert checked is not None, problems
+    policy, _ = load_policy(str(file))
+    assert policy is not None
+    assert declared_in(checked.doc) == declared(policy)
+
+
+@pytest.mark.parametrize("path", [*PROGRAMS, *FILES], ids=lambda f: str(f.relative_to(ROOT)))
+def test_validate_knows_of_a_policy_what_the_commands_that_compile_it_know(path: Path) -> None:
+    cheap = vocabulary_of(declared_in(c.doc) for c in check_policies(path)[0])
+    assert _facts(cheap) == _facts(vocabulary(load_policies(path).versions))
+
+
+def _facts(known: Vocabulary) -> tuple[object, ...]:
+    """A vocabulary as comparable values (its schema by its document)."""
+    s = known.schema
+    return known.regions, known.credentials, known.tiers, s.doc, s.record_kinds, known.links, known.ladders
+
+
+def test_a_messages_values_are_read_without_the_rule_language_as_each_test_fills_them_in() -> None:
+    assert {name: test.values for name, test in TESTS.items()} == MESSAGE_VALUES
+
+
+def test_validate_checks_the_policy_without_importing_the_rule_language() -> None:
+    script = (
+        "import sys; from validator.cli import main; "
+        "code = main(['validate', '-q', 'examples/firms/northwind-advisory.yaml']); "
+        "print(code, sorted(m for m in sys.modules if m.startswith('validator.language')))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split(" ", 1) == [
+        "0",
+        "['validator.language', 'validator.language.expressions', 'validator.language.lint', "
+        "'validator.language.meaning']\n",
+    ]

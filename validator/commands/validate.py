@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..inputs import find_inputs
-from ..policies import PolicySet
+from ..policies import Checked
 from ..progress import Progress
 from ..reporters import REPORTERS
 from ..validate import check_file
-from ..vocabulary import vocabulary
+from ..vocabulary import declared_in, vocabulary_of
 
 
 def validate(
     paths: list[str],
-    policies: PolicySet,
+    policies: Sequence[Checked],
     fmt: str,
     strict: bool,
     out: TextIO,
@@ -27,7 +27,7 @@ def validate(
 ) -> int:
     """Check every file, report each in input order; 1 when any is invalid (or, strict, has a warning)."""
     files = find_inputs(paths, exclude, stdin=True)
-    known = vocabulary(policies.versions)
+    known = vocabulary_of(declared_in(p.doc) for p in policies)
     reporter = REPORTERS[fmt](out, quiet=quiet, color=color)
     progress = Progress(len(files), "validating", enabled=not quiet)
     for file in files:
