@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .inputs import UsageError
 
 KEYS = ("policy", "exclude", "format")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The defaults found (none when no file says any); `policy`, and each `exclude` glob with a `/`,
     are resolved against the file's folder."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
@@ -27,13 +26,12 @@ EXTENDABLE: dict[str, tuple[str, ...]] = {
 TEXT_PATTERN = "^[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x84\\x86-\\x9f]*$"
 
 
-@dataclass(frozen=True, eq=False)
 class FirmSchema:
     """A firm-file JSON Schema with its two validators (a fast yes/no, an exact one that locates), each
     compiled the first time it is needed; `record_kinds` are the lists a policy added (ids unique)."""
 
-    doc: Doc
-    record_kinds: tuple[str, ...] = ()
+    def __init__(self, doc: Doc, record_kinds: tuple[str, ...] = ()) -> None:
+        self.doc, self.record_kinds = doc, record_kinds
 
     @cached_property
     def fast(self) -> Any:

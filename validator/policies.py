@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -47,12 +46,11 @@ class NoPolicyInEffect(UsageError):
     """No policy version had taken effect by the date asked for: the tool cannot do its job (exit 2)."""
 
 
-@dataclass
-class PolicySet:
+class PolicySet(NamedTuple):
     """The versions of one program's policy, in order of their effective dates, and their lints' warnings."""
 
     versions: list[Policy]
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: Sequence[Problem] = ()
 
     def in_effect(self, day: date) -> Policy:
         """The latest version whose effective date is on or before `day`."""

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .firm_schema import FirmSchema, bundled_firm_schema, firm_schema_for
+from .firm_schema import FirmSchema, firm_schema_for
 from .language import lint
 
 if TYPE_CHECKING:
     from .language.model import Policy
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """The values a firm file may use, each in the order the policy lists it; no regions: any region."""
 
     regions: tuple[str, ...]
     credentials: Mapping[str, tuple[str, ...]]  # credential name -> its levels
     tiers: tuple[str, ...]
-    schema: FirmSchema = field(default_factory=bundled_firm_schema)  # with the fields the policy declares
-    links: Mapping[str, str] = field(default_factory=dict)  # a field holding an id -> the list it points into
-    ladders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # several designations: their tiers
+    schema: FirmSchema  # with the fields the policy declares
+    links: Mapping[str, str] = {}  # a field holding an id -> the list it points into
+    ladders: Mapping[str, tuple[str, ...]] = {}  # several designations: their tiers
 
 
 class Declared(NamedTuple):

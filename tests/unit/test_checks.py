@@ -9,12 +9,14 @@ import pytest
 from support import ARCHITECT, credential, customer, firm, firm_of, person
 
 from validator.checks import LISTS, cross_checks, far_future, vocabulary_checks
+from validator.firm_schema import bundled_firm_schema
 from validator.vocabulary import Vocabulary
 
 KNOWS = Vocabulary(
     ("amer", "emea", "apac"),
     {ARCHITECT: ("foundations", "professional")},
     ("registered", "select", "preferred", "global-premier"),
+    bundled_firm_schema(),
 )
 
 
@@ -357,7 +359,13 @@ def test_a_region_a_typo_or_a_case_away_from_a_listed_one_suggests_it(region: st
 
 
 def test_a_policy_listing_no_regions_accepts_any_region() -> None:
-    assert known(firm_of(customers=[customer(0, "mars")]), Vocabulary((), {}, ("registered",))) == []
+    assert (
+        known(
+            firm_of(customers=[customer(0, "mars")]),
+            Vocabulary((), {}, ("registered",), bundled_firm_schema()),
+        )
+        == []
+    )
 
 
 def test_a_known_credential_at_a_level_the_policy_does_not_know_is_an_error_with_a_hint() -> None:

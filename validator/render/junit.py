@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..problem import Problem
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     """One input file: its problems (none when it passed) and a line for the report's output."""
 
     file: str
