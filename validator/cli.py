@@ -6,7 +6,6 @@ import argparse
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -393,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         if args.traceback:
+            import traceback  # only a bug report needs it: not paid on every start
+
             traceback.print_exc()
         print(
             f"tiercheck: internal error: {type(exc).__name__}: {exc} (a bug in tiercheck; please report it"
