@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import signal
 import sys
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         parents=[common],
         help="check policy files against the policy meta-schema",
-        description="Check a policy file or folder (default: the bundled policy).",
+        description="Check a policy file or folder (default: the configured policy, else the bundled one).",
     )
     check.add_argument("path", nargs="?", metavar="PATH")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 1)")
@@ -270,6 +271,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "policy", None) is None and hasattr(args, "policy"):
         args.policy = config.policy
     exclude = [*config.exclude, *getattr(args, "exclude", [])]
+    if getattr(args, "policy", None):  # a walked folder holding the policy: its files are no firm's
+        exclude.append(glob.escape(os.path.abspath(args.policy)))  # noqa: PTH100 - as `excluded` compares
     as_of = getattr(args, "as_of", None) or date.today()
     quiet = args.quiet
     if args.command == "validate":
@@ -348,7 +351,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
-        return check(args.path, args.format, sys.stdout, strict=args.strict)
+        return check(args.path or config.policy, args.format, sys.stdout, strict=args.strict)
     if args.command == "policy":
         from .commands.policy import diff
 

@@ -252,6 +252,8 @@ def compute_standing(
         return None
     designation = designation or policies.versions[0].designation
     stated = stated_standing(policies.versions[0], firm, designation, stated_as)
+    if stated and date.fromisoformat(stated["since"]) > as_of:
+        stated = None  # not awarded yet on the as-of date: the calendar is walked from joining
     eligibility = _Eligibility(policies, data, designation, {} if timelines is None else timelines)
     policies = PolicySet([v.ladder(designation) for v in policies.versions])
     if stated:

@@ -184,6 +184,39 @@ def test_pyproject_tool_tiercheck_sets_the_policy_relative_to_itself(tmp_path) -
     assert json.loads(r.stdout)["eligible_tier"] == "registered"  # 29 certified people: short of 30
 
 
+def test_the_policys_own_files_in_a_walked_folder_are_not_read_as_firm_files(tmp_path) -> None:
+    repo = repo_with_other_files(tmp_path)
+    (repo / "policy").mkdir()
+    shutil.copy(ROOT / "policy" / "cpn-services-2026-03-01.yaml", repo / "policy")
+    (repo / ".tiercheck.toml").write_text(
+        'policy = "policy/"\nexclude = ["mkdocs.yml", "package.json", "fixtures/*"]\n'
+    )
+    r = tiercheck("validate", ".", "--format", "json", cwd=repo)
+    assert r.returncode == 0, r.stdout
+    assert [f["file"] for f in json.loads(r.stdout)["files"]] == ["./firms/northwind.yaml"]
+    (repo / ".tiercheck.toml").write_text('exclude = ["mkdocs.yml", "package.json", "fixtures/*"]\n')
+    named = tiercheck("validate", ".", "--policy", "policy/cpn-services-2026-03-01.yaml", cwd=repo)
+    assert named.stdout == "1 file checked: all valid\n"
+    unnamed = tiercheck("validate", ".", cwd=repo)  # with no policy named, it is a file like any other
+    assert unnamed.returncode == 1 and "policy/cpn-services-2026-03-01.yaml:" in unnamed.stdout
+
+
+def test_policy_check_without_a_path_checks_the_configured_policy(tmp_path) -> None:
+    (tmp_path / "p.yaml").write_text(
+        (ROOT / "policy" / "cpn-services-2026-03-01.yaml")
+        .read_text()
+        .replace("at_risk_days: 90", "at_risk_days: x")
+    )
+    (tmp_path / ".tiercheck.toml").write_text('policy = "p.yaml"\n')
+    r = tiercheck("policy", "check", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.startswith(f"{tmp_path / 'p.yaml'}:17:")
+    bundled = tiercheck("policy", "check", cwd=tmp_path.parent)
+    assert bundled.returncode == 0 and bundled.stdout.startswith(
+        "bundled policy cpn-services-2026-03-01.yaml:"
+    )
+
+
 def test_a_config_file_with_an_unknown_setting_is_a_one_line_usage_error(tmp_path) -> None:
     (tmp_path / ".tiercheck.toml").write_text('exclued = ["x"]\n')
     r = tiercheck("validate", NORTHWIND, cwd=tmp_path)

@@ -91,6 +91,21 @@ def test_a_date_before_the_firm_joined_has_no_tier(tmp_path) -> None:
     assert "  eligible tier: none (not yet joined on this date)\n" in text
 
 
+def test_a_date_before_the_firm_joined_has_no_tier_in_any_designation() -> None:
+    programs = Path(__file__).resolve().parents[2] / "examples" / "programs" / "specializations"
+    r = tiercheck(
+        "evaluate",
+        programs / "firms" / "ember-solutions.yaml",
+        "--policy",
+        programs / "policy",
+        "--as-of",
+        "2026-03-05",
+    )
+    assert "  Data specialization: none (not yet joined on this date)\n" in r.stdout
+    assert "  Security specialization: none (not yet joined on this date)\n" in r.stdout
+    assert "needs" not in r.stdout and "closest way" not in r.stdout
+
+
 def test_a_firm_that_never_moved_shows_its_standing_without_a_review_name(tmp_path) -> None:
     path = write_yaml(tmp_path / "firm.yaml", firm(joined_on="2026-10-02"))
     text = evaluate_text(path, "2026-11-25")

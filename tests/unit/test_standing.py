@@ -134,6 +134,16 @@ def test_a_stated_standing_is_kept_and_reviews_start_the_day_after_since(shipped
     assert "notice of demotion to Registered" in s.next_review.outcome
 
 
+def test_before_a_stated_since_the_calendar_is_walked_from_joining(shipped: PolicySet) -> None:
+    # Select since the launch review on 2026-10-01; on the days before, that award is not in force yet
+    data = firm(joined_on="2026-03-01", people=0, standing={"tier": "select", "since": "2026-10-01"})
+    before = compute_standing(shipped, data, D("2026-09-30"))
+    assert before is not None and (before.tier, before.since) == ("registered", D("2026-03-01"))
+    assert before.next_review is not None and before.next_review.on == D("2026-10-01")
+    on = compute_standing(shipped, data, D("2026-10-01"))
+    assert on is not None and (on.tier, on.since, on.history) == ("select", D("2026-10-01"), [])
+
+
 def test_the_next_review_counts_what_is_already_known_to_change(shipped: PolicySet) -> None:
     # Eligible today (2026-11-25), but the people's last use (2026-09-15) is 107 days old by the look.
     data = firm(joined_on="2026-06-10", active_on="2026-09-15")

@@ -81,6 +81,8 @@ def gaps(e: Evaluation, tier: TierCheck) -> list[str]:
 def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
     """Another designation's ladder in a few lines: its tier, its standing, what the next tier needs (and
     of alternatives, the way it is closest by), and what its next review would do."""
+    if ladder.eligible_tier is None:  # every ladder's lowest tier asks nothing: not joined yet
+        return [f"  {ladder.label}: none (not yet joined on this date)"]
     lines = [f"  {ladder.label}: eligible for {tier_label(e, ladder.id, ladder.eligible_tier)}"]
     s = ladder.standing
     if s is not None:
