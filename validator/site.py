@@ -35,8 +35,8 @@ from .language.values import Number
 from .policies import PolicySet
 from .render.charts import daily_line, distribution_bars
 from .render.evidence import context as pack_context
-from .render.text import tier_label
-from .result import REACH, Evaluation, LadderResult, Requirement
+from .render.text import lacks, tier_label
+from .result import REACH, Evaluation, LadderResult
 from .standing import Standing, calendar_ahead, compute_standing
 
 AHEAD_DAYS = 90  # the daily chart runs this many days past the as-of date, as the data stands
@@ -188,7 +188,7 @@ def firm_row(e: Evaluation, page: str, metrics: list[str], lost_on: date | None)
             }
             for m in metrics
         ],
-        "first_gap": _gap(short[0]) if short else "",
+        "first_gap": lacks(short[0].label, short[0].value, short[0].threshold) if short else "",
         "gap_share": round(sum(r.shortfall / r.threshold for r in short), 4),
         "within_reach": bool(nxt and nxt.within_reach),
         "demotion_to": demotion[0] if demotion else None,
@@ -220,10 +220,6 @@ def _ladder_row(e: Evaluation, d: LadderResult) -> dict[str, Any]:
         "demotion_label": tier_label(e, d.id, demotion[0]) if demotion else "",
         "demotion_on": demotion[1].isoformat() if demotion else None,
     }
-
-
-def _gap(r: Requirement) -> str:
-    return f"{r.shortfall} more {r.label.lower()} ({r.value}/{r.threshold})"
 
 
 def invalid_row(file: str, problems: list[str]) -> dict[str, Any]:

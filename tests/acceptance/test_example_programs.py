@@ -144,11 +144,11 @@ def test_summary_names_the_alternative_a_firm_within_reach_is_closest_by(tmp_pat
     args = (tmp_path, "--policy", PROGRAMS / "levels" / "policy", "--as-of", AS_OF)
     way = "alternative 1 of 2: certified people at least 4 and customers in production at least 2"
     (entry,) = json.loads(tiercheck("summary", *args, "--format", "json").stdout)["within_reach"]
-    assert (entry["gap"], entry["alternatives"]) == ("1 more certified people (3/4)", [way])
+    assert (entry["gap"], entry["alternatives"]) == ("certified people: 1 more (3 of 4)", [way])
     text = tiercheck("summary", *args).stdout
-    assert f"  acme-consulting -> Select: 1 more certified people (3/4) (closest way: {way})  [" in text
+    assert f"  acme-consulting -> Select: certified people: 1 more (3 of 4) (closest way: {way})  [" in text
     assert (
-        f"| Select | 1 more certified people (3/4) (closest way: {way}) |"
+        f"| Select | certified people: 1 more (3 of 4) (closest way: {way}) |"
         in tiercheck("summary", *args, "--format", "markdown").stdout
     )
     html = tiercheck("summary", *args, "--format", "html").stdout

@@ -119,4 +119,4 @@ def test_a_calendar_change_moves_standing_where_eligibility_does_not_move(tmp_pa
         ],
     }
     text = tiercheck(*args).stdout
-    assert "standing as of 2027-07-01: 1 move (0 up, 1 down)\n  down" in text
+    assert "standing as of 2027-07-01: 1 moved (0 up, 1 down)\n  down" in text

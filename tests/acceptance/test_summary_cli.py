@@ -35,7 +35,7 @@ def test_summary_counts_every_tier_and_ranks_the_closest_firms_first(firms) -> N
     assert (doc["files"], doc["valid"], doc["invalid_count"]) == (80, 80, 0)
     reach = doc["within_reach"]
     assert [r["firm"] for r in reach[:30]] == [f"short-{i:02}" for i in range(30)]
-    assert reach[0]["gap"] == "1 more certified people (9/10)"
+    assert reach[0]["gap"] == "certified people: 1 more (9 of 10)"
     assert doc["within_reach_count"] == 30  # not the far ones, nor Select firms far from Preferred
 
 
@@ -94,3 +94,21 @@ def test_summary_and_site_list_the_same_firms_within_reach(tmp_path, capsys) -> 
     assert main(["site", *args, "--out", str(tmp_path / "site"), "-q"]) == 0
     rows = json.loads((tmp_path / "site" / "firms.json").read_text())
     assert summarised == [r["id"] for r in rows if r["within_reach"]] == ["short"]
+
+
+def _tier_tables(program: str, count: int) -> list[str]:
+    """The tier tables `summary` prints for an example program's firms: the first ladder's, then others'."""
+    from pathlib import Path
+
+    at = Path(__file__).resolve().parents[2] / "examples" / "programs" / program
+    args = ("--policy", at / "policy", "--as-of", "2026-11-25", "--format", "text")
+    return tiercheck("summary", at / "firms", *args).stdout.split("\n\n")[1 : 1 + count]
+
+
+def test_the_tier_tables_columns_line_up_past_a_long_tier_label() -> None:
+    [table] = _tier_tables("points", 1)  # "Solutions Partner" is longer than the usual column
+    rows = table.splitlines()
+    assert len({len(row) for row in rows}) == 1, table  # the numbers end in one column
+    assert all("  " in row.strip() for row in rows), table  # a label never touches its number
+    ladders = _tier_tables("specializations", 3)[1:]
+    assert len({len(t.splitlines()[0]) for t in ladders}) == 1, ladders  # the designations share a width

@@ -103,7 +103,7 @@ def test_the_overview_lists_each_designations_shortlists(browser, tmp_path, widt
         "Facing demotion in Security specialization (0)",
     ):
         assert page.get_by_role("heading", name=heading).is_visible(), heading
-    assert page.get_by_text("1 more certified people (4/5)").is_visible()  # Ember Solutions, for data
+    assert page.get_by_text("certified people: 1 more (4 of 5)").is_visible()  # Ember Solutions, for data
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     page.close()
 

@@ -284,7 +284,7 @@ def test_summary_counts_each_designations_tiers() -> None:
         ("architecture-specialist", 1, 0),
     ]
     text = tiercheck("summary", EXAMPLES, "--as-of=2026-11-25", "--policy", FIXTURE).stdout
-    assert "  Architecture specialization:  eligible  standing\n" in text
+    assert "  Architecture specialization:   eligible  standing\n" in text
 
 
 SPECIALIZATIONS = Path(__file__).resolve().parents[2] / "examples" / "programs" / "specializations"
@@ -319,7 +319,7 @@ def test_summary_lists_firms_within_reach_and_facing_demotion_in_every_designati
     assert (doc["within_reach"], doc["facing_demotion"]) == ([], [])  # membership's own
     data, security = doc["designations"]
     assert [(r["firm"], r["next"], r["gap"]) for r in data["within_reach"]] == [
-        ("ember-solutions", "Data Specialist", "1 more certified people (4/5)")
+        ("ember-solutions", "Data Specialist", "certified people: 1 more (4 of 5)")
     ]
     assert [(r["firm"], r["standing"], r["to"], r["on"]) for r in data["facing_demotion"]] == [
         ("willow-studio", "Data Specialist", "No data specialization", "2027-03-31")
@@ -561,11 +561,11 @@ def test_policy_diff_impact_compares_eligibility_and_standing_in_every_designati
     assert security["counts"] == [{"from": "none", "to": "security-specialist", "firms": 1}]
     assert impact["designations"]["data"]["moved"] == impact["designations"]["data"]["standing"]["moved"] == 0
     out = tiercheck(*args).stdout
-    assert "firms as of 2026-11-25: 5 evaluated, 0 move (0 up, 0 down) in Membership, 0 invalid\n" in out
-    assert "eligible in Security specialization as of 2026-11-25: 1 move (1 up, 0 down)\n" in out
-    assert "standing in Security specialization as of 2026-11-25: 1 move (1 up, 0 down)\n  up   " in out
+    assert "firms as of 2026-11-25: 5 evaluated, 0 moved (0 up, 0 down) in Membership, 0 invalid\n" in out
+    assert "eligible in Security specialization as of 2026-11-25: 1 moved (1 up, 0 down)\n" in out
+    assert "standing in Security specialization as of 2026-11-25: 1 moved (1 up, 0 down)\n  up   " in out
     markdown = tiercheck(*args, "--format", "markdown").stdout
-    assert "### Security specialization as of 2026-11-25\n\n1 move (1 up, 0 down).\n" in markdown
+    assert "### Security specialization as of 2026-11-25\n\n1 moved (1 up, 0 down).\n" in markdown
 
 
 def test_policy_diff_from_one_ladder_to_several_compares_the_first_designations(tmp_path) -> None:

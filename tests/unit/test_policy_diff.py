@@ -58,7 +58,7 @@ def test_a_new_tier_is_placed_on_the_ladder_with_its_requirements(tmp_path) -> N
 
 def test_calendar_changes_are_described(tmp_path) -> None:
     changes = _changes(tmp_path, ("notice_days: 90", "notice_days: 60"), ("cure: false", "cure: true"))
-    assert changes == ["notice period (days): 90 -> 60", "cure: False -> True"]
+    assert changes == ["notice period (days): 90 -> 60", "cure: no -> yes"]
 
 
 # Each optional value of the shipped policy, as written there, and the text with it left out.
@@ -94,8 +94,8 @@ def test_a_value_left_out_is_compared_as_its_default(tmp_path) -> None:
     assert describe_changes(old, new) == [
         "default credential term: 24 months -> 12 months",
         "tier 'select': label or partner status changed",
-        "cure: True -> False",
-        "promotion replaces a pending notice: False -> True",
+        "cure: yes -> no",
+        "promotion replaces a pending notice: no -> yes",
     ]
 
 

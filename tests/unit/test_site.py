@@ -139,7 +139,7 @@ def test_the_row_says_within_reach_first_gap_and_facing_demotion(shipped) -> Non
     short = firm(people=8, active_on="2026-11-20")  # 8 of 10: within 75%
     row = firm_row(assess(shipped, "f.yaml", "", short, AS_OF), "firms/x.html", metrics, None)
     assert (row["eligible_tier"], row["next_tier"]) == ("registered", "select")
-    assert row["within_reach"] and row["first_gap"] == "2 more certified people (8/10)"
+    assert row["within_reach"] and row["first_gap"] == "certified people: 2 more (8 of 10)"
     far = firm(people=7, active_on="2026-11-20")
     assert not firm_row(assess(shipped, "f.yaml", "", far, AS_OF), "p", metrics, None)["within_reach"]
     stale = firm(joined_on="2026-06-10", active_on="2026-09-15")  # Select since October, stale by the look

@@ -206,14 +206,19 @@ def _reviews(old: Reviews, new: Reviews) -> list[str]:
     a, b = old.demotion_look, new.demotion_look
     for key, what in (("on", "demotion look day"), ("notice_days", "notice period (days)"), ("cure", "cure")):
         if getattr(a, key) != getattr(b, key):
-            out.append(f"{what}: {getattr(a, key)} -> {getattr(b, key)}")
+            out.append(f"{what}: {_yes_no(getattr(a, key))} -> {_yes_no(getattr(b, key))}")
     if old.grace != new.grace:
         out.append(
             f"no demotion notice after a promotion for: {old.grace or 'no time'} -> {new.grace or 'no time'}"
         )
     if old.promotion_replaces_notice != new.promotion_replaces_notice:
         out.append(
-            f"promotion replaces a pending notice: {old.promotion_replaces_notice} -> "
-            f"{new.promotion_replaces_notice}"
+            f"promotion replaces a pending notice: {_yes_no(old.promotion_replaces_notice)} -> "
+            f"{_yes_no(new.promotion_replaces_notice)}"
         )
     return out
+
+
+def _yes_no(value: object) -> str:
+    """A setting as the diff says it: a flag as yes or no, anything else as written."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)

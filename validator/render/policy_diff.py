@@ -70,7 +70,7 @@ def _where(new: Policy, impact: Impact) -> str:
 
 def _updown(moves: list[Move]) -> str:
     up = sum(m.direction == "up" for m in moves)
-    return f"{len(moves)} move ({up} up, {len(moves) - up} down)"
+    return f"{len(moves)} moved ({up} up, {len(moves) - up} down)"
 
 
 def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None) -> str:

@@ -9,12 +9,11 @@ from typing import Any
 from ..language.model import Designation, Policy
 from ..problem import shown
 from ..summary import Ladder, LadderLine, Summary
+from .text import lacks
 
 
 def _gap(line: LadderLine) -> str:
-    return ", ".join(
-        f"{s.threshold - s.value} more {s.label.lower()} ({s.value}/{s.threshold})" for s in line.shortfalls
-    )
+    return ", ".join(lacks(s.label, s.value, s.threshold) for s in line.shortfalls)
 
 
 def context(s: Summary, policy: Policy) -> dict[str, Any]:
@@ -130,12 +129,12 @@ def as_text(s: Summary, policy: Policy) -> str:
         f"as of {c['as_of']} under {policy.id} {policy.version}: "
         f"{c['valid']} evaluated, {c['invalid_count']} invalid",
         "",
-        f"  {'tier':<16}{'eligible':>10}{'standing':>10}",
+        *_tier_table("tier", c["distribution"], max(16, _width("tier", c["distribution"]))),
     ]
-    lines += [f"  {d['label']:<16}{d['eligible']:>10}{d['standing']:>10}" for d in c["distribution"]]
-    for ladder in c["designations"]:
-        lines += ["", f"  {ladder['label'] + ':':<26}{'eligible':>10}{'standing':>10}"]
-        lines += [f"  {d['label']:<26}{d['eligible']:>10}{d['standing']:>10}" for d in ladder["distribution"]]
+    heads = [(ladder["label"] + ":", ladder["distribution"]) for ladder in c["designations"]]
+    wide = max([26, *(_width(head, rows) for head, rows in heads)])  # one width for every designation
+    for head, rows in heads:
+        lines += ["", *_tier_table(head, rows, wide)]
     lines += _shortlists_text(c, "")
     for ladder in c["designations"]:
         lines += _shortlists_text(ladder, f" in {ladder['label']}")
@@ -144,6 +143,19 @@ def as_text(s: Summary, policy: Policy) -> str:
         lines += [f"  {shown(r['file'])}:{_first(r['problems'])}" for r in c["invalid"]]
         lines += _more(c["invalid"], c["invalid_count"])
     return "\n".join(lines) + "\n"
+
+
+def _width(head: str, rows: list[dict[str, Any]]) -> int:
+    """A first column wider than its head and every tier's label."""
+    return max(len(head), *(len(d["label"]) for d in rows)) + 1
+
+
+def _tier_table(head: str, rows: list[dict[str, Any]], w: int) -> list[str]:
+    """Firms by tier, eligible and held, the first column `w` wide."""
+    return [
+        f"  {head:<{w}}{'eligible':>10}{'standing':>10}",
+        *(f"  {d['label']:<{w}}{d['eligible']:>10}{d['standing']:>10}" for d in rows),
+    ]
 
 
 def _shortlists_text(c: dict[str, Any], where: str) -> list[str]:

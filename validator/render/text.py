@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ..language.values import Number, tidy
 from ..problem import shown
 from ..result import Evaluation, LadderResult, Loss, TierCheck
 
@@ -74,8 +75,13 @@ def gaps(e: Evaluation, tier: TierCheck) -> list[str]:
         for p in tier.prerequisites
         if not p.met
     ]
-    out += [f"{r.label.lower()}: {r.shortfall} more ({r.value} of {r.threshold})" for r in tier.to_close]
+    out += [lacks(r.label, r.value, r.threshold) for r in tier.to_close]
     return out
+
+
+def lacks(label: str, value: Number, threshold: Number) -> str:
+    """A requirement's gap as every output says it: 'certified people: 1 more (9 of 10)'."""
+    return f"{label.lower()}: {tidy(round(max(0, threshold - value), 9))} more ({value} of {threshold})"
 
 
 def _designation_lines(e: Evaluation, ladder: LadderResult) -> list[str]:
