@@ -30,7 +30,7 @@ class PolicyError(Exception):
         self.problems = problems
 
 
-class Checked(NamedTuple):
+class CheckedPolicy(NamedTuple):
     """A policy file that passed every check, not compiled yet: all `validate` needs of a policy."""
 
     path: str
@@ -80,7 +80,7 @@ def load_policies(path: str | Path | None = None) -> PolicySet:
     return PolicySet([_compiled(c) for c in checked], warnings)
 
 
-def check_policies(path: str | Path | None = None) -> tuple[list[Checked], list[Problem]]:
+def check_policies(path: str | Path | None = None) -> tuple[list[CheckedPolicy], list[Problem]]:
     """Read and check every policy version, and them against each other: the checked versions in order
     of their effective dates, and their warnings; raise PolicyError listing every problem."""
     if path is not None and not Path(path).exists():
@@ -90,7 +90,7 @@ def check_policies(path: str | Path | None = None) -> tuple[list[Checked], list[
         raise UsageError(_no_policy_files(Path(str(path))))
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    versions: list[Checked] = []
+    versions: list[CheckedPolicy] = []
     for file in files:
         checked, found = check_policy(file)
         for problem in found:
@@ -141,7 +141,7 @@ def policies_to_run(path: str | Path | None) -> PolicySet:
         raise _invalid(exc) from None
 
 
-def checked_to_run(path: str | Path | None) -> list[Checked]:
+def checked_to_run(path: str | Path | None) -> list[CheckedPolicy]:
     """The policy versions a command that needs them only checked (`validate`) runs under; an invalid
     one stops it as in `policies_to_run`."""
     try:
@@ -161,7 +161,7 @@ def load_policy(file: str) -> tuple[Policy | None, list[Problem]]:
     return (None if checked is None else _compiled(checked)), problems
 
 
-def check_policy(file: str) -> tuple[Checked | None, list[Problem]]:
+def check_policy(file: str) -> tuple[CheckedPolicy | None, list[Problem]]:
     """One policy file, checked, and its warnings; or None and the problems that stop it."""
     try:
         source = read_source(file)
@@ -175,21 +175,21 @@ def check_policy(file: str) -> tuple[Checked | None, list[Problem]]:
         return None, schema_problems("policy", file, located)
     problems = policy_problems(file, located)
     stops = any(p.severity != "warning" for p in problems)
-    return (None if stops else Checked(file, source.sha256, located)), problems
+    return (None if stops else CheckedPolicy(file, source.sha256, located)), problems
 
 
-def _compiled(checked: Checked) -> Policy:
+def _compiled(checked: CheckedPolicy) -> Policy:
     """A checked version compiled; the rule language is imported here, by the commands that evaluate."""
     from .language.compile import build
 
     return build(checked.path, checked.sha256, checked.doc, checked.located.marks)
 
 
-def _set_problems(versions: list[Checked]) -> list[Problem]:
+def _set_problems(versions: list[CheckedPolicy]) -> list[Problem]:
     """Versions read together must be one program's, each with its own effective date."""
     problems = []
     first = versions[0]
-    seen: dict[date, Checked] = {}
+    seen: dict[date, CheckedPolicy] = {}
     for p in versions:
         if p.doc["id"] != first.doc["id"]:
             problems.append(
@@ -224,10 +224,10 @@ def _set_problems(versions: list[Checked]) -> list[Problem]:
     return problems
 
 
-def _designations(checked: Checked) -> list[str]:
+def _designations(checked: CheckedPolicy) -> list[str]:
     return [d["id"] for _, d in ladders(checked.doc)]
 
 
-def _at(checked: Checked, key: str, message: str) -> Problem:
+def _at(checked: CheckedPolicy, key: str, message: str) -> Problem:
     line, col = checked.located.marks.get((key,), (1, 1))
     return Problem(checked.path, line, col, message, f"$.{key}", "policy")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..inputs import find_inputs
-from ..policies import Checked
+from ..policies import CheckedPolicy
 from ..progress import Progress
 from ..reporters import REPORTERS
 from ..validate import check_file
@@ -15,7 +15,7 @@ from ..vocabulary import declared_in, vocabulary_of
 
 def validate(
     paths: list[str],
-    policies: Sequence[Checked],
+    policies: Sequence[CheckedPolicy],
     fmt: str,
     strict: bool,
     out: TextIO,
