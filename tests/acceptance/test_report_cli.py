@@ -116,3 +116,35 @@ def test_a_template_reaching_for_python_internals_fails_clearly_and_runs_nothing
     err = capsys.readouterr().err
     assert "a template failed" in err and "unsafe" in err and len(err.strip().splitlines()) == 1
     assert not marker.exists() and not (tmp_path / "pack" / "evidence.md").exists()
+
+
+SPECIALIZATIONS = Path(__file__).resolve().parents[2] / "examples" / "programs" / "specializations"
+
+
+def benefits_said(tmp_path: Path, capsys, firm: Path) -> tuple[str, str]:
+    """What the Markdown and the HTML pack say under their Benefits heading."""
+    from support import Page
+
+    from validator.cli import main
+
+    out = tmp_path / firm.stem
+    args = ["report", str(firm), "--policy", str(SPECIALIZATIONS / "policy"), "--as-of", "2026-11-25"]
+    assert main([*args, "--out", str(out)]) == 0
+    capsys.readouterr()
+    md = (out / "evidence.md").read_text().split("### Benefits", 1)[1].split("\n#", 1)[0]
+    html = Page((out / "evidence.html").read_text()).all_text().split("Benefits", 1)[1]
+    return md, html
+
+
+def test_a_tier_with_no_benefits_is_said_to_list_none_and_only_a_firm_not_joined_is_told_it_has_not(
+    tmp_path, capsys
+) -> None:
+    md, html = benefits_said(tmp_path, capsys, SPECIALIZATIONS / "firms" / "willow-studio.yaml")
+    for said in (md, html):
+        assert "No benefits are listed for Member." in said and "before the firm joins" not in said
+    late = tmp_path / "late.yaml"
+    text = (SPECIALIZATIONS / "firms" / "willow-studio.yaml").read_text()
+    late.write_text(text.replace("joined_on: 2026-03-10", "joined_on: 2026-11-26"))
+    md, html = benefits_said(tmp_path, capsys, late)
+    for said in (md, html):
+        assert "None before the firm joins." in said and "No benefits are listed" not in said

@@ -229,6 +229,7 @@ def context(
         "at_risk_days": policy.at_risk_days,
         "loss": loss_sentence(e.loss) if e.loss else None,
         "benefits": e.benefits,
+        "no_benefits": f"No benefits are listed for {tier.label}." if tier else "None before the firm joins.",
         "bars": [threshold_bar(e.metrics[m].label, e.metrics[m].value, thresholds[m]) for m in required],
         "lines": [
             month_line(e.metrics[m].label, [(d, monthly[d].get(m, 0)) for d in days], line_threshold[m])
