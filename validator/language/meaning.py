@@ -10,7 +10,7 @@ from typing import Any
 
 from ..firm_schema import EXTENDABLE, firm_schema_for
 from ..loader import Located, Path_
-from ..problem import Problem, json_path
+from ..problem import Problem, did_you_mean, json_path
 from ..resources import schema
 from .expressions import expression_problems
 from .lint import ladders, lint, requirement_leaves
@@ -100,6 +100,7 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
         if rule["test"] == "not":
             one((*path, "rule"), rule["rule"])
 
+    all_ids = [m["id"] for m in doc["metrics"]]
     for i, metric in enumerate(doc["metrics"]):
         if metric["id"] in metric_ids:
             found.append((("metrics", i, "id"), f"metric {metric['id']!r} is declared twice"))
@@ -107,7 +108,7 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
             found.append(
                 (
                     ("metrics", i, "from"),
-                    f"metric {metric['from']!r} must be declared before {metric['id']!r} uses it",
+                    _undeclared(metric["from"], all_ids, f"before {metric['id']!r} uses it"),
                 )
             )
         elif metric.get("from") in derived:
@@ -135,10 +136,7 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
         for j, part in enumerate(metric.get("sum", ())):
             if part not in metric_ids - {metric["id"]}:
                 found.append(
-                    (
-                        ("metrics", i, "sum", j),
-                        f"metric {part!r} must be declared before {metric['id']!r} sums it",
-                    )
+                    (("metrics", i, "sum", j), _undeclared(part, all_ids, f"before {metric['id']!r} sums it"))
                 )
         own = {r["of"] for r in metric.get("rules", ()) if r["test"] == "any"}
         any_lists[metric["id"]] = any_lists.get(metric.get("from", ""), set()) | own
@@ -155,6 +153,15 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
         rules(("metrics", i, "rules"), metric.get("rules", []))
     found += _ladder_problems(doc, metric_ids)
     return found
+
+
+def _undeclared(name: str, declared: list[str], when: str) -> str:
+    """What to say of a metric named before it is declared: that it must come first, or, when no
+    metric has that id, that it is unknown (with the closest one)."""
+    if name in declared:
+        return f"metric {name!r} must be declared {when}"
+    hint = did_you_mean(name, declared).strip()
+    return f"unknown metric {name!r}" + (f"; {hint}" if hint else f"; declared: {', '.join(declared)}")
 
 
 def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
