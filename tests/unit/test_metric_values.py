@@ -239,11 +239,18 @@ def test_points_read_from_an_item_need_an_any_rule_over_that_list(tmp_path) -> N
     )
 
 
-def test_a_sum_names_only_metrics_declared_before_it(tmp_path) -> None:
+def test_a_sum_of_a_metric_no_one_declares_is_unknown_with_the_closest_one(tmp_path) -> None:
     text, problem = refused(tmp_path, "sum: [performance_points,", "sum: [performance_pts,")
+    line = line_of(text, "sum: [performance_pts")
+    assert (problem.line, problem.col) == (line, text.splitlines()[line - 1].index("performance_pts") + 1)
+    assert problem.message == "unknown metric 'performance_pts'; did you mean 'performance_points'?"
+
+
+def test_a_sum_names_only_metrics_declared_before_it(tmp_path) -> None:
+    text, problem = refused(tmp_path, "success_points]", "joint_business_plan]")
     assert (problem.line, problem.message) == (
-        line_of(text, "sum: [performance_pts"),
-        "metric 'performance_pts' must be declared before 'score' sums it",
+        line_of(text, "sum: [performance_points"),
+        "metric 'joint_business_plan' must be declared before 'score' sums it",
     )
 
 
