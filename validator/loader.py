@@ -17,6 +17,9 @@ MAX_NODES = 200_000
 
 Path_ = tuple[str | int, ...]
 
+# A key (plain, or quoted as in JSON) and the plain scalar after its colon.
+_KEY_VALUE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s:]+)[ \t]*:[ \t]*([^\s,\]}#"']+)""")
+
 
 class LoadError(Exception):
     """A file that cannot be read as data, with where the reading stopped."""
@@ -63,8 +66,9 @@ class FoundMarks(Mapping[Path_, tuple[int, int]]):
 class Located:
     """Data with the 1-based line and column of every mapping key and list entry."""
 
-    def __init__(self, data: Any = None) -> None:
+    def __init__(self, data: Any = None, text: str = "") -> None:
         self.data = data
+        self.text = text  # the file's text, when known: what a value is as written
         self.marks: Mapping[Path_, tuple[int, int]] = {}
 
     def where(self, path: Path_) -> tuple[int, int]:
@@ -74,6 +78,16 @@ class Located:
             if mark is not None:
                 return mark
         return (1, 1)
+
+    def written(self, path: Path_) -> str | None:
+        """The plain scalar after the key at `path`, as the text writes it (`2026.10`, which YAML reads
+        as 2026.1), or None when the key is not where the marks say."""
+        mark = self.marks.get(path) if self.text else None
+        if mark is None or not isinstance(path[-1], str):
+            return None
+        line = self.text.splitlines()[mark[0] - 1]
+        found = _KEY_VALUE.match(line, mark[1] - 1)
+        return found.group(1) if found else None
 
 
 def _not_utf8(raw: bytes, at: int) -> str:
