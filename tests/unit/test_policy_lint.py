@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import line_of
-from support import SHIPPED_POLICY
+from support import SHIPPED_POLICY, refused_policy
 from test_policy_check import changed, only_problem
 
 from validator.cli import main
@@ -203,3 +203,113 @@ def test_evaluate_runs_under_a_policy_with_warnings(tmp_path, capsys) -> None:
     firm = Path(__file__).parents[2] / "examples" / "firms" / "northwind-advisory.yaml"
     assert main(["evaluate", str(firm), "--policy", str(path), "--as-of", "2026-11-25"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+POLICIES = Path(__file__).parents[1] / "policies"
+PRACTICES = (POLICIES / "practices-and-plan-targets.yaml").read_text(encoding="utf-8")
+STAGES = "its values: production, pilot, proof-of-concept"
+
+
+def col_of(text: str, line: int, needle: str) -> int:
+    return text.splitlines()[line - 1].index(needle) + 1
+
+
+def test_an_equals_value_the_field_never_holds_is_an_error_at_the_value(tmp_path) -> None:
+    text = changed(("        value: production\n", "        value: prodution\n"))
+    _, problem = only_problem(tmp_path, text)
+    assert (problem.line, problem.col) == (line_of(text, "value: prodution"), 9)
+    assert problem.message == (
+        f"'prodution' is never a value of 'stage', so this never matches; did you mean 'production'? {STAGES}"
+    )
+
+
+def test_an_in_value_the_field_never_holds_is_an_error_at_that_value(tmp_path) -> None:
+    text = changed(
+        (
+            "      - test: equals\n        field: stage\n        value: production\n",
+            "      - test: in\n        field: stage\n        values: [production, pilot, prod]\n",
+        )
+    )
+    _, problem = only_problem(tmp_path, text)
+    line = line_of(text, "values: [production, pilot, prod]")
+    assert (problem.line, problem.col) == (line, col_of(text, line, "prod]"))
+    assert problem.message == f"'prod' is never a value of 'stage', so this never matches; {STAGES}"
+
+
+def test_an_in_value_no_item_of_a_declared_list_field_holds_is_an_error(tmp_path) -> None:
+    text, (problem,) = refused_policy(tmp_path, PRACTICES, ("values: [data]", "values: [dta]"))
+    line = line_of(text, "values: [dta]")
+    assert (problem.line, problem.col) == (line, col_of(text, line, "dta"))
+    assert problem.message == (
+        "'dta' is never a value of 'practices', so this never matches; did you mean 'data'? "
+        "its values: data, security, apps"
+    )
+
+
+def test_a_points_table_key_the_field_never_holds_is_an_error_at_the_key(tmp_path) -> None:
+    regions = "    from: customers_in_production\n    key: customer.region\n"
+    table = "    points: {field: stage, table: {production: 2, pilots: 1}}\n"
+    text = changed((regions, regions + table))
+    _, problem = only_problem(tmp_path, text)
+    line = line_of(text, "pilots: 1")
+    assert (problem.line, problem.col) == (line, col_of(text, line, "pilots"))
+    assert problem.message == (
+        f"'pilots' is never a value of 'stage', so this never matches; did you mean 'pilot'? {STAGES}"
+    )
+
+
+def test_values_of_a_field_without_listed_values_are_not_checked(tmp_path) -> None:
+    regions = "    from: customers_in_production\n    key: customer.region\n"
+    text = changed((regions, regions + "    points: {field: customer, table: {anyone: 2}}\n"))
+    _, found = warnings_of(tmp_path, text)
+    assert found == []
+
+
+ACCEPTED = "from: 2026-07-01,\n"
+
+
+@pytest.mark.parametrize("until", ["2026-06-30", "2026-07-01"])
+def test_an_accepted_credential_until_on_or_before_its_from_is_an_error_at_until(tmp_path, until) -> None:
+    text = changed((ACCEPTED, f"from: 2026-07-01, until: {until},\n"))
+    _, problem = only_problem(tmp_path, text)
+    line = line_of(text, f"until: {until}")
+    assert (problem.line, problem.col) == (line, col_of(text, line, "until"))
+    assert problem.message == (
+        f"until {until} is not after from 2026-07-01: this entry accepts claude-certified-architect "
+        "professional on no day (until is the first day it no longer counts)"
+    )
+
+
+def test_an_accepted_credential_until_the_day_after_its_from_accepts_it_one_day(tmp_path) -> None:
+    text = changed((ACCEPTED, "from: 2028-02-29, until: 2028-03-01,\n"))
+    assert warnings_of(tmp_path, text)[1] == []
+
+
+SECOND = "    - {name: claude-certified-architect, level: professional, from: 2026-07-01,\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "warned"),
+    [
+        ("from: 2026-07-01", "from: 2026-07-01", True),  # the same entry twice
+        ("from: 2026-07-01, until: 2027-01-01", "from: 2026-12-31", True),  # one day in common
+        ("from: 2026-07-01, until: 2027-01-01", "from: 2027-01-01", False),  # one after the other
+        ("from: 2026-07-01, until: 2028-02-29", "from: 2028-02-29", False),  # ... on 29 February
+        ("from: 2026-07-01, until: 2028-03-01", "from: 2028-02-29", True),
+    ],
+)
+def test_a_credential_accepted_twice_for_the_same_days_is_a_warning_at_the_second(
+    tmp_path, first: str, again: str, warned: bool
+) -> None:
+    repeated = f"    - {{name: claude-certified-architect, level: professional, {again}}}\n"
+    label = '       label: "Claude Certified Architect, Professional"}\n'
+    text = changed((SECOND, SECOND.replace("from: 2026-07-01", first)), (label, label + repeated))
+    _, found = warnings_of(tmp_path, text)
+    expected = [
+        (
+            line_of(text, f"professional, {again}}}"),
+            "claude-certified-architect professional is already accepted on these days by entry 2 of the "
+            "list: list each period once",
+        )
+    ]
+    assert [(w.line, w.message) for w in found] == (expected if warned else [])

@@ -1,10 +1,10 @@
 """Lints of a policy document: what is valid by the meta-schema but almost surely not what was meant.
 
 Two kinds. An *error* is a policy whose results would be silently wrong (a rule reading a field no
-firm file can have counts 0; a lowest tier with requirements leaves a firm holding no tier): it stops
-the policy like any other problem. A *warning* is harmless to the results but a likely slip (a
-higher tier easier than a lower one, a window never used): `policy check` prints it and exits 0
-unless `--strict`.
+firm file can have counts 0, as does one testing a value its field never holds; a lowest tier with
+requirements leaves a firm holding no tier): it stops the policy like any other problem. A *warning*
+is harmless to the results but a likely slip (a higher tier easier than a lower one, a window never
+used): `policy check` prints it and exits 0 unless `--strict`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..loader import Path_
+from ..problem import did_you_mean
 from .expressions import USES
 
 Doc = Mapping[str, Any]
@@ -30,6 +31,7 @@ DATE_TESTS = frozenset(
         "within_term",
     )
 )
+_OPEN = "9999-12-31"  # the `until` of an entry without one: ISO dates compare as text
 # What a reader of a field needs it to hold, and what to say when it does not.
 WANTS = {
     "value": "a key, group_by or points field reads one value per record (text, a number, a date)",
@@ -41,8 +43,10 @@ WANTS = {
 
 def lint(doc: Doc, firm_schema: Doc) -> tuple[Found, Found]:
     """The errors and the warnings of a document that passed the meta-schema and the meaning checks."""
-    errors = _lowest_tier_requirements(doc) + _unknown_fields(doc, firm_schema)
-    warnings = _easier_higher_tiers(doc) + _unused(doc) + _prerequisites_always_held(doc)
+    errors = _lowest_tier_requirements(doc) + _unknown_fields(doc, firm_schema) + _accepted_on_no_day(doc)
+    warnings = (
+        _easier_higher_tiers(doc) + _unused(doc) + _prerequisites_always_held(doc) + _accepted_twice(doc)
+    )
     return errors, warnings
 
 
@@ -75,6 +79,38 @@ def _lowest_tier_requirements(doc: Doc) -> Found:
                     "the lowest tier, so it must require nothing (requires: []); add a tier below it",
                 )
             )
+    return found
+
+
+def _accepted_on_no_day(doc: Doc) -> Found:
+    """An accepted credential whose `until` (its first day no longer accepted) is not after its `from`."""
+    return [
+        (
+            ("credentials", "accepted", i, "until"),
+            f"until {c['until']} is not after from {c['from']}: this entry accepts {c['name']} "
+            f"{c['level']} on no day (until is the first day it no longer counts)",
+        )
+        for i, c in enumerate(doc.get("credentials", {}).get("accepted", ()))
+        if "until" in c and c["until"] <= c["from"]  # ISO dates compare as text
+    ]
+
+
+def _accepted_twice(doc: Doc) -> Found:
+    """An accepted credential listed again for days an earlier entry of the same name and level covers."""
+    found: Found = []
+    accepted = doc.get("credentials", {}).get("accepted", ())
+    for i, c in enumerate(accepted):
+        for j, earlier in enumerate(accepted[:i]):
+            same = (earlier["name"], earlier["level"]) == (c["name"], c["level"])
+            if same and c["from"] < earlier.get("until", _OPEN) and earlier["from"] < c.get("until", _OPEN):
+                found.append(
+                    (
+                        ("credentials", "accepted", i),
+                        f"{c['name']} {c['level']} is already accepted on these days by entry {j + 1} of "
+                        "the list: list each period once",
+                    )
+                )
+                break
     return found
 
 
@@ -188,7 +224,9 @@ def _unknown_fields(doc: Doc, firm_schema: Doc) -> Found:
         if isinstance(points, Mapping):  # a table keyed by a field of the record or of its best item
             item = schema.items(record, points["of"]) if "of" in points else record
             if item is not None:
-                found += schema.check(item, points["field"], (*at, "points", "field"), "value")
+                field_problems = schema.check(item, points["field"], (*at, "points", "field"), "value")
+                keys = [((*at, "points", "table", k), k) for k in points["table"]]
+                found += field_problems or schema.never_held(item, points["field"], keys)
         found += _rule_fields(schema, record, metric.get("rules", []), (*at, "rules"))
     return found
 
@@ -203,6 +241,11 @@ def _rule_fields(schema: _Schema, record: Doc, rules: list[Any], at: Path_) -> F
                 found += schema.check(record, rule[key], (*here, key), date)
         for j, name in enumerate(rule.get("fields", ())):
             found += schema.check(record, name, (*here, "fields", j), "dates")
+        if rule.get("test") == "equals" and isinstance(rule.get("field"), str):
+            found += schema.never_held(record, rule["field"], [((*here, "value"), rule["value"])])
+        if rule.get("test") == "in" and isinstance(rule.get("field"), str):
+            values = [((*here, "values", j), v) for j, v in enumerate(rule["values"])]
+            found += schema.never_held(record, rule["field"], values)
         inner: Doc | None = record
         if rule.get("test") == "any":
             found += schema.check(record, rule["of"], (*here, "of"), "records")
@@ -243,25 +286,62 @@ class _Schema:
     def check(self, record: Doc, path: str, at: Path_, want: str | None = None) -> Found:
         """Nothing when `path` (dotted, through links) is a field a record can have, of the kind wanted
         (see `_KINDS`); else why not."""
+        node, why = self._field(record, path)
+        if node is None:
+            return [(at, why)]
+        if want is None or self._fits(node, want):
+            return []
+        return [(at, f"{path!r} is {self._kind(node)}: {WANTS[want]}")]
+
+    def never_held(self, record: Doc, path: str, values: list[tuple[Path_, Any]]) -> Found:
+        """Each value (with where it is written) that the field `path` can never hold, by its enum (a
+        list's, by its items' enum): a rule or table testing it never matches."""
+        node, _ = self._field(record, path)
+        allowed = None if node is None else self._enum(node)
+        if allowed is None:
+            return []
+        words = [str(v) for v in allowed]
+        return [
+            (
+                at,
+                f"{value!r} is never a value of {path!r}, so this never matches; "
+                + did_you_mean(str(value), words)
+                + f"its values: {', '.join(words)}",
+            )
+            for at, value in values
+            if value not in allowed
+        ]
+
+    def _field(self, record: Doc, path: str) -> tuple[Doc | None, str]:
+        """The schema of the field `path` (dotted, through links) of a record; or None, and why not."""
         node = self._deref(record)
         parts = path.split(".")
         for k, part in enumerate(parts):
             props = node.get("properties", {})
             where = ".".join(parts[:k]) or "this record"
             if node.get("type") == "array":
-                return [(at, f"{path!r}: {where} is a list; test its items with 'any' (of: {where})")]
+                return None, f"{path!r}: {where} is a list; test its items with 'any' (of: {where})"
             if part not in props:
                 known = ", ".join(sorted(props))
-                return [(at, f"{path!r}: {where} has no field {part!r}; its fields: {known}")]
+                return None, f"{path!r}: {where} has no field {part!r}; its fields: {known}"
             if k + 1 < len(parts) and part in self.links:
                 node = self.records(self.links[part]) or {}
             elif k + 1 < len(parts):
                 node = self._deref(props[part])
             else:
                 node = props[part]
-        if want is None or self._fits(node, want):
-            return []
-        return [(at, f"{path!r} is {self._kind(node)}: {WANTS[want]}")]
+        return node, ""
+
+    def _enum(self, node: Doc) -> list[Any] | None:
+        """The values a field can hold, when its schema lists them (a list field: its items'); else None.
+        A field two versions declare differently (anyOf) holds what either lists."""
+        held = self._deref(node)
+        if held.get("type") == "array" and "items" in held:
+            return self._enum(held["items"])
+        if "anyOf" in held:
+            each = [self._enum(branch) for branch in held["anyOf"]]
+            return None if any(e is None for e in each) else [v for e in each for v in e or ()]
+        return list(held["enum"]) if "enum" in held else None
 
     def _fits(self, node: Doc, want: str) -> bool:
         """Whether a field's schema holds what a reader of kind `want` (one of WANTS) reads."""
