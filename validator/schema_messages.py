@@ -74,7 +74,11 @@ def explain(error: Any, located: Located) -> Iterator[tuple[Path_, str]]:
     if kind == "additionalProperties" and isinstance(inst, dict):
         allowed = sorted(sch.get("properties", {}))
         for key in sorted(set(inst) - set(allowed)):
-            hint = did_you_mean(key, allowed)
+            if path == ("firm", "standing") and key in ("tier", "since"):  # one ladder's shape, many here
+                first = next(iter(sch["properties"]))  # the first designation the policy declares
+                hint = f"a standing is stated per designation here, as {first}: {{tier, since}}; "
+            else:
+                hint = did_you_mean(key, allowed)
             yield (*path, key), f"unknown key {key!r}: {hint}allowed here: {', '.join(allowed)}"
         return
     if kind in ("dependentRequired", "anyOf", "not") and sch.get("title") == "Requirement":

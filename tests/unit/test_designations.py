@@ -151,7 +151,10 @@ def test_a_one_ladder_standing_under_several_designations_is_refused_at_its_keys
     text, run = stated(tmp_path, "  standing: {tier: select, since: 2026-07-01}\n")
     assert run.returncode == 1
     line = line_of(text, "standing:")
-    assert f"firm.yaml:{line}:14: unknown key 'tier': allowed here: architecture, services" in run.stdout
+    assert (
+        f"firm.yaml:{line}:14: unknown key 'tier': a standing is stated per designation here, as "
+        "services: {tier, since}; allowed here: architecture, services" in run.stdout
+    )
 
 
 def test_designations_sharing_one_timeline_walk_to_the_standings_they_reach_alone() -> None:
