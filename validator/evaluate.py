@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 from operator import methodcaller
 from typing import Any
 
 from .language.model import Metric, Policy, Tier
-from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds
+from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds, leaves
 from .language.rules import Context, Failed, Links, Via, getter, judge
 from .language.spans import Spans, contains, span_on
 from .language.values import Number, formula_of, sum_of, value_of
+from .loss import first_loss
 from .result import (
     Evaluation,
     LadderResult,
-    Loss,
     MetricResult,
     Outcome,
     PolicyRef,
@@ -74,7 +74,11 @@ def evaluate(
     }
     top = ladders[policy.designation]
     at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
-    held = next((t for t in top.tiers if t.id == top.eligible_tier), None)
+    dropping = any(o.drops_out_on <= horizon for m in metrics.values() for o in m.counted if o.drops_out_on)
+    loss = None
+    if top.eligible_tier is not None and dropping:  # no record drops out: nothing can be lost
+        said = partial(_said, policy, metrics=metrics)
+        loss = first_loss(Timeline(policy, data, known_on=as_of), top.eligible_tier, horizon, at_risk, said)
     return Evaluation(
         file=file,
         file_sha256=sha256,
@@ -90,7 +94,7 @@ def evaluate(
         },
         at_risk=at_risk,
         designations=ladders,
-        loss=first_loss(held, at_risk) if held else None,
+        loss=loss,
     )
 
 
@@ -240,16 +244,30 @@ class Timeline:
             out += [self.value_on(metric, cut)] * (end - cut).days
         return out
 
-    def _edges(self, metric: Metric) -> set[date] | None:
-        """The days on which some record of the metric starts or stops counting; None when an expression
-        decides, which has no spans."""
+    def changes(self) -> set[date] | None:
+        """The days on which a metric some tier of any designation requires may change value (after
+        `known_on`, only as the records counting that day stop); None when an expression decides one,
+        which may change it on any day."""
+        after = date.min if self.known_on is None else self.known_on + timedelta(days=1)
+        required = {r.metric for d in self.policy.designations for t in d.tiers for r in leaves(t.requires)}
+        days: set[date] = set()
+        for metric in required:
+            edges = self._edges(self.metrics[metric], after)
+            if edges is None:
+                return None
+            days |= edges
+        return days
+
+    def _edges(self, metric: Metric, after: date = date.min) -> set[date] | None:
+        """The days on which some record of the metric starts or stops counting (of the rows that may
+        count after `after`); None when an expression decides, which has no spans."""
         uses = metric.formula.uses if metric.formula is not None else metric.sum_of
         if uses:
-            parts = [self._edges(self.metrics[m]) for m in uses]
+            parts = [self._edges(self.metrics[m], after) for m in uses]
             return None if None in parts else {d for p in parts if p is not None for d in p}
         if self._source(metric).id in self.by_day:
             return None
-        rows = self._rows(metric if metric.points is not None else self._source(metric))
+        rows = self._rows_on(metric if metric.points is not None else self._source(metric), after)
         return {d for spans, _, _ in rows for span in spans for d in span}
 
     def _rows_on(self, metric: Metric, on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
@@ -401,20 +419,6 @@ def _key_getters(metric: Metric, links: Links) -> tuple[Getter | None, Getter | 
         return None, None
     group = _reader(metric.group_by, links) if metric.group_by else None
     return _reader(metric.key, links), group
-
-
-def first_loss(tier: TierCheck, at_risk: list[Outcome]) -> Loss | None:
-    """The first day one of the tier's requirements falls below its threshold as the at-risk records drop
-    out (in date order), and the record whose drop does it; None when none does within the horizon."""
-    losses = []
-    for r in tier.requirements:
-        dropping = [o for o in at_risk if o.metric == r.metric and o.points is None]
-        need = math.floor(r.value - r.threshold) + 1  # drops that take the value below the threshold
-        if 0 < need <= len(dropping):
-            o = dropping[need - 1]
-            assert o.drops_out_on is not None
-            losses.append(Loss(o.drops_out_on, tier.label, r.label, r.value - need, r.threshold, o))
-    return min(losses, key=lambda loss: loss.on, default=None)
 
 
 def _why_out(metric: Metric, o: Outcome, decider: int, policy: Policy, links: Links) -> Failed | None:

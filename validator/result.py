@@ -166,6 +166,7 @@ class Loss:
     left: Number  # the metric's value on that day
     threshold: Number
     record: Outcome  # the record whose drop takes it below the threshold
+    alternatives: tuple[str, ...] = ()  # of each any_of on the way to the requirement, the one closest
 
 
 @dataclass

@@ -32,6 +32,7 @@ from .language.rules import (
     WithinTerm,
 )
 from .language.values import Number
+from .loss import lost_on
 from .policies import PolicySet
 from .render.charts import daily_line, distribution_bars
 from .render.evidence import context as pack_context
@@ -85,7 +86,9 @@ def daily(
         for t, m in thresholds:
             thresholds[(t, m)] += [_threshold(policy, t, m)] * n
         start = seg_last + timedelta(days=1)
-    return Daily(first, last, values, thresholds, _lost_on(e, timelines, values, first, last))
+    held, tiers = e.eligible_tier, [t.id for t in e.tiers]
+    lost = None if held is None else lost_on(timelines, e.as_of, last, tiers, held)
+    return Daily(first, last, values, thresholds, lost)
 
 
 def _segments(policies: PolicySet, first: date, last: date) -> list[tuple[Policy, date, date]]:
@@ -107,34 +110,6 @@ def _threshold(policy: Policy, tier: str, metric: str) -> Number | None:
     """The tier's threshold on the metric (with alternatives, the first that names it)."""
     t = policy.tier(tier)
     return None if t is None else next((r.at_least for r in leaves(t.requires) if r.metric == metric), None)
-
-
-def _lost_on(
-    e: Evaluation,
-    timelines: list[tuple[date, Timeline]],
-    values: dict[str, list[Number | None]],
-    first: date,
-    last: date,
-) -> date | None:
-    """The first day after the as-of date on which the firm is eligible for a lower tier than today.
-
-    The tier can only change on a day some value or the policy version changes, so only those are asked.
-    """
-    if e.eligible_tier is None:
-        return None
-    rank = [t.id for t in e.tiers]
-    today = rank.index(e.eligible_tier)
-    starts = {s for s, _ in timelines}
-    day = e.as_of + timedelta(days=1)
-    while day <= last:
-        i = (day - first).days
-        if day in starts or any(v[i] != v[i - 1] for v in values.values()):
-            timeline = next(t for s, t in reversed(timelines) if s <= day)
-            tier = timeline.tier_with({m: v[i] for m, v in values.items()}, day)
-            if tier is None or tier not in rank or rank.index(tier) < today:
-                return day
-        day += timedelta(days=1)
-    return None
 
 
 def assess(policies: PolicySet, file: str, sha256: str, data: dict[str, Any], as_of: date) -> Evaluation:

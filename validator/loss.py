@@ -1,0 +1,146 @@
+"""The first day the eligible tier would be lost as the data stands, and why: evaluate's and the site's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .language.model import Policy, Tier
+from .language.requirements import Need, Prerequisite, Threshold, closest, leaves
+from .language.values import Number
+from .result import Loss, Outcome
+
+if TYPE_CHECKING:
+    from .evaluate import Timeline
+
+Segment = tuple[date, "Timeline"]  # from this day on, the version in effect, as its Timeline
+
+
+def lost_on(
+    segments: Sequence[Segment], as_of: date, last: date, tiers: Sequence[str], held: str
+) -> date | None:
+    """The first day after the as-of date, up to `last`, on which the firm is eligible for a lower tier of
+    `tiers` (the ladder on the as-of date, lowest first) than `held`, under the version in effect that
+    day: each Timeline is built with `known_on=as_of` (records dropping out, none joining).
+
+    The tier changes only on a day some record stops counting or a version takes effect: only those
+    days are asked."""
+    rank = tiers.index(held)
+    for day in _days(segments, as_of, last):
+        timeline = next(t for start, t in reversed(segments) if start <= day)
+        tier = timeline.tier_on(day)
+        if tier not in tiers or tiers.index(tier) < rank:
+            return day
+    return None
+
+
+def _days(segments: Sequence[Segment], as_of: date, last: date) -> list[date]:
+    """The days after `as_of` up to `last` on which the tier may change (every day when an expression
+    decides a value)."""
+    days = {as_of + timedelta(days=1), *(start for start, _ in segments)}
+    for _, timeline in segments:
+        changes = timeline.changes()
+        if changes is None:
+            return [as_of + timedelta(days=i) for i in range(1, (last - as_of).days + 1)]
+        days |= changes
+    return sorted(d for d in days if as_of < d <= last)
+
+
+def first_loss(
+    timeline: Timeline, held: str, last: date, at_risk: Sequence[Outcome], say: Callable[[Need], str]
+) -> Loss | None:
+    """The first day up to `last` the tier `held` would be lost under the timeline's policy, the
+    requirement no longer met that day (of alternatives, the way closest to holding, said by `say`),
+    and the at-risk record whose drop does it."""
+    policy = timeline.policy
+    assert timeline.known_on is not None
+    segments = [(policy.effective_from, timeline)]
+    day = lost_on(segments, timeline.known_on, last, [t.id for t in policy.tiers], held)
+    if day is None:
+        return None
+
+    def value(metric: str) -> Number:
+        return timeline.value_on(timeline.metrics[metric], day)
+
+    def has(p: Prerequisite) -> bool:
+        ladder = policy.ladder(p.designation)
+        return ladder.rank(timeline.tier_on(day, p.designation)) >= ladder.rank(p.tier)
+
+    short = _short(policy, _held_first(policy.tiers, held), value, has)
+    if short is None:
+        return None
+    need, choices = short
+    family = _family(timeline, need.metric)
+    dropping = [o for o in at_risk if o.metric in family and o.drops_out_on == day]
+    decided = _decider(timeline, need, day, dropping)
+    if decided is None:
+        return None
+    record, left = decided
+    tier = policy.tier_label(held)
+    label = timeline.metrics[need.metric].label
+    said = tuple(f"alternative {k} of {n}: {say(alt)}" for k, n, alt in choices)
+    return Loss(day, tier, label, left, need.at_least, record, said)
+
+
+def _decider(
+    timeline: Timeline, need: Threshold, day: date, dropping: Sequence[Outcome]
+) -> tuple[Outcome, Number] | None:
+    """Of the records dropping out on `day` (in at-risk order), the one whose drop takes the metric
+    below the threshold, and its value once that record and those before it are gone."""
+    from .evaluate import Timeline  # evaluate imports this module
+
+    metric = timeline.metrics[need.metric]
+    if len(dropping) == 1:
+        return dropping[0], timeline.value_on(metric, day)
+    gone: set[int] = set()
+    for o in dropping:
+        gone.add(id(o.record))
+        fewer = Timeline(timeline.policy, _without(timeline.data, gone), timeline.known_on)
+        left = fewer.value_on(metric, day - timedelta(days=1))
+        if left < need.at_least:
+            return o, left
+    return None
+
+
+def _without(data: dict[str, Any], gone: set[int]) -> dict[str, Any]:
+    """The firm's data without the records in `gone` (by identity)."""
+    out = {k: [r for r in v if id(r) not in gone] if isinstance(v, list) else v for k, v in data.items()}
+    firm = data.get("firm", {})
+    if id(firm.get("joint_business_plan")) in gone:
+        out["firm"] = {k: v for k, v in firm.items() if k != "joint_business_plan"}
+    return out
+
+
+def _held_first(tiers: Sequence[Tier], held: str) -> list[Tier]:
+    """The tier `held`, then those below it from the lowest: each must hold for it to be held."""
+    i = next(i for i, t in enumerate(tiers) if t.id == held)
+    return [tiers[i], *tiers[:i]]
+
+
+def _short(
+    policy: Policy,
+    tiers: Sequence[Tier],
+    value: Callable[[str], Number],
+    has: Callable[[Prerequisite], bool],
+) -> tuple[Threshold, list[tuple[int, int, Need]]] | None:
+    """The first threshold not met of the first tier not held, on the way closest to holding, with the
+    alternatives chosen on the way to it; a tier of another designation not held: its own."""
+    for tier in tiers:
+        path, choices = closest(tier.requires, value, has)
+        for leaf in path:
+            if isinstance(leaf, Threshold) and value(leaf.metric) < leaf.at_least:
+                return leaf, [c for c in choices if leaf in leaves((c[2],))]
+            if isinstance(leaf, Prerequisite) and not has(leaf):
+                ladder = policy.ladder(leaf.designation).tiers
+                found = _short(policy, _held_first(ladder, leaf.tier), value, has)
+                if found is not None:
+                    return found
+    return None
+
+
+def _family(timeline: Timeline, metric: str) -> set[str]:
+    """The metric and every metric it derives from, sums or computes from: whose records move it."""
+    m = timeline.metrics[metric]
+    uses = (m.derived_from,) if m.derived_from else m.formula.uses if m.formula is not None else m.sum_of
+    return {metric}.union(*(_family(timeline, u) for u in uses))
