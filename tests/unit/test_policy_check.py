@@ -66,11 +66,14 @@ def test_an_unknown_window_inside_an_any_rule_is_found(tmp_path) -> None:
     assert "unknown window 'award'" in problem.message
 
 
-def test_a_tier_requiring_an_unknown_metric_is_located_at_the_requirement(tmp_path) -> None:
+def test_a_tier_requiring_an_unknown_metric_is_located_at_the_requirement_with_every_id(tmp_path) -> None:
     text = changed(("{metric: public_stories, at_least: 1}", "{metric: case_studies, at_least: 1}"))
     path, problem = only_problem(tmp_path, text)
     assert (problem.file, problem.line) == (str(path), line_of(text, "metric: case_studies"))
-    assert problem.message == "unknown metric 'case_studies'"
+    assert problem.message == (
+        "unknown metric 'case_studies'; declared: certified_people, customers_in_production, "
+        "production_regions, public_stories, joint_business_plan"
+    )
 
 
 def test_a_from_metric_that_is_itself_derived_is_refused_not_counted_as_zero(tmp_path) -> None:
@@ -315,7 +318,9 @@ SELECT_NEEDS = (
 )
 
 
-def test_an_unknown_metric_inside_an_alternative_is_located_where_it_is_named(tmp_path) -> None:
+def test_an_unknown_metric_inside_an_alternative_is_located_where_it_is_named_with_the_closest(
+    tmp_path,
+) -> None:
     groups = (
         "      - any_of:\n          - {metric: certified_people, at_least: 10}\n"
         "          - all_of:\n              - {metric: certified_peple, at_least: 5}\n"
@@ -325,7 +330,7 @@ def test_an_unknown_metric_inside_an_alternative_is_located_where_it_is_named(tm
     path, problem = only_problem(tmp_path, text)
     assert (problem.file, problem.line) == (str(path), line_of(text, "certified_peple"))
     assert (problem.message, problem.path) == (
-        "unknown metric 'certified_peple'",
+        "unknown metric 'certified_peple'; did you mean 'certified_people'?",
         "$.tiers[1].requires[0].any_of[1].all_of[0].metric",
     )
 

@@ -151,20 +151,25 @@ def meaning_problems(doc: Doc) -> list[tuple[Path_, str]]:
                 )
             )
         rules(("metrics", i, "rules"), metric.get("rules", []))
-    found += _ladder_problems(doc, metric_ids)
+    found += _ladder_problems(doc, all_ids)
     return found
 
 
 def _undeclared(name: str, declared: list[str], when: str) -> str:
     """What to say of a metric named before it is declared: that it must come first, or, when no
-    metric has that id, that it is unknown (with the closest one)."""
+    metric has that id, that it is unknown."""
     if name in declared:
         return f"metric {name!r} must be declared {when}"
+    return _unknown_metric(name, declared)
+
+
+def _unknown_metric(name: str, declared: list[str]) -> str:
+    """A metric no metric of the policy is, with the closest id (or, when none is close, every id)."""
     hint = did_you_mean(name, declared).strip()
     return f"unknown metric {name!r}" + (f"; {hint}" if hint else f"; declared: {', '.join(declared)}")
 
 
-def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
+def _ladder_problems(doc: Doc, metric_ids: list[str]) -> list[tuple[Path_, str]]:
     """Tier ids once per ladder, designation ids once, requirements naming what is declared, and no
     designation requiring itself through its prerequisites."""
     found: list[tuple[Path_, str]] = []
@@ -184,7 +189,7 @@ def _ladder_problems(doc: Doc, metric_ids: set[str]) -> list[tuple[Path_, str]]:
             for path, req in requirement_leaves(tier["requires"], (*here, "requires")):
                 if "metric" in req:
                     if req["metric"] not in metric_ids:
-                        found.append(((*path, "metric"), f"unknown metric {req['metric']!r}"))
+                        found.append(((*path, "metric"), _unknown_metric(req["metric"], metric_ids)))
                     continue
                 other = req["designation"]
                 if other not in tiers_of:
