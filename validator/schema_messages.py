@@ -121,16 +121,7 @@ def explain(error: Any, located: Located) -> Iterator[tuple[Path_, str]]:
         yield path, _wrong_type(sch["type"], inst, path, located, sch.get("title"))
         return
     if kind == "enum":
-        allowed = [str(v) for v in sch["enum"]]
-        hint = did_you_mean(inst, allowed) if isinstance(inst, str) else ""
-        key = f"{path[-1]} " if path and isinstance(path[-1], str) else ""
-        if isinstance(inst, (Mapping, list)):
-            yield path, f"{key}is one of: {', '.join(allowed)}; found {shown(inst)}"
-            return
-        yield (
-            path,
-            f"{key}{shown(inst)} is not one of: {', '.join(allowed)}" + (f"; {hint.strip()}" if hint else ""),
-        )
+        yield path, _not_one_of(sch["enum"], inst, path)
         return
     if kind == "minLength" and inst == "":
         yield path, "must not be empty"
@@ -154,6 +145,15 @@ def _plain(error: Any) -> str:
         return message
     described = error.schema.get("description")
     return f"{shown(error.instance)} does not fit here" + (f": {described}" if described else "")
+
+
+def _not_one_of(values: Sequence[Any], inst: Any, path: Path_) -> str:
+    allowed = list(dict.fromkeys(str(v) for v in values))
+    key = f"{path[-1]} " if path and isinstance(path[-1], str) else ""
+    if isinstance(inst, (Mapping, list)):
+        return f"{key}is one of: {', '.join(allowed)}; found {shown(inst)}"
+    hint = did_you_mean(inst, allowed).strip() if isinstance(inst, str) else ""
+    return f"{key}{shown(inst)} is not one of: {', '.join(allowed)}" + (f"; {hint}" if hint else "")
 
 
 def _wrong_type(want: str | list[str], inst: Any, path: Path_, located: Located, title: str | None) -> str:
@@ -190,6 +190,12 @@ def _choice(error: Any, located: Located, path: Path_) -> Iterator[tuple[Path_, 
     if len(fitting) == 1:  # the data's type picks one branch: what is wrong inside it
         for sub in fitting[0]:
             yield from explain(sub, located)
+        return
+    enums = [
+        s.validator_value for subs in fitting for s in subs if s.validator == "enum" and not s.relative_path
+    ]
+    if fitting and len(enums) == sum(map(len, fitting)):  # each version's values: any of them will do
+        yield path, _not_one_of([v for e in enums for v in e if v is not None], inst, path)
         return
     types = [b["type"] for b in branches if isinstance(b, Mapping) and isinstance(b.get("type"), str)]
     if not fitting and len(types) == len(branches):

@@ -12,7 +12,9 @@ from conftest import line_of
 from support import SHIPPED_POLICY, build_firm, refused_policy, tiercheck, write_yaml
 
 from validator.firm_schema import bundled_firm_schema, firm_schema_for
+from validator.loader import Located
 from validator.policies import load_policies
+from validator.schema import exact_validator_for, located_problems
 from validator.vocabulary import vocabulary
 
 POLICY = Path(__file__).resolve().parents[1] / "policies" / "solution-areas.yaml"
@@ -168,6 +170,20 @@ def test_a_field_two_versions_declare_differently_accepts_what_either_allows() -
     story = schema.doc["properties"]["stories"]["items"]["properties"]["solution_area"]
     assert story == {"anyOf": [{"enum": ["data"]}, {"enum": ["security"]}]}
     assert schema.record_kinds == ("events",)
+
+
+def test_a_value_neither_version_allows_is_said_with_the_values_of_both() -> None:
+    a = {"fields": {"stories": {"solution_area": {"enum": ["data"]}}}}
+    b = {"fields": {"stories": {"solution_area": {"enum": ["security", "data"]}}}}
+    exact = exact_validator_for(firm_schema_for([a, b]).doc)
+    data = build_firm(stories=1)
+    data["stories"][0]["solution_area"] = "securty"
+    assert [(p.path, p.message) for p in located_problems(exact, "firm.yaml", Located(data))] == [
+        (
+            "$.stories[0].solution_area",
+            "solution_area 'securty' is not one of: data, security; did you mean 'security'?",
+        )
+    ]
 
 
 # --- policy check ---------------------------------------------------------------------------------
