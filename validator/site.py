@@ -10,28 +10,11 @@ from typing import Any
 
 from .evaluate import Timeline, evaluate
 from .language.diff import describe_changes
-from .language.model import Metric, Policy
-from .language.requirements import AllOf, Need, Prerequisite, Threshold, leaves
-from .language.rules import (
-    AbsentOrAfter,
-    AcceptedCredential,
-    AnyItem,
-    AtLeastDaysBefore,
-    AtMostDaysBefore,
-    Context,
-    Equals,
-    Expression,
-    In,
-    InWindow,
-    IsTrue,
-    Not,
-    NotBeforeWindow,
-    OnOrBefore,
-    Present,
-    RuleTest,
-    WithinTerm,
-)
+from .language.model import Policy
+from .language.requirements import leaves
+from .language.rules import Context
 from .language.values import Number
+from .language.words import metric_text, need_text, reviews_text, rule_text
 from .loss import lost_on
 from .policies import PolicySet
 from .render.charts import daily_line, distribution_bars
@@ -295,6 +278,7 @@ def _distribution(
 def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
     """The policy in effect, for people: ladder, metrics, windows, credentials, reviews, every version."""
     policy = policies.in_effect(as_of)
+    metrics = {m.id: m for m in policy.metrics}
     label = {m.id: m.label for m in policy.metrics}
     windows = Context.build(as_of, policy.windows).windows
     names = {n: w.label for n, w in windows.items()}
@@ -313,20 +297,29 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             "effective_from": policy.effective_from.isoformat(),
             "file": Path(policy.path).name,
         },
-        "tiers": [
+        "several": len(policy.designations) > 1,
+        "tier_level": 4 if len(policy.designations) > 1 else 3,
+        "designations": [
             {
-                "label": t.label,
-                "partner": t.partner,
-                "requires": [need_text(n, label, policy) for n in t.requires],
-                "benefits": list(t.benefits),
+                "label": d.label,
+                "tiers": [
+                    {
+                        "label": t.label,
+                        "partner": t.partner,
+                        "requires": [need_text(n, label, policy) for n in t.requires],
+                        "benefits": list(t.benefits),
+                    }
+                    for t in d.tiers
+                ],
             }
-            for t in policy.tiers
+            for d in policy.designations
         ],
         "metrics": [
             {
                 "id": m.id,
                 "label": m.label,
-                "counts": _counts(m, label),
+                "meaning": " ".join(metric_text(m, metrics)),
+                "from": {"id": m.derived_from, "label": label[m.derived_from]} if m.derived_from else None,
                 "rules": [{"reason": r.reason, "text": rule_text(r, names)} for r in m.rules],
             }
             for m in policy.metrics
@@ -347,6 +340,7 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
         "reviews": [{"on": r.on.isoformat(), "label": r.label, "kind": r.kind} for r in reviews],
         "anniversaries": [f"{what} {days}" for what, days in per_firm if days.every_months],
         "notice_days": policy.reviews.demotion_look.notice_days,
+        "notice_rules": reviews_text(policy.reviews),
         "cohorts": [
             {
                 "on": o.on.isoformat(),
@@ -367,68 +361,3 @@ def program_context(policies: PolicySet, as_of: date) -> dict[str, Any]:
             for i, v in enumerate(policies.versions)
         ],
     }
-
-
-def need_text(need: Need, label: dict[str, str], policy: Policy) -> str:
-    """A requirement in words: 'Certified people at least 10', 'Partner in Membership'; a group joined
-    by 'and' or 'or'."""
-    if isinstance(need, Threshold):
-        return f"{label[need.metric]} at least {need.at_least}"
-    if isinstance(need, Prerequisite):
-        return policy.tier_in(need.designation, need.tier)
-    joiner = " and " if isinstance(need, AllOf) else " or "
-    joined = joiner.join(need_text(n, label, policy) for n in need.items)
-    return f"({joined})" if len(need.items) > 1 else joined
-
-
-def _counts(metric: Metric, label: dict[str, str]) -> str:
-    """One sentence on what a metric counts: its records and what makes them distinct."""
-    if metric.sum_of:
-        return "the sum of " + ", ".join(label[m] for m in metric.sum_of)
-    if metric.derived_from:
-        by = _words(metric.key or "id")
-        return f"distinct {by} among the records counted for {label[metric.derived_from]}"
-    records = _words(str(metric.records).removeprefix("firm."))
-    key = metric.key
-    return f"{records}, each distinct {_words(key)} once" if key and key != "id" else f"{records}, each once"
-
-
-def rule_text(rule: RuleTest, windows: dict[str, str]) -> str:
-    """What a rule asks of a record on a day D, in words."""
-    match rule:
-        case OnOrBefore(field=field):
-            return f"{_words(field)} is on or before D"
-        case AbsentOrAfter(field=field):
-            return f"{_words(field)} is absent or after D"
-        case AtLeastDaysBefore(field=field, days=days):
-            return f"{_words(field)} is at least {days} days before D"
-        case AtMostDaysBefore(field=field, days=days):
-            return f"{_words(field)} is on or before D and at most {days} days before it"
-        case InWindow(fields=fields, window=window):
-            return f"{' or '.join(map(_words, fields))} falls in {windows[window]} ending on D"
-        case NotBeforeWindow(field=field, window=window):
-            return f"{_words(field)} is absent or not before {windows[window]} ending on D begins"
-        case WithinTerm(start=start, end=end):
-            return f"D is before {_words(end)}, or, when it is absent, within the term from {_words(start)}"
-        case AcceptedCredential():
-            return "its name and level are accepted by the program on D"
-        case Equals(field=field, value=value):
-            return f"{_words(field)} is {value}"
-        case In(field=field, among=among):
-            return f"{_words(field)} is one of {', '.join(map(str, among))}"
-        case Not(rule=negated):
-            return f"not: {rule_text(negated, windows)}"
-        case IsTrue(field=field):
-            return f"{_words(field)} is true"
-        case Present(field=field):
-            return f"{_words(field)} is given"
-        case Expression(expr=expr):
-            return f"the expression {expr} is true"
-        case AnyItem(of=of, rules=rules):
-            each = "; ".join(rule_text(r, windows) for r in rules)
-            return f"at least one of its {_words(of)} passes all of: {each}"
-    return f"passes the {rule.test} test"  # a test with no words here yet: its name
-
-
-def _words(name: str) -> str:
-    return name.replace("_", " ").replace(".", " ")

@@ -5,13 +5,14 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
-from support import build_firm, firm, person, policy_variant
+from support import SHIPPED_POLICY, Page, build_firm, firm, person, policy_variant
 
 from validator.dates import Term
 from validator.evaluate import Timeline, evaluate
 from validator.language.model import Window
 from validator.language.requirements import AllOf, AnyOf, Prerequisite, Threshold
 from validator.language.rules import TESTS, Scope
+from validator.language.words import need_text, rule_text
 from validator.policies import PolicySet, load_policies
 from validator.render.charts import daily_line
 from validator.render.site import program_page
@@ -22,14 +23,13 @@ from validator.site import (
     firm_page,
     firm_row,
     headline,
-    need_text,
     program_context,
-    rule_text,
 )
 
 AS_OF = date(2026, 11, 25)
 VERSIONS = Path(__file__).resolve().parents[1] / "policies" / "versions"
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
+PROGRAMS = Path(__file__).resolve().parents[2] / "examples" / "programs"
 CEL = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
 
 
@@ -185,7 +185,7 @@ def test_the_program_page_lists_every_version_with_what_changed() -> None:
     ctx = program_context(load_policies(VERSIONS), date(2027, 2, 1))
     assert [(v["version"], v["in_effect"]) for v in ctx["versions"]] == [("2026.1", False), ("2027.1", True)]
     assert "tier 'select': certified_people at least 10 -> 12" in ctx["versions"][1]["changes"]
-    assert ctx["tiers"][1]["requires"][0] == "Certified people at least 12"
+    assert ctx["designations"][0]["tiers"][1]["requires"][0] == "Certified people at least 12"
     assert {"label": "the trailing year", "first": "2026-02-02", "last": "2027-02-01"} in ctx["windows"]
     assert [r["on"] for r in ctx["reviews"]][:2] == ["2027-07-01", "2027-12-31"]
 
@@ -215,7 +215,7 @@ def test_a_requirement_group_is_put_in_words_with_and_and_or() -> None:
         )
     )
     assert need_text(need, label, policy) == (
-        "(Certified people at least 10 or (Stories at least 2 and Select in Services track) or "
+        "(Certified people at least 10 or (Stories at least 2 and at least Select in Services track) or "
         "Regions at least 1.5)"
     )
 
@@ -226,3 +226,124 @@ def test_a_firm_without_people_still_gets_a_row_and_a_page(shipped) -> None:
     e = assess(shipped, "f.yaml", "", data, AS_OF)
     ctx, _ = firm_page(shipped, e, data, headline(shipped.in_effect(AS_OF)))
     assert ctx["lost"] is None  # Registered cannot be lost
+
+
+def program_of(path: Path) -> dict:
+    return program_context(load_policies(path), AS_OF)
+
+
+def meanings(path: Path) -> dict[str, str]:
+    """What the program page says each metric's value is, as one paragraph per metric id."""
+    return {m["id"]: m["meaning"] for m in program_of(path)["metrics"]}
+
+
+def test_a_points_metric_says_what_each_record_gives_and_its_cap_and_a_sum_names_its_parts() -> None:
+    said = meanings(PROGRAMS / "points" / "policy")
+    assert said["certified_people"] == "Counts people, each once."
+    assert said["skilling_points"] == (
+        "Counts the people counted for Certified people, each once. Points per record: by level of the best "
+        "counting item of credentials: professional 3, otherwise 1. The value is the sum of the points. "
+        "The value is capped at 40."
+    )
+    assert said["performance_points"] == (
+        "Counts the deployments counted for Customers in production, each distinct customer once. Points per "
+        "customer: 2 each; a customer with several records gives the most any of them gives. The value is "
+        "the sum of the points. The value is capped at 30."
+    )
+    assert said["score"] == (
+        "The sum of Performance points, Skilling points and Customer success points, each after its own cap."
+    )
+
+
+def test_a_sum_with_a_cap_says_its_cap(tmp_path) -> None:
+    text = (POLICIES / "capability-score.yaml").read_text()
+    capped = "    sum: [performance_points, skilling_points, success_points]\n"
+    assert capped in text
+    (tmp_path / "capped.yaml").write_text(text.replace(capped, capped + "    at_most: 90\n"))
+    assert meanings(tmp_path / "capped.yaml")["score"].endswith(
+        "each after its own cap. The value is capped at 90."
+    )
+
+
+def test_groups_reaching_a_floor_and_the_largest_group_are_said_with_what_a_groups_total_is() -> None:
+    said = meanings(PROGRAMS / "levels" / "policy")
+    assert said["regions_with_3_customers"] == (
+        "Counts the deployments counted for Customers in production, each distinct customer once. They are "
+        "grouped by customer region, a group's total being its number of distinct values of customer; the "
+        "value is how many groups have a total of at least 3."
+    )
+    assert meanings(POLICIES / "customers-in-one-region.yaml")["customers_in_one_region"].endswith(
+        "a group's total being its number of distinct values of customer; the value is the largest group's "
+        "total."
+    )
+
+
+def test_a_points_table_that_gives_0_otherwise_says_which_records_give_points() -> None:
+    said = meanings(PROGRAMS / "specializations" / "policy")
+    assert "Points per customer: by solution area: data 1, otherwise 0;" in said["data_customers"]
+    assert "Points per record: by solution area: security 1, otherwise 0." in said["security_stories"]
+
+
+@pytest.mark.skipif(not find_spec("cel_expr_python"), reason="CEL is not installed: tiercheck[cel]")
+def test_a_formula_metric_says_its_formula() -> None:
+    said = meanings(POLICIES / "cel" / "people-per-customer.yaml")["people_per_customer"]
+    assert said.startswith("The value of the formula metrics.customers_in_production == 0.0 ? 0.0")
+
+
+def test_a_metric_over_anothers_records_links_to_the_metric_whose_rules_it_takes() -> None:
+    ctx = program_of(PROGRAMS / "levels" / "policy")
+    metric = next(m for m in ctx["metrics"] if m["id"] == "regions_with_3_customers")
+    assert metric["from"] == {"id": "customers_in_production", "label": "Customers in production"}
+    page = Page(program_page(ctx))
+    assert "#m-customers_in_production" in page.hrefs()
+    assert "Its rules are those of Customers in production" in page.all_text()
+
+
+def test_the_program_page_shows_every_designations_ladder_with_its_prerequisites_and_benefits() -> None:
+    ctx = program_of(PROGRAMS / "specializations" / "policy")
+    assert [d["label"] for d in ctx["designations"]] == [
+        "Membership",
+        "Data specialization",
+        "Security specialization",
+    ]
+    assert ctx["designations"][1]["tiers"][1] == {
+        "label": "Data Specialist",
+        "partner": True,
+        "requires": [
+            "at least Partner in Membership",
+            "Certified people at least 5",
+            "Customers in production on data work at least 3",
+            "Public customer stories on data work at least 1",
+        ],
+        "benefits": ["The Data Specialist badge"],
+    }
+    text = Page(program_page(ctx)).all_text()
+    for said in (
+        "Each designation below is a ladder of its own",
+        "Security specialization No security specialization (not partner status)",
+        "Security Specialist Requires: at least Partner in Membership Certified people at least 5",
+        "Benefits of Security Specialist: The Security Specialist badge",
+        "No benefits are listed for Member.",
+    ):
+        assert said in text
+    one = Page(program_page(program_of(PROGRAMS / "levels" / "policy"))).all_text()
+    assert "Each designation" not in one and "Requires: ((Certified people at least 4 and" in one
+
+
+def test_the_review_calendar_says_the_grace_after_a_promotion_and_whether_a_notice_can_be_cured(
+    tmp_path,
+) -> None:
+    levels = Page(program_page(program_of(PROGRAMS / "levels" / "policy"))).all_text()
+    assert "A demotion look within 365 days after the firm's last promotion gives no notice." in levels
+    assert "Being eligible again inside the notice period does not cancel a notice (no cure)." in levels
+    cured = policy_variant(
+        tmp_path / "cured.yaml",
+        ("    cure: false", "    cure: true"),
+        ("promotion_replaces_notice: true", "promotion_replaces_notice: false"),
+    )
+    text = Page(program_page(program_of(cured))).all_text()
+    assert "A firm eligible for its tier again on any day inside the notice period keeps it (a cure)." in text
+    assert "no cure" not in text and "withdraws the notice" not in text and "grace" not in text
+    assert "after the firm's last promotion" not in text
+    shipped = Page(program_page(program_of(SHIPPED_POLICY))).all_text()
+    assert "A promotion at a review inside the notice period withdraws the notice." in shipped

@@ -10,6 +10,7 @@ from .model import AcceptedCredential, Metric, Policy, Reviews, Tier, Window
 from .requirements import AllOf, Need, is_simple, leaves, prerequisites
 from .rules import RuleTest
 from .values import Points
+from .words import points_text
 
 T = TypeVar("T")
 
@@ -115,13 +116,7 @@ def _shown(value: object) -> str:
     if value is None:
         return "none"
     if isinstance(value, Points):
-        where = f"{value.field} of the best counting item of {value.of}" if value.of else value.field
-        table = ", ".join(f"{k} {v}" for k, v in value.table.items())
-        return (
-            f"{value.otherwise} each"
-            if where is None
-            else f"by {where}: {table}, otherwise {value.otherwise}"
-        )
+        return points_text(value)
     if isinstance(value, tuple):
         return " + ".join(map(str, value)) or "none"
     return str(value)
