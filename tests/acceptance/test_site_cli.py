@@ -326,6 +326,9 @@ def test_each_other_designation_has_its_tiers_in_the_index_the_csv_the_json_and_
     assert "Security specialization: Security Specialist; holds Security Specialist since 2026-10-01" in index
     page = Page((site / "firms" / "bastion-secure.html").read_text()).all_text()
     assert "Security Specialist since 2026-10-01" in page  # the pack's table, with the standing
+    program = Page((site / "program.html").read_text()).all_text()
+    assert "Data specialization No data specialization (not partner status)" in program
+    assert "Security Specialist Requires: at least Partner in Membership" in program
 
 
 def test_two_builds_into_one_folder_at_once_take_turns_and_leave_one_whole_site(
