@@ -18,7 +18,8 @@ MAX_NODES = 200_000
 Path_ = tuple[str | int, ...]
 
 # A key (plain, or quoted as in JSON) and the plain scalar after its colon.
-_KEY_VALUE = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s:]+)[ \t]*:[ \t]*([^\s,\]}#"']+)""")
+_KEY_VALUE = re.compile(r"""("[^"]*"|'[^']*'|[^\s:]+)[ \t]*:[ \t]*([^\s,\]}#"']+)""")
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # YAML's and JSON's: the lines marks count
 
 
 class LoadError(Exception):
@@ -81,13 +82,18 @@ class Located:
 
     def written(self, path: Path_) -> str | None:
         """The plain scalar after the key at `path`, as the text writes it (`2026.10`, which YAML reads
-        as 2026.1), or None when the key is not where the marks say."""
-        mark = self.marks.get(path) if self.text else None
-        if mark is None or not isinstance(path[-1], str):
+        as 2026.1); None unless the key is where the marks say and its value reads as the data's."""
+        mark = self.marks.get(path) if self.text and path and isinstance(path[-1], str) else None
+        lines = _LINE_BREAK.split(self.text)
+        if mark is None or mark[0] > len(lines):
             return None
-        line = self.text.splitlines()[mark[0] - 1]
-        found = _KEY_VALUE.match(line, mark[1] - 1)
-        return found.group(1) if found else None
+        found = _KEY_VALUE.match(lines[mark[0] - 1], mark[1] - 1)
+        if found is None or found.group(1).strip("'\"") != path[-1]:
+            return None
+        value: Any = self.data
+        for part in path:
+            value = value[part]
+        return found.group(2) if plain_scalar(found.group(2)) == value else None
 
 
 def _not_utf8(raw: bytes, at: int) -> str:
