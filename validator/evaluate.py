@@ -67,7 +67,9 @@ def evaluate(
             o = counted[i]
             o.drop = _why_out(metric, o, deciders[i], policy, links)
             at_risk.append(o)
-    eligible = _eligible_by_designation(policy, data, ctx.iso, lambda metric, n: metrics[metric].value >= n)
+    eligible = _EligibleByDesignation(
+        policy, data, ctx.iso, lambda metric, n: metrics[metric].value >= n
+    ).eligible
     ladders = {
         d.id: LadderResult(d.id, d.label, eligible(d.id), _checks(policy, d.tiers, metrics, eligible))
         for d in policy.designations
@@ -173,9 +175,9 @@ class Timeline:
 
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
         """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
-        eligible = _eligible_by_designation(
+        eligible = _EligibleByDesignation(
             self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on)
-        )
+        ).eligible
         return eligible(designation or self.policy.designation)
 
     def tier_with(self, values: Mapping[str, Number | None], on: date) -> str | None:
@@ -185,7 +187,7 @@ class Timeline:
             known = values.get(metric)
             return known >= threshold if known is not None else self._reaches(metric, threshold, on)
 
-        eligible = _eligible_by_designation(self.policy, self.data, on.isoformat(), meets)
+        eligible = _EligibleByDesignation(self.policy, self.data, on.isoformat(), meets).eligible
         return eligible(self.policy.designation)
 
     def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
@@ -300,24 +302,28 @@ class Timeline:
         return _key_getters(metric, self.links)
 
 
-def _eligible_by_designation(
-    policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, Number], bool]
-) -> Callable[[str], str | None]:
+class _EligibleByDesignation:
     """The eligible tier in each designation on one day, each worked out once, when first asked for
-    (a prerequisite's designation before the tier that requires it)."""
-    ladders = {d.id: d for d in policy.designations}
-    found: dict[str, str | None] = {}
+    (a prerequisite's designation before the tier that requires it). A class, not two closures that
+    call each other: such closures make a reference cycle, which kept every Timeline asked alive until
+    the garbage collector's next pass."""
 
-    def has(p: Prerequisite) -> bool:
-        ladder = ladders[p.designation]
-        return ladder.rank(eligible(p.designation)) >= ladder.rank(p.tier)
+    def __init__(
+        self, policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, Number], bool]
+    ) -> None:
+        self.ladders = {d.id: d for d in policy.designations}
+        self.data, self.on, self.meets = data, on, meets
+        self.found: dict[str, str | None] = {}
 
-    def eligible(designation: str) -> str | None:
-        if designation not in found:
-            found[designation] = _eligible(ladders[designation].tiers, data, on, meets, has)
-        return found[designation]
+    def has(self, p: Prerequisite) -> bool:
+        ladder = self.ladders[p.designation]
+        return ladder.rank(self.eligible(p.designation)) >= ladder.rank(p.tier)
 
-    return eligible
+    def eligible(self, designation: str) -> str | None:
+        if designation not in self.found:
+            tiers = self.ladders[designation].tiers
+            self.found[designation] = _eligible(tiers, self.data, self.on, self.meets, self.has)
+        return self.found[designation]
 
 
 def _eligible(
