@@ -425,6 +425,7 @@ def test_text_says_what_the_specialization_needs_naming_the_tier_of_the_other_de
         (20, 2, "alternative 1 of 2: Select in Services track"),
         (45, 5, "alternative 2 of 2: certified people at least 50 and customers in production at least 5"),
     ],
+    ids=["select-in-services", "people-and-customers"],  # plain ids: mutmut names tests by them
 )
 def test_text_names_the_closest_way_to_the_next_tier_of_every_designation(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], people: int, customers: int, way: str

@@ -208,6 +208,18 @@ def test_two_versions_with_the_same_effective_from_are_refused_at_effective_from
         ("{value", "is not a valid template"),
         ("value}", "is not a valid template"),
     ],
+    ids=[
+        "attribute",
+        "index",
+        "positional",
+        "empty",
+        "format-spec",
+        "bad-conversion",
+        "repr-conversion",
+        "unknown-name",
+        "unclosed",
+        "unopened",
+    ],
 )
 def test_a_message_placeholder_other_than_a_plain_documented_name_is_refused_at_the_message(
     tmp_path, placeholder: str, says: str
@@ -239,6 +251,7 @@ def test_a_message_may_use_the_tests_values_as_of_record_fields_and_escaped_brac
         ('promotion: ["01-01", "07-01"]', 'promotion: ["01-01", "02-30"]', "02-30", 24),  # at a list's item
         ('promotion: ["01-01", "07-01"]', 'promotion: ["06-31", "07-01"]', "06-31", 15),
     ],
+    ids=["04-31", "02-30", "06-31"],
 )
 def test_a_review_month_day_no_year_has_is_refused_where_it_is_written(
     tmp_path, old, new, needle, col
@@ -286,6 +299,18 @@ def test_29_february_is_a_review_day_of_leap_years(tmp_path) -> None:
         ("effective_from: 2026-03-01", "effective_from: 1899-12-31", "effective_from", "is not a valid date"),
         ("effective_from: 2026-03-01", "effective_from: 9001-01-01", "effective_from", "is not a valid date"),
         ("    - on: 2026-10-01\n", "    - on: 9999-12-31\n", "on: 9999", "is not a valid date"),
+    ],
+    ids=[
+        "at-risk-36501",
+        "at-risk-1e9",
+        "activity-days-1e9",
+        "trailing-months-1201",
+        "default-term-1e6",
+        "notice-36501",
+        "effective-year-0",
+        "effective-1899",
+        "effective-9001",
+        "one-off-9999",
     ],
 )
 def test_sizes_and_dates_past_what_the_calendar_can_compute_are_refused(
@@ -343,6 +368,7 @@ def test_an_unknown_metric_inside_an_alternative_is_located_where_it_is_named_wi
         "{any_of: []}",
         "{}",
     ],
+    ids=["threshold-and-group", "threshold-without-at-least", "empty-any-of", "empty"],
 )
 def test_a_requirement_is_a_threshold_or_one_group_nothing_else(tmp_path, item: str) -> None:
     text = changed((SELECT_NEEDS, f"      - {item}\n"))
