@@ -76,11 +76,15 @@ def evaluate(
     }
     top = ladders[policy.designation]
     at_risk.sort(key=lambda o: (o.drops_out_on or date.max, o.metric, o.id))
-    dropping = any(o.drops_out_on <= horizon for m in metrics.values() for o in m.counted if o.drops_out_on)
+    # a value falls only as a record drops out or, with points, gives fewer: else nothing can be lost
+    falls = any(m.points is not None for m in policy.metrics) or any(
+        o.drops_out_on <= horizon for m in metrics.values() for o in m.counted if o.drops_out_on
+    )
     loss = None
-    if top.eligible_tier is not None and dropping:  # no record drops out: nothing can be lost
+    if top.eligible_tier is not None and falls:
         said = partial(_said, policy, metrics=metrics)
-        loss = first_loss(Timeline(policy, data, known_on=as_of), top.eligible_tier, horizon, at_risk, said)
+        timeline = Timeline(policy, data, known_on=as_of)
+        loss = first_loss(timeline, top.eligible_tier, horizon, metrics, at_risk, said)
     return Evaluation(
         file=file,
         file_sha256=sha256,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .language.model import Policy, Tier
 from .language.requirements import Need, Prerequisite, Threshold, closest, leaves
+from .language.rules import Context
 from .language.values import Number
-from .result import Loss, Outcome
+from .result import Loss, MetricResult, Outcome
 
 if TYPE_CHECKING:
     from .evaluate import Timeline
@@ -48,11 +49,16 @@ def _days(segments: Sequence[Segment], as_of: date, last: date) -> list[date]:
 
 
 def first_loss(
-    timeline: Timeline, held: str, last: date, at_risk: Sequence[Outcome], say: Callable[[Need], str]
+    timeline: Timeline,
+    held: str,
+    last: date,
+    metrics: Mapping[str, MetricResult],
+    at_risk: Sequence[Outcome],
+    say: Callable[[Need], str],
 ) -> Loss | None:
     """The first day up to `last` the tier `held` would be lost under the timeline's policy, the
     requirement no longer met that day (of alternatives, the way closest to holding, said by `say`),
-    and the at-risk record whose drop does it."""
+    and the record that does it: at risk and dropping out that day, or else giving fewer points."""
     policy = timeline.policy
     assert timeline.known_on is not None
     segments = [(policy.effective_from, timeline)]
@@ -71,9 +77,13 @@ def first_loss(
     if short is None:
         return None
     need, choices = short
-    family = _family(timeline, need.metric)
+    family = [m for m in timeline.metrics if m in _family(timeline, need.metric)]
     dropping = [o for o in at_risk if o.metric in family and o.drops_out_on == day]
-    decided = _decider(timeline, need, day, dropping)
+    decided = (
+        _decider(timeline, need, day, dropping)
+        if dropping
+        else _falling(timeline, need, family, day, metrics)
+    )
     if decided is None:
         return None
     record, left = decided
@@ -100,6 +110,23 @@ def _decider(
         left = fewer.value_on(metric, day - timedelta(days=1))
         if left < need.at_least:
             return o, left
+    return None
+
+
+def _falling(
+    timeline: Timeline, need: Threshold, family: Sequence[str], day: date, metrics: Mapping[str, MetricResult]
+) -> tuple[Outcome, Number] | None:
+    """The first record still counting on `day` that gives a metric of `family` fewer points than the
+    day before (a credential worth more has expired), and the metric's value that day."""
+    before, on = (Context.build(d, timeline.windows, timeline.links) for d in (day - timedelta(days=1), day))
+    for m in family:
+        points = timeline.metrics[m].points
+        source = timeline.metrics[m].derived_from or m
+        if points is None:
+            continue
+        for o in metrics[source].counted:
+            if points.on(o.record, on) < points.on(o.record, before):
+                return o, timeline.value_on(timeline.metrics[need.metric], day)
     return None
 
 

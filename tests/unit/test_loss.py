@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from support import D
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import (
+    D,
+    build_firm,
+    cases,
+    credential,
+    customer,
+    day,
+    deployment,
+    firm_of,
+    person,
+    policy_variant,
+    story,
+)
 
 from validator.cli import main
 from validator.evaluate import evaluate
 from validator.loader import parse_located, read_source
-from validator.policies import load_policies
-from validator.site import assess, daily
+from validator.policies import PolicySet, load_policies
+from validator.render.text import loss_sentence
+from validator.site import AHEAD_DAYS, assess, daily
 
-POINTS = Path(__file__).resolve().parents[2] / "examples" / "programs" / "points"
+PROGRAMS = Path(__file__).resolve().parents[2] / "examples" / "programs"
+POINTS = PROGRAMS / "points"
+TWO_WAYS = Path(__file__).resolve().parents[1] / "policies" / "select-either-of-two-ways.yaml"
+SHIPPED = load_policies()
 
 
 def points_firm(name: str) -> dict[str, Any]:
@@ -58,3 +76,195 @@ def test_evaluate_says_when_and_why_the_points_tier_would_be_lost(capsys) -> Non
         "score: 68, below the 70 Solutions Partner needs, when Ravi Haddad [p-02] drops out: last used "
         "Claude on 2026-11-02, 90 days before 2027-01-31; the window is the last 90 days\n"
     ) in capsys.readouterr().out
+
+
+def two_ways_firm(leaving: int, retiring: int) -> dict[str, Any]:
+    """Select both ways (10 people and 2 customers, or 5 and 4), everyone active on the as-of date (so
+    stale 90 days on): `leaving` people leave on day 20, `retiring` deployments (retired on 2026-01-10)
+    drop out of the trailing year on 2027-01-10."""
+    data = build_firm(people=10, customers=4, stories=1, active_on=D.isoformat())
+    for p in data["people"][:leaving]:
+        p["left_on"] = day(20)
+    for d in data["deployments"][:retiring]:
+        d.update(live_on="2025-06-01", retired_on="2026-01-10")
+    return data
+
+
+def test_a_tier_losing_one_of_its_ways_while_another_still_holds_is_not_lost_that_day() -> None:
+    policy = load_policies(TWO_WAYS).in_effect(D)
+    e = evaluate(policy, two_ways_firm(leaving=5, retiring=0), D)
+    # five people leave on day 20: way 1 (10 people) goes, way 2 (5 people, 4 customers) holds until
+    # the five left go stale on day 90; then both ways lack people alike, and the first is said
+    assert e.eligible_tier == "select" and e.loss is not None
+    assert (e.loss.on, e.loss.left, e.loss.threshold, e.loss.record.id) == (
+        D + timedelta(days=90),
+        4,
+        10,
+        "p-5",
+    )
+    assert e.loss.alternatives == (
+        "alternative 1 of 2: certified people at least 10 and customers in production at least 2",
+    )
+
+
+def test_a_tier_losing_every_way_is_lost_and_says_the_way_closest_that_day() -> None:
+    policy = load_policies(TWO_WAYS).in_effect(D)
+    loss = evaluate(policy, two_ways_firm(leaving=5, retiring=3), D).loss
+    # on 2027-01-10 five people are left (way 2 still has them) and the customers fall from 4:
+    # the first of the three to drop takes way 2 below its 4
+    assert loss is not None
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+        date(2027, 1, 10),
+        "Customers in production",
+        3,
+        4,
+        "d-0",
+    )
+    assert loss.alternatives == (
+        "alternative 2 of 2: certified people at least 5 and customers in production at least 4",
+    )
+    assert "below the 4 Select needs (alternative 2 of 2: certified people at least 5 and " in (
+        loss_sentence(loss)
+    )
+
+
+def points_firm_with_a_story(withdrawn_on: str) -> dict[str, Any]:
+    """Score 75 under the points program: 15 customers (30), 14 Professionals (40), one story (5)."""
+    pro = [credential(level="professional", issued_on="2026-07-20")]
+    return firm_of(
+        people=[person(i, credentials=pro) for i in range(14)],
+        customers=[customer(i) for i in range(15)],
+        deployments=[deployment(i, f"c-{i}") for i in range(15)],
+        stories=[story(0, "c-0", withdrawn_on=withdrawn_on)],
+    )
+
+
+def test_a_metric_of_another_metrics_records_falling_below_its_threshold_loses_the_tier() -> None:
+    # the story withdrawn: the score keeps 70, but success points (from the stories) fall to 0 of 1
+    policy = load_policies(POINTS / "policy").in_effect(D)
+    e = evaluate(policy, points_firm_with_a_story(withdrawn_on=day(30)), D)
+    assert e.eligible_tier == "solutions-partner" and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+        D + timedelta(days=30),
+        "Customer success points",
+        0,
+        1,
+        "s-0",
+    )
+
+
+def test_a_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_not(tmp_path: Path) -> None:
+    data = build_firm(people=10, customers=2, stories=1, active_on=D.isoformat())  # stale on D + 90
+    loss = evaluate(SHIPPED.in_effect(D), data, D).loss
+    assert loss is not None and loss.on == D + timedelta(days=90) == date(2027, 2, 23)
+    shorter = policy_variant(tmp_path / "p.yaml", ("at_risk_days: 90", "at_risk_days: 89"))
+    assert evaluate(load_policies(shorter).in_effect(D), data, D).loss is None
+
+
+def test_a_tier_lost_on_29_february_is_held_until_28_february() -> None:
+    as_of = date(2027, 12, 15)
+    data = build_firm(people=10, customers=2, stories=1, active_on="2027-12-14", issued_on="2027-06-01")
+    data["people"][3]["left_on"] = "2028-02-29"
+    loss = evaluate(SHIPPED.in_effect(as_of), data, as_of).loss
+    assert loss is not None and (loss.on, loss.record.id) == (date(2028, 2, 29), "p-3")
+    assert loss_sentence(loss).startswith(
+        "eligible for Select until 2028-02-28 if nothing changes: on 2028-02-29"
+    )
+
+
+def same_answer(policies: PolicySet, data: dict[str, Any], as_of: date) -> None:
+    """evaluate's loss day is the site's lost_on day (their horizons are equal)."""
+    policy = policies.in_effect(as_of)
+    assert policy.at_risk_days == AHEAD_DAYS
+    e = evaluate(policy, data, as_of)
+    lost_on = daily(policies, data, e, [], []).lost_on if e.eligible_tier else None
+    assert (e.loss.on if e.loss else None) == lost_on
+
+
+def test_evaluate_and_the_site_give_the_same_day_for_every_example_firm() -> None:
+    for program in sorted(PROGRAMS.iterdir()):
+        policies = load_policies(program / "policy")
+        for path in sorted((program / "firms").glob("*.yaml")):
+            data = parse_located(read_source(path)).data
+            for as_of in (D, date(2027, 1, 20), date(2027, 6, 30)):
+                same_answer(policies, data, as_of)
+
+
+OFFSETS = st.integers(min_value=-100, max_value=120)  # days from the as-of date
+LEVELS = st.sampled_from(["foundations", "professional"])
+PERSON = st.tuples(OFFSETS, st.none() | OFFSETS, LEVELS, st.none() | OFFSETS)
+
+
+@settings(max_examples=cases(60), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    program=st.sampled_from(["shipped", "points", "two ways"]),
+    people=st.lists(PERSON, max_size=16),
+    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), max_size=6),
+    withdrawn=st.lists(st.none() | OFFSETS, max_size=3),
+)
+def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
+    program: str,
+    people: list[tuple[int, int | None, str, int | None]],
+    retired: list[int | None],
+    withdrawn: list[int | None],
+) -> None:
+    # each person: last active, leaving, a credential of a level expiring (or not), and a Foundations
+    # one that outlasts the chart; deployments retired long ago leave the trailing year
+    policies = {
+        "shipped": SHIPPED,
+        "points": load_policies(POINTS / "policy"),
+        "two ways": load_policies(TWO_WAYS),
+    }
+    data = firm_of(
+        people=[
+            person(
+                i,
+                active_on=day(min(active, 0)),
+                left_on=None if left is None else day(left),
+                credentials=[
+                    credential(level=level, issued_on="2026-07-20", expires_on=None if x is None else day(x)),
+                    credential(issued_on="2026-06-01"),
+                ],
+            )
+            for i, (active, left, level, x) in enumerate(people)
+        ],
+        customers=[customer(i) for i in range(len(retired))],
+        deployments=[
+            deployment(i, f"c-{i}", live_on="2025-06-01", retired_on=None if r is None else day(r))
+            for i, r in enumerate(retired)
+        ],
+        stories=[story(i, withdrawn_on=None if w is None else day(w)) for i, w in enumerate(withdrawn)],
+    )
+    same_answer(policies[program], data, D)
+
+
+def test_a_score_falling_as_a_credential_worth_more_expires_is_a_loss_said_as_fewer_points() -> None:
+    # score 70 exactly; p-0's Professional credential (3 points) expires on day 10, their Foundations
+    # one (1 point) still counts: the score falls to 68 that day and nobody drops out
+    policies = load_policies(POINTS / "policy")
+    both = [
+        credential(level="professional", issued_on="2026-07-20", expires_on=day(10)),
+        credential(level="foundations", issued_on="2026-07-20"),
+    ]
+    pro = [credential(level="professional", issued_on="2026-07-20")]
+    data = firm_of(
+        people=[person(0, credentials=both), *(person(i, credentials=pro) for i in range(1, 12))],
+        customers=[customer(i) for i in range(12)],
+        deployments=[deployment(i, f"c-{i}") for i in range(12)],
+        stories=[story(0, "c-0"), story(1, "c-0")],
+    )
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.metrics["score"].value == 70 and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+        D + timedelta(days=10),
+        "Capability score",
+        68,
+        70,
+        "p-0",
+    )
+    assert loss_sentence(loss).endswith(
+        "capability score: 68, below the 70 Solutions Partner needs, when Person 0 [p-0] gives fewer points"
+    )
+    same_answer(policies, data, D)

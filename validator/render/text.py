@@ -111,11 +111,12 @@ def loss_sentence(loss: Loss) -> str:
     """When the eligible tier would be lost if nothing changed, and why, in one sentence."""
     o = loss.record
     why = f": {o.drop_message}" if o.drop_message else ""
+    went = f"drops out{why}" if o.drops_out_on == loss.on else "gives fewer points"
     ways = f" ({'; '.join(loss.alternatives)})" if loss.alternatives else ""
     return (
         f"eligible for {loss.tier} until {loss.on - timedelta(days=1)} if nothing changes: on {loss.on}, "
         f"{loss.metric.lower()}: {loss.left}, below the {loss.threshold} {loss.tier} needs{ways}, "
-        f"when {o.label} [{o.id}] drops out{why}"
+        f"when {o.label} [{o.id}] {went}"
     )
 
 
