@@ -66,24 +66,15 @@ def first_loss(
     if day is None:
         return None
 
-    def value(metric: str) -> Number:
-        return timeline.value_on(timeline.metrics[metric], day)
-
-    def has(p: Prerequisite) -> bool:
-        ladder = policy.ladder(p.designation)
-        return ladder.rank(timeline.tier_on(day, p.designation)) >= ladder.rank(p.tier)
-
-    short = _short(policy, _held_first(policy.tiers, held), value, has)
+    short = _short(
+        policy, _held_first(policy.tiers, held), _on(timeline, day - timedelta(days=1)), _on(timeline, day)
+    )
     if short is None:
         return None
     need, choices = short
     family = [m for m in timeline.metrics if m in _family(timeline, need.metric)]
     dropping = [o for o in at_risk if o.metric in family and o.drops_out_on == day]
-    decided = (
-        _decider(timeline, need, day, dropping)
-        if dropping
-        else _falling(timeline, need, family, day, metrics)
-    )
+    decided = _decider(timeline, need, day, dropping) or _falling(timeline, need, family, day, metrics)
     if decided is None:
         return None
     record, left = decided
@@ -139,6 +130,22 @@ def _without(data: dict[str, Any], gone: set[int]) -> dict[str, Any]:
     return out
 
 
+Judge = tuple[Callable[[str], Number], Callable[[Prerequisite], bool]]  # a metric's value; a tier held
+
+
+def _on(timeline: Timeline, day: date) -> Judge:
+    """The metrics' values and the tiers held in other designations on `day`."""
+
+    def value(metric: str) -> Number:
+        return timeline.value_on(timeline.metrics[metric], day)
+
+    def has(p: Prerequisite) -> bool:
+        ladder = timeline.policy.ladder(p.designation)
+        return ladder.rank(timeline.tier_on(day, p.designation)) >= ladder.rank(p.tier)
+
+    return value, has
+
+
 def _held_first(tiers: Sequence[Tier], held: str) -> list[Tier]:
     """The tier `held`, then those below it from the lowest: each must hold for it to be held."""
     i = next(i for i, t in enumerate(tiers) if t.id == held)
@@ -146,21 +153,20 @@ def _held_first(tiers: Sequence[Tier], held: str) -> list[Tier]:
 
 
 def _short(
-    policy: Policy,
-    tiers: Sequence[Tier],
-    value: Callable[[str], Number],
-    has: Callable[[Prerequisite], bool],
+    policy: Policy, tiers: Sequence[Tier], before: Judge, on: Judge
 ) -> tuple[Threshold, list[tuple[int, int, Need]]] | None:
-    """The first threshold not met of the first tier not held, on the way closest to holding, with the
-    alternatives chosen on the way to it; a tier of another designation not held: its own."""
+    """The first threshold not met `on` the day of the first tier not held then, on the way that held
+    the day `before` (of alternatives, the first holding), with the alternatives chosen on the way to
+    it; a tier of another designation no longer held: its own."""
+    value, has = on
     for tier in tiers:
-        path, choices = closest(tier.requires, value, has)
+        path, choices = closest(tier.requires, *before)
         for leaf in path:
             if isinstance(leaf, Threshold) and value(leaf.metric) < leaf.at_least:
                 return leaf, [c for c in choices if leaf in leaves((c[2],))]
             if isinstance(leaf, Prerequisite) and not has(leaf):
                 ladder = policy.ladder(leaf.designation).tiers
-                found = _short(policy, _held_first(ladder, leaf.tier), value, has)
+                found = _short(policy, _held_first(ladder, leaf.tier), before, on)
                 if found is not None:
                     return found
     return None
