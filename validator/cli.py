@@ -346,8 +346,9 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
     if args.command == "schema":
         from .commands.schema import print_schema
+        from .policies import checked_to_run
 
-        return print_schema(_load_policies(args.policy), args.format, sys.stdout)
+        return print_schema(checked_to_run(args.policy), args.format, sys.stdout)
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 

@@ -142,8 +142,8 @@ def policies_to_run(path: str | Path | None) -> PolicySet:
 
 
 def checked_to_run(path: str | Path | None) -> list[CheckedPolicy]:
-    """The policy versions a command that needs them only checked (`validate`) runs under; an invalid
-    one stops it as in `policies_to_run`."""
+    """The policy versions a command that needs them only checked (`validate`, `schema`) runs under; an
+    invalid one stops it as in `policies_to_run`."""
     try:
         return check_policies(path)[0]
     except PolicyError as exc:
