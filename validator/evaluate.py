@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
@@ -175,6 +175,7 @@ class Timeline:
         self.windows = policy.windows
         self.by_day = {m.id for m in policy.metrics if m.by_day}
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
+        self.spans: dict[str, list[Spans]] = {}  # a metric's records' days, as far as worked out yet
         self.bounds: dict[str, Number] = {}
 
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
@@ -196,7 +197,49 @@ class Timeline:
 
     def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
         metric = self.metrics[metric_id]
-        return self._bound(metric) >= threshold and self.value_on(metric, on) >= threshold
+        if self._bound(metric) < threshold:
+            return False
+        if self._counts(metric) and (self.known_on is None or on <= self.known_on):
+            return self._count_reaches(metric, threshold, on)
+        return self.value_on(metric, on) >= threshold
+
+    def _counts(self, metric: Metric) -> bool:
+        """Whether the metric's value is how many records (or distinct keys) count: it only grows as
+        more records are seen to count, so a threshold is reached before every record is looked at."""
+        plain = metric.points is None and metric.group_by is None and metric.at_most is None
+        computed = bool(metric.sum_of) or metric.formula is not None
+        return plain and not computed and self._source(metric).id not in self.by_day
+
+    def _count_reaches(self, metric: Metric, threshold: Number, on: date) -> bool:
+        """Whether a counting metric reaches `threshold` on `on`: its records' days are worked out only
+        until enough of them count that day."""
+        key = self._getters(metric)[0]
+        seen: set[Any] = set()
+        for i, (spans, record) in enumerate(self._each(self._source(metric))):
+            if contains(spans, on):
+                k = i if key is None else key(record)
+                if k is not None:
+                    seen.add(k)
+                    if len(seen) >= threshold:
+                        return True
+        return len(seen) >= threshold
+
+    def _each(self, metric: Metric) -> Iterator[tuple[Spans, dict[str, Any]]]:
+        """Each record of a metric without points with the days it counts, worked out as far as the
+        caller reads and kept for the next."""
+        records = _records(self.data, metric.records)
+        done = self.spans.setdefault(metric.id, [])
+        if len(done) == len(records):
+            return zip(done, records, strict=True)
+        return self._more(metric, records, done)
+
+    def _more(
+        self, metric: Metric, records: list[dict[str, Any]], done: list[Spans]
+    ) -> Iterator[tuple[Spans, dict[str, Any]]]:
+        for i, record in enumerate(records):
+            if i == len(done):
+                done.append(metric.spans(record, self.links))
+            yield done[i], record
 
     def _bound(self, metric: Metric) -> Number:
         """The value with every record counting, each giving its most: no day has more."""
@@ -291,7 +334,7 @@ class Timeline:
             source = self._source(metric)
             records = _records(self.data, source.records)
             if metric.points is None:
-                rows = [(source.spans(r, self.links), r, 1.0) for r in records]
+                rows = [(spans, r, 1.0) for spans, r in self._each(source)]
             else:
                 rows = [
                     (s, r, p) for r in records for s, p in metric.points.rows(source.rules, r, self.links)

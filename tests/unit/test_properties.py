@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import KNOWN, D, cases, customer, deployment, firm_of, person, story
 
-from validator.evaluate import evaluate
+from validator.evaluate import Timeline, evaluate
 from validator.loader import Source
 from validator.policies import load_policies
 from validator.render.evidence import render
@@ -22,6 +23,7 @@ from validator.validate import check_source
 
 POLICIES = load_policies()
 POLICY = POLICIES.in_effect(D)
+LEVELS = load_policies(str(Path(__file__).resolve().parents[2] / "examples/programs/levels/policy"))
 RANK = {tier.id: i for i, tier in enumerate(POLICY.tiers)}
 QUICK = settings(
     max_examples=cases(40), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -105,3 +107,30 @@ def test_a_firm_file_and_its_json_twin_give_identical_evaluations(data) -> None:
     as_json = checked(data, "f.json", json.dumps(data, ensure_ascii=False, indent=1))
     assert as_yaml == as_json
     assert outputs(as_yaml) == outputs(as_json)
+
+
+near = st.integers(-120, 0).map(lambda n: (D + timedelta(days=n)).isoformat())
+
+
+@st.composite
+def firms_near_thresholds(draw: st.DrawFn) -> dict[str, Any]:
+    """A firm whose counts hover around the shipped Select's thresholds (10 people, 2 customers, 1 story)
+    and the levels program's (4 people, 2 or 3 customers) on the days before D."""
+    people = [person(i, active_on=draw(near), issued_on=draw(near)) for i in range(draw(st.integers(3, 12)))]
+    n = draw(st.integers(1, 4))
+    customers = [customer(i, draw(regions)) for i in range(n)]
+    deployments = [deployment(i, f"c-{i}", live_on=draw(near)) for i in range(n)]
+    stories = [story(i, published_on=draw(near)) for i in range(draw(st.integers(0, 2)))]
+    return firm_of(people=people, customers=customers, deployments=deployments, stories=stories)
+
+
+@settings(max_examples=cases(80), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(firms_near_thresholds(), st.lists(near, min_size=1, max_size=6), st.sampled_from([POLICIES, LEVELS]))
+def test_the_timeline_gives_evaluates_tier_on_any_days_asked_in_any_order(data, days, policies) -> None:
+    """One timeline asked about several days (it works out a count's records only until the threshold is
+    reached, and carries on from there for the next day) agrees with evaluating on each day."""
+    data = checked(data)
+    policy = policies.versions[0]
+    timeline = Timeline(policy, data)
+    for on in map(date.fromisoformat, days):
+        assert timeline.tier_on(on) == evaluate(policy, data, on).eligible_tier, on
