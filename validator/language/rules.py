@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from string import Formatter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -104,22 +103,25 @@ class Failed(NamedTuple):
     def message(self) -> str:
         """The sentence: each placeholder the rule's value, else the record's text; a field the record
         lacks (an optional email) reads '(no email)'."""
-        values, record = self.values, self.record
-        fields = {}
-        for key in placeholders(self.template):
-            if key in values:
-                value = values[key]
-                fields[key] = value.message if isinstance(value, Failed) else value
-            else:
-                text = record.get(key)
-                fields[key] = text if isinstance(text, str) else f"(no {key})"
-        return self.template.format_map(fields)
+        return self.template.format_map(_Fields(self.values, self.record))
+
+    def __format__(self, spec: str) -> str:
+        """A failure placed in another's sentence (an item's, in its record's) reads as its sentence."""
+        return self.message
 
 
-@lru_cache(maxsize=1024)
-def placeholders(template: str) -> tuple[str, ...]:
-    """The names a reason sentence's template holds (each a plain {name}, as `policy check` requires)."""
-    return tuple(dict.fromkeys(name for _, name, _, _ in Formatter().parse(template) if name))
+class _Fields(dict[str, Any]):
+    """A sentence's values: the rule's own, else the record's text (format_map asks `__missing__`)."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, values: dict[str, Any], record: Record) -> None:
+        super().__init__(values)
+        self.record = record
+
+    def __missing__(self, key: str) -> str:
+        text = self.record.get(key)
+        return text if isinstance(text, str) else f"(no {key})"
 
 
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
