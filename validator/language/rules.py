@@ -91,13 +91,12 @@ class Via(NamedTuple):
 
 
 class Failed(NamedTuple):
-    """The record fails this rule: a reason code, how many rules it passed first, and (lazily) a sentence."""
+    """The record fails this rule: a reason code and (lazily) a sentence."""
 
     reason: str
     template: str
     record: Record
     values: dict[str, Any]
-    passed: int = 0
 
     @property
     def message(self) -> str:
@@ -603,12 +602,13 @@ class AnyItem(RuleTest):
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         best: Via | None = None
         closest: Failed | None = None
+        passed = -1  # how many rules the closest item passed before failing one
         items = record.get(self.of)
         for item in items if isinstance(items, list) else ():
-            verdict = run_rules(self.rules, item, ctx)
+            verdict, decider = judge(self.rules, item, ctx)
             if isinstance(verdict, Failed):
-                if closest is None or verdict.passed > closest.passed:
-                    closest = verdict
+                if decider > passed:
+                    closest, passed = verdict, decider
                 continue
             drop = verdict.drop if isinstance(verdict, Via) else verdict
             if best is None or _later(drop, best.drop):
@@ -697,7 +697,7 @@ def judge(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> tuple[Ve
         if verdict is None:
             continue
         if verdict.__class__ is Failed:
-            return (verdict if not passed else Failed(*verdict[:4], passed)), passed
+            return verdict, passed
         if verdict.__class__ is Via:
             via = verdict.item
             verdict = verdict.drop
@@ -716,7 +716,7 @@ def drop_reason(tests: tuple[RuleTest, ...], record: Record, decider: int, ctx: 
     if decider >= 0:
         verdict = tests[decider].verdict(record, ctx)
         if verdict.__class__ is Failed:
-            return verdict if not decider else Failed(*verdict[:4], decider)
+            return verdict
     verdict = run_rules(tests, record, ctx)
     return verdict if isinstance(verdict, Failed) else None
 
