@@ -199,7 +199,7 @@ class Timeline:
         metric = self.metrics[metric_id]
         if self._bound(metric) < threshold:
             return False
-        if self._counts(metric) and (self.known_on is None or on <= self.known_on):
+        if self._counts(metric):
             return self._count_reaches(metric, threshold, on)
         return self.value_on(metric, on) >= threshold
 
@@ -212,10 +212,14 @@ class Timeline:
 
     def _count_reaches(self, metric: Metric, threshold: Number, on: date) -> bool:
         """Whether a counting metric reaches `threshold` on `on`: its records' days are worked out only
-        until enough of them count that day."""
-        key = self._getters(metric)[0]
+        until enough of them count that day (after `known_on`, of the records counting on `known_on`)."""
+        key, source = self._getters(metric)[0], self._source(metric)
+        if self.known_on is None or on <= self.known_on:
+            rows = self._each(source)
+        else:
+            rows = ((spans, record) for spans, record, _ in self._rows_on(source, on))
         seen: set[Any] = set()
-        for i, (spans, record) in enumerate(self._each(self._source(metric))):
+        for i, (spans, record) in enumerate(rows):
             if contains(spans, on):
                 k = i if key is None else key(record)
                 if k is not None:

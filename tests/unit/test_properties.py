@@ -134,3 +134,16 @@ def test_the_timeline_gives_evaluates_tier_on_any_days_asked_in_any_order(data, 
     timeline = Timeline(policy, data)
     for on in map(date.fromisoformat, days):
         assert timeline.tier_on(on) == evaluate(policy, data, on).eligible_tier, on
+
+
+@settings(max_examples=cases(40), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(firms_near_thresholds(), near, st.lists(st.integers(1, 120), min_size=1, max_size=5))
+def test_a_timeline_known_on_a_day_gives_its_values_tier_on_the_days_after(data, known, ahead) -> None:
+    """After `known_on` only the records counting that day count, each until it drops out: the tier the
+    timeline finds (stopping once a threshold is reached) is the tier of each metric's value that day."""
+    data, policy, known_on = checked(data), POLICY, date.fromisoformat(known)
+    timeline = Timeline(policy, data, known_on=known_on)
+    for on in (known_on + timedelta(days=n) for n in ahead):
+        values = Timeline(policy, data, known_on=known_on)
+        given = {m.id: values.series(m, on, on)[0] for m in policy.metrics}
+        assert timeline.tier_on(on) == values.tier_with(given, on), on
