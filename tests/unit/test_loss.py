@@ -25,6 +25,7 @@ from support import (
 from validator.cli import main
 from validator.evaluate import evaluate
 from validator.loader import parse_located, read_source
+from validator.loss import _without
 from validator.policies import PolicySet, load_policies
 from validator.render.text import loss_sentence
 from validator.site import AHEAD_DAYS, assess, daily
@@ -270,3 +271,10 @@ def test_a_score_falling_as_a_credential_worth_more_expires_is_a_loss_said_as_fe
         "capability score: 68, below the 70 Solutions Partner needs, when Person 0 [p-0] gives fewer points"
     )
     same_answer(policies, data, D)
+
+
+def test_the_data_without_the_records_gone_drops_a_joint_business_plan_from_the_firm() -> None:
+    plan, ana, bo = {"id": "plan"}, {"id": "ana"}, {"id": "bo"}
+    data = {"firm": {"id": "f", "joint_business_plan": plan}, "people": [ana, bo], "schema_version": 1}
+    assert _without(data, {id(plan), id(ana)}) == {"firm": {"id": "f"}, "people": [bo], "schema_version": 1}
+    assert _without(data, {id(bo)}) == {"firm": data["firm"], "people": [ana], "schema_version": 1}
