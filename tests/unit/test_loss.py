@@ -159,6 +159,29 @@ def test_a_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_n
     assert evaluate(load_policies(shorter).in_effect(D), data, D).loss is None
 
 
+def test_of_records_dropping_out_together_the_one_taking_the_count_below_is_named() -> None:
+    # 12 people, all stale on D + 90: the first two to go leave 11 and 10 (still Select), the third 9
+    data = build_firm(people=12, customers=2, stories=1, active_on=D.isoformat())
+    e = evaluate(SHIPPED.in_effect(D), data, D)
+    assert [o.id for o in e.at_risk[:3]] == ["p-0", "p-1", "p-10"]  # the at-risk order: by id on one day
+    loss = e.loss
+    assert loss is not None
+    assert (loss.on, loss.record.id, loss.left, loss.threshold) == (D + timedelta(days=90), "p-10", 9, 10)
+
+
+def test_the_record_named_is_judged_on_the_day_before_with_only_the_data_known_on_the_as_of_date() -> None:
+    # 9 people stale on D + 90, p-9 and p-10 on D + 80, p-11 on D + 79; a 13th is certified on D + 5,
+    # after the as-of date, so not known then. On D + 80 the count falls from 11 to 9: of the two going
+    # (in at-risk order, by id: p-10, then p-9) the second takes it below 10.
+    data = build_firm(people=12, customers=2, stories=1, active_on=D.isoformat())
+    for i, active in ((9, -10), (10, -10), (11, -11)):
+        data["people"][i]["last_active_on"] = day(active)
+    data["people"].append(person("f", active_on=D.isoformat(), issued_on=day(5)))
+    loss = evaluate(SHIPPED.in_effect(D), data, D).loss
+    assert loss is not None
+    assert (loss.on, loss.record.id, loss.left) == (D + timedelta(days=80), "p-9", 9)
+
+
 def test_a_tier_lost_on_29_february_is_held_until_28_february() -> None:
     as_of = date(2027, 12, 15)
     data = build_firm(people=10, customers=2, stories=1, active_on="2027-12-14", issued_on="2027-06-01")
