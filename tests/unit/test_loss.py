@@ -301,3 +301,31 @@ def test_the_data_without_the_records_gone_drops_a_joint_business_plan_from_the_
     data = {"firm": {"id": "f", "joint_business_plan": plan}, "people": [ana, bo], "schema_version": 1}
     assert _without(data, {id(plan), id(ana)}) == {"firm": {"id": "f"}, "people": [bo], "schema_version": 1}
     assert _without(data, {id(bo)}) == {"firm": data["firm"], "people": [ana], "schema_version": 1}
+
+
+def test_a_count_of_points_on_its_own_records_falling_as_a_credential_expires_is_a_loss() -> None:
+    # a person counts 2 with a Professional credential, else 1: five people give exactly 10; p-0's
+    # Professional expires on day 10 while a Foundations one still counts, so the count falls to 9
+    policies = load_policies(
+        Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
+    )
+    both = [
+        credential(level="professional", issued_on="2026-07-20", expires_on=day(10)),
+        credential(level="foundations", issued_on="2026-07-20"),
+    ]
+    pro = [credential(level="professional", issued_on="2026-07-20")]
+    data = firm_of(
+        people=[person(0, credentials=both), *(person(i, credentials=pro) for i in range(1, 5))],
+        customers=[customer(i) for i in range(2)],
+        deployments=[deployment(i, f"c-{i}") for i in range(2)],
+        stories=[story(0, "c-0")],
+    )
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.eligible_tier == "select" and e.loss is not None
+    assert (e.loss.on, e.loss.left, e.loss.threshold, e.loss.record.id) == (
+        D + timedelta(days=10),
+        9,
+        10,
+        "p-0",
+    )
+    same_answer(policies, data, D)
