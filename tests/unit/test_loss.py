@@ -265,21 +265,27 @@ def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
     same_answer(policies[program], data, D)
 
 
-def test_a_score_falling_as_a_credential_worth_more_expires_is_a_loss_said_as_fewer_points() -> None:
-    # score 70 exactly; p-0's Professional credential (3 points) expires on day 10, their Foundations
-    # one (1 point) still counts: the score falls to 68 that day and nobody drops out
-    policies = load_policies(POINTS / "policy")
+def one_professional_expiring(*, people: int, customers: int, stories: int) -> dict[str, Any]:
+    """People certified Professional, each customer live, every story of the first customer; p-0's
+    Professional credential expires on day 10 while a Foundations one of theirs still counts."""
     both = [
         credential(level="professional", issued_on="2026-07-20", expires_on=day(10)),
         credential(level="foundations", issued_on="2026-07-20"),
     ]
     pro = [credential(level="professional", issued_on="2026-07-20")]
-    data = firm_of(
-        people=[person(0, credentials=both), *(person(i, credentials=pro) for i in range(1, 12))],
-        customers=[customer(i) for i in range(12)],
-        deployments=[deployment(i, f"c-{i}") for i in range(12)],
-        stories=[story(0, "c-0"), story(1, "c-0")],
+    return firm_of(
+        people=[person(0, credentials=both), *(person(i, credentials=pro) for i in range(1, people))],
+        customers=[customer(i) for i in range(customers)],
+        deployments=[deployment(i, f"c-{i}") for i in range(customers)],
+        stories=[story(i, "c-0") for i in range(stories)],
     )
+
+
+def test_a_score_falling_as_a_credential_worth_more_expires_is_a_loss_said_as_fewer_points() -> None:
+    # score 70 exactly; p-0's Professional credential (3 points) expires on day 10, their Foundations
+    # one (1 point) still counts: the score falls to 68 that day and nobody drops out
+    policies = load_policies(POINTS / "policy")
+    data = one_professional_expiring(people=12, customers=12, stories=2)
     e = evaluate(policies.in_effect(D), data, D)
     assert e.metrics["score"].value == 70 and e.loss is not None
     loss = e.loss
@@ -309,17 +315,7 @@ def test_a_count_of_points_on_its_own_records_falling_as_a_credential_expires_is
     policies = load_policies(
         Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
     )
-    both = [
-        credential(level="professional", issued_on="2026-07-20", expires_on=day(10)),
-        credential(level="foundations", issued_on="2026-07-20"),
-    ]
-    pro = [credential(level="professional", issued_on="2026-07-20")]
-    data = firm_of(
-        people=[person(0, credentials=both), *(person(i, credentials=pro) for i in range(1, 5))],
-        customers=[customer(i) for i in range(2)],
-        deployments=[deployment(i, f"c-{i}") for i in range(2)],
-        stories=[story(0, "c-0")],
-    )
+    data = one_professional_expiring(people=5, customers=2, stories=1)
     e = evaluate(policies.in_effect(D), data, D)
     assert e.eligible_tier == "select" and e.loss is not None
     assert (e.loss.on, e.loss.left, e.loss.threshold, e.loss.record.id) == (
