@@ -177,6 +177,7 @@ class Timeline:
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.spans: dict[str, list[Spans]] = {}  # a metric's records' days, as far as worked out yet
         self.bounds: dict[str, Number] = {}
+        self.kept: dict[str, dict[date, list[dict[str, Any]]]] = {}  # an expression's records, after known_on
 
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
         """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
@@ -268,8 +269,7 @@ class Timeline:
         source = self._source(metric)
         if source.id in self.by_day:  # an expression: no spans, so each record is judged on the day
             ctx = Context.build(on, self.windows, self.links)
-            every = _records(self.data, source.records)
-            counted = [r for r in every if not isinstance(source.verdict(r, ctx), Failed)]
+            counted = self._judged(source, on)
             points = [metric.points.on(r, ctx) for r in counted] if metric.points is not None else None
             return value_of(metric, counted, points, *self._getters(metric))
         if metric.points is None:
@@ -281,6 +281,24 @@ class Timeline:
                 best[id(r)] = (r, p)
         rows = list(best.values())
         return value_of(metric, [r for r, _ in rows], [p for _, p in rows], *self._getters(metric))
+
+    def _judged(self, metric: Metric, on: date) -> list[dict[str, Any]]:
+        """The records of an expression's metric counting on `on`; after `known_on`, those that have
+        counted on every day since (a record that stops has dropped out, and none joins)."""
+        if self.known_on is None or on <= self.known_on:
+            return self._counting(metric, _records(self.data, metric.records), on)
+        kept = self.kept.setdefault(metric.id, {})
+        day = max((d for d in kept if d <= on), default=self.known_on)
+        if day not in kept:
+            kept[day] = self._counting(metric, _records(self.data, metric.records), day)
+        while day < on:
+            day += timedelta(days=1)
+            kept[day] = self._counting(metric, kept[day - timedelta(days=1)], day)
+        return kept[on]
+
+    def _counting(self, metric: Metric, records: list[dict[str, Any]], on: date) -> list[dict[str, Any]]:
+        ctx = Context.build(on, self.windows, self.links)
+        return [r for r in records if not isinstance(metric.verdict(r, ctx), Failed)]
 
     def series(self, metric: Metric, first: date, last: date) -> list[Number]:
         """The metric's value on each day from `first` to `last` inclusive, worked out only on the days

@@ -23,6 +23,7 @@ from validator.policies import PolicyError, load_policies
 from validator.standing import compute_standing
 
 FIXTURE = Path(__file__).resolve().parents[1] / "policies" / "cel" / "measured-results.yaml"
+SHIPPED = Path(__file__).resolve().parents[2] / "policy"
 RULE = "      - test: present\n        field: result\n"
 ONE = "      - test: expression\n        expr: {expr}\n        reason: custom\n"
 EXPRESSION = ONE + RULE
@@ -64,6 +65,46 @@ def test_standing_judges_an_expression_metric_day_by_day_and_agrees_with_evaluat
     assert timeline.tier_on(D - timedelta(days=20)) == "select"  # the measured one is published
     assert timeline.tier_on(D + timedelta(days=5)) == "select"
     assert timeline.tier_on(D + timedelta(days=6)) == "registered"  # withdrawn: its first day out
+
+
+@needs_cel
+def test_a_loss_ahead_counts_no_expression_judged_record_that_starts_after_the_as_of_date() -> None:
+    data = build_firm(people=10, customers=2, activity=(day(-10),))
+    data["stories"] = [
+        story(1, "c-0", published_on=day(-20), withdrawn_on=day(6), result="2x faster"),
+        story(2, "c-0", published_on=day(3), result="3x faster"),  # not known on D: it cannot keep Select
+    ]
+    ahead = Timeline(load_policies(FIXTURE).in_effect(D), data, known_on=D)
+    assert [ahead.tier_on(D + timedelta(days=n)) for n in (5, 6, 7)] == ["select", "registered", "registered"]
+    loss = evaluate(load_policies(FIXTURE).in_effect(D), data, D).loss
+    shipped = evaluate(load_policies(SHIPPED).in_effect(D), data, D).loss
+    assert loss is not None and shipped is not None
+    assert (loss.on, loss.record and loss.record.id) == (shipped.on, "s-1") == (D + timedelta(days=6), "s-1")
+
+
+@needs_cel
+def test_a_record_an_expression_stops_counting_ahead_does_not_count_again_later(tmp_path) -> None:
+    gap = day(4)  # the expression refuses the story on this one day only
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        """expr: 'record.result.matches("[0-9]")'""", f"""expr: 'as_of != "{gap}"'"""
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    policy = load_policies(path).in_effect(D)
+    data = build_firm(people=10, customers=2, activity=(day(-10),))
+    data["stories"] = [story(1, "c-0", published_on=day(-20), result="2x faster")]
+    assert [Timeline(policy, data).tier_on(D + timedelta(days=n)) for n in (3, 4, 5)] == [
+        "select",
+        "registered",
+        "select",
+    ]
+    ahead = Timeline(policy, data, known_on=D)  # out on the gap: back the day after would be joining
+    assert [ahead.tier_on(D + timedelta(days=n)) for n in (3, 4, 5, 30)] == [
+        "select",
+        "registered",
+        "registered",
+        "registered",
+    ]
 
 
 @needs_cel
