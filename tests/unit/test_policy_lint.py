@@ -143,6 +143,54 @@ def test_a_higher_tier_easier_than_a_lower_one_is_a_warning_at_its_threshold(tmp
     assert ": warning: tier 'preferred'" in str(found[0])
 
 
+def test_a_higher_tiers_alternative_easier_than_a_lower_tiers_threshold_is_a_warning_at_it(tmp_path) -> None:
+    text = changed(
+        (
+            "      - {metric: customers_in_production, at_least: 15}\n",
+            "      - any_of:\n"
+            "          - {metric: customers_in_production, at_least: 15}\n"
+            "          - {metric: customers_in_production, at_least: 1}\n",
+        )
+    )
+    _, found = warnings_of(tmp_path, text)
+    assert [(w.line, w.message) for w in found] == [
+        (
+            line_of(text, "{metric: customers_in_production, at_least: 1}"),
+            "tier 'preferred' asks customers_in_production at least 1, less than the 2 of 'select' "
+            "below it: the ladder is cumulative, so 2 applies",
+        )
+    ]
+
+
+def test_a_lower_tiers_alternative_sets_no_floor_for_the_tiers_above(tmp_path) -> None:
+    text = changed(
+        (
+            "      - {metric: customers_in_production, at_least: 2}\n",
+            "      - any_of:\n"
+            "          - {metric: customers_in_production, at_least: 20}\n"
+            "          - {metric: public_stories, at_least: 2}\n",
+        )
+    )
+    assert warnings_of(tmp_path, text)[1] == []  # preferred's 15 customers: select may be met by stories
+
+
+def test_a_lower_tiers_all_of_group_sets_a_floor_for_the_tiers_above(tmp_path) -> None:
+    text = changed(
+        (
+            "      - {metric: customers_in_production, at_least: 2}\n",
+            "      - all_of:\n          - {metric: customers_in_production, at_least: 20}\n",
+        )
+    )
+    _, found = warnings_of(tmp_path, text)
+    assert [(w.line, w.message) for w in found] == [
+        (
+            line_of(text, "{metric: customers_in_production, at_least: 15}"),
+            "tier 'preferred' asks customers_in_production at least 15, less than the 20 of 'select' "
+            "below it: the ladder is cumulative, so 20 applies",
+        )
+    ]
+
+
 def test_an_equal_threshold_on_a_higher_tier_is_no_warning(tmp_path) -> None:
     text = changed(("{metric: public_stories, at_least: 3}", "{metric: public_stories, at_least: 1}"))
     assert warnings_of(tmp_path, text)[1] == []

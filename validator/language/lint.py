@@ -135,26 +135,35 @@ def _easier_higher_tiers(doc: Doc) -> Found:
 
 
 def _easier_in(tiers: list[Doc], at: Path_) -> Found:
-    """A threshold below one a lower tier sets on the same metric: the lower tier's applies anyway."""
+    """A threshold, at any depth, below one a lower tier always sets on the same metric (outside any
+    `any_of`): the lower tier's applies anyway."""
     found: Found = []
     highest: dict[str, tuple[float, str]] = {}  # metric -> (threshold, the tier setting it)
     for i, tier in enumerate(tiers):
-        for j, req in enumerate(tier["requires"]):
-            if "metric" not in req or "at_least" not in req:
-                continue
-            metric, n = req["metric"], req["at_least"]
-            below = highest.get(metric)
-            if below is not None and n < below[0]:
+        for path, req in requirement_leaves(tier["requires"], (*at, "tiers", i, "requires")):
+            below = highest.get(req.get("metric", ""))
+            if below is not None and "at_least" in req and req["at_least"] < below[0]:
+                (n, lower), asked = below, f"{req['metric']} at least {req['at_least']}"
                 found.append(
                     (
-                        (*at, "tiers", i, "requires", j, "at_least"),
-                        f"tier {tier['id']!r} asks {metric} at least {n}, less than the {below[0]} of "
-                        f"{below[1]!r} below it: the ladder is cumulative, so {below[0]} applies",
+                        (*path, "at_least"),
+                        f"tier {tier['id']!r} asks {asked}, less than the {n} of {lower!r} below it: "
+                        f"the ladder is cumulative, so {n} applies",
                     )
                 )
-            elif below is None or n > below[0]:
-                highest[metric] = (n, tier["id"])
+        for need in _always(tier["requires"]):
+            if "at_least" in need and need["at_least"] > highest.get(need["metric"], (float("-inf"), ""))[0]:
+                highest[need["metric"]] = (need["at_least"], tier["id"])
     return found
+
+
+def _always(needs: list[Doc]) -> Iterator[Doc]:
+    """The thresholds a tier sets whichever alternative a firm meets it by (those outside any `any_of`)."""
+    for need in needs:
+        if "all_of" in need:
+            yield from _always(need["all_of"])
+        elif "metric" in need:
+            yield need
 
 
 def _unused(doc: Doc) -> Found:
