@@ -285,7 +285,10 @@ def test_the_evidence_markdown_lists_the_points_of_each_record_and_the_parts_of_
     data["people"].append(professional(1))
     policy = load_policies(POLICIES / SCORE).in_effect(D)
     text = render_markdown(run(SCORE, data), policy)
-    assert "Points each counted record gives; the value is capped at 40:" in text
+    assert (
+        "Points each counted record gives (by level of the best counting item of credentials: "
+        "professional 3, otherwise 1); the value is capped at 40:"
+    ) in text
     assert "| Person 1 | `p-1` | 3 |" in text
     assert "The sum of Performance points (2), Skilling points (4), Customer success points (5)." in text
 

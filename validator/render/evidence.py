@@ -15,6 +15,7 @@ from ..inputs import UsageError
 from ..language.model import Metric, Policy
 from ..language.rules import AnyItem, WithinTerm
 from ..language.values import Number
+from ..language.words import points_text
 from ..policies import PolicySet
 from ..result import Evaluation, LadderResult, MetricResult, Outcome, evaluation_json, standing_json
 from ..standing import Standing
@@ -151,9 +152,13 @@ def _metric(m: MetricResult, e: Evaluation, policy: Policy) -> dict[str, Any]:
         "value": m.value,
         "derived": m.derived_from is not None,
         "points": bool(metric and metric.points),
-        "points_caption": "Points each counted record gives"
-        + (f" (each {per_key} gives the most of its records)" if per_key else "")
-        + cap,
+        "points_caption": (
+            f"Points each counted record gives ({points_text(metric.points)})"
+            + (f"; each {per_key} gives the most of its records" if per_key else "")
+            + cap
+            if metric and metric.points
+            else ""
+        ),
         "sum_of": m.sum_of,
         "sum_caption": f"The sum of {parts}{cap}." if parts else "",
         "kind": kind,
