@@ -325,3 +325,60 @@ def test_a_count_of_points_on_its_own_records_falling_as_a_credential_expires_is
         "p-0",
     )
     same_answer(policies, data, D)
+
+
+def test_a_count_of_points_falling_a_day_after_another_names_the_record_falling_that_day() -> None:
+    # 11 points where 10 are needed: p-0's Professional expires on day 10 (still 10), p-1's on day 11
+    # (9): the loss is on day 11 and names p-1, not p-0 whose points fell the day before
+    policies = load_policies(
+        Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
+    )
+    foundations = credential(level="foundations", issued_on="2026-07-20")
+    people = [
+        person(
+            i,
+            credentials=[
+                credential(level="professional", issued_on="2026-07-20", expires_on=day(10 + i)),
+                foundations,
+            ],
+        )
+        for i in (0, 1)
+    ]
+    people += [
+        person(i, credentials=[credential(level="professional", issued_on="2026-07-20")]) for i in (2, 3, 4)
+    ]
+    data = firm_of(
+        people=[*people, person(5, credentials=[foundations])],
+        customers=[customer(i) for i in range(2)],
+        deployments=[deployment(i, f"c-{i}") for i in range(2)],
+        stories=[story(0, "c-0")],
+    )
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.metrics["certified_people"].value == 11 and e.loss is not None
+    assert (e.loss.on, e.loss.left, e.loss.record.id) == (D + timedelta(days=11), 9, "p-1")
+    same_answer(policies, data, D)
+
+
+def test_a_count_of_points_whose_credentials_count_through_a_link_falls_as_one_expires(
+    tmp_path: Path,
+) -> None:
+    # a credential counts only while it names a customer of the firm (read through `links`): the
+    # points falling on day 10 are judged with the firm's customers, as every other day is
+    double = Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
+    text = double.read_text(encoding="utf-8").replace(
+        "          - test: accepted_credential\n",
+        "          - {test: present, field: customer.id, reason: no-customer, message: names no customer}\n"
+        "          - test: accepted_credential\n",
+        1,
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(text + "\ndata: {fields: {credentials: {customer: {type: string}}}}\n", encoding="utf-8")
+    policies = load_policies(path)
+    data = one_professional_expiring(people=5, customers=2, stories=1)
+    for p in data["people"]:
+        for c in p["credentials"]:
+            c["customer"] = "c-1"
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.loss is not None
+    assert (e.loss.on, e.loss.left, e.loss.record.id) == (D + timedelta(days=10), 9, "p-0")
+    same_answer(policies, data, D)
