@@ -150,3 +150,14 @@ def test_a_tier_with_given_values_uses_them_and_works_out_the_rest() -> None:
     assert timeline.tier_with({"certified_people": None}, D) == "registered"  # worked out: 0
     data["people"] = [person(i) for i in range(10)]
     assert Timeline(policy, data).tier_with({}, D) == "select"
+
+
+def test_a_series_ending_on_the_day_a_record_starts_counting_counts_it_that_day() -> None:
+    policy = load_policies().in_effect(D)
+    certified = next(m for m in policy.metrics if m.id == "certified_people")
+    data = firm_of(
+        people=[person(0, active_on="2026-07-01"), person(1, active_on="2026-07-01", issued_on="2026-07-20")]
+    )
+    timeline = Timeline(policy, data)
+    assert timeline.series(certified, date(2026, 7, 18), date(2026, 7, 20)) == [1, 1, 2]
+    assert timeline.series(certified, date(2026, 7, 20), date(2026, 7, 21)) == [2, 2]
