@@ -74,41 +74,38 @@ def first_loss(
     need, choices = short
     family = [m for m in timeline.metrics if m in _family(timeline, need.metric)]
     dropping = [o for o in at_risk if o.metric in family and o.drops_out_on == day]
-    decided = _decider(timeline, need, day, dropping) or _falling(timeline, need, family, day, metrics)
-    if decided is None:
+    record = _decider(timeline, need, day, dropping) or _falling(timeline, family, day, metrics)
+    if record is None:
         return None
-    record, left = decided
-    tier = policy.tier_label(held)
-    label = timeline.metrics[need.metric].label
+    metric = timeline.metrics[need.metric]
     said = tuple(f"alternative {k} of {n}: {say(alt)}" for k, n, alt in choices)
-    return Loss(day, tier, label, left, need.at_least, record, said)
+    left = timeline.value_on(metric, day)
+    others = len({id(o.record) for o in dropping} - {id(record.record)})
+    return Loss(day, policy.tier_label(held), metric.label, left, need.at_least, record, said, others)
 
 
-def _decider(
-    timeline: Timeline, need: Threshold, day: date, dropping: Sequence[Outcome]
-) -> tuple[Outcome, Number] | None:
+def _decider(timeline: Timeline, need: Threshold, day: date, dropping: Sequence[Outcome]) -> Outcome | None:
     """Of the records dropping out on `day` (in at-risk order), the one whose drop takes the metric
-    below the threshold, and its value once that record and those before it are gone."""
+    below the threshold, the records before it gone too."""
     from .evaluate import Timeline  # evaluate imports this module
 
-    metric = timeline.metrics[need.metric]
     if len(dropping) == 1:
-        return dropping[0], timeline.value_on(metric, day)
+        return dropping[0]
+    metric = timeline.metrics[need.metric]
     gone: set[int] = set()
     for o in dropping:
         gone.add(id(o.record))
         fewer = Timeline(timeline.policy, _without(timeline.data, gone), timeline.known_on)
-        left = fewer.value_on(metric, day - timedelta(days=1))
-        if left < need.at_least:
-            return o, left
+        if fewer.value_on(metric, day - timedelta(days=1)) < need.at_least:
+            return o
     return None
 
 
 def _falling(
-    timeline: Timeline, need: Threshold, family: Sequence[str], day: date, metrics: Mapping[str, MetricResult]
-) -> tuple[Outcome, Number] | None:
+    timeline: Timeline, family: Sequence[str], day: date, metrics: Mapping[str, MetricResult]
+) -> Outcome | None:
     """The first record still counting on `day` that gives a metric of `family` fewer points than the
-    day before (a credential worth more has expired), and the metric's value that day."""
+    day before (a credential worth more has expired)."""
     before, on = (Context.build(d, timeline.windows, timeline.links) for d in (day - timedelta(days=1), day))
     for m in family:
         points = timeline.metrics[m].points
@@ -117,7 +114,7 @@ def _falling(
             continue
         for o in metrics[source].counted:
             if points.on(o.record, on) < points.on(o.record, before):
-                return o, timeline.value_on(timeline.metrics[need.metric], day)
+                return o
     return None
 
 

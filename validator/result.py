@@ -167,6 +167,7 @@ class Loss:
     threshold: Number
     record: Outcome  # the record whose drop takes it below the threshold
     alternatives: tuple[str, ...] = ()  # of each any_of on the way to the requirement, the one closest
+    others: int = 0  # how many more of the requirement's records drop out on that day
 
 
 @dataclass
@@ -297,6 +298,7 @@ def loss_json(loss: Loss | None) -> dict[str, Any] | None:
         "value": loss.left,
         "threshold": loss.threshold,
         "record": {"metric": loss.record.metric, **outcome_json(loss.record)},
+        "others_dropping_out": loss.others,
     }
 
 

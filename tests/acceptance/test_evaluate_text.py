@@ -25,7 +25,8 @@ def test_the_readme_example_heads_with_file_firm_policy_tier_standing_and_next_r
         "  eligible tier: Select",
         "  eligible for Select until 2027-02-04 if nothing changes: on 2027-02-05, certified people: 9, "
         "below the 10 Select needs, when Sofia Lindqvist [p-sofia] drops out: last used Claude on "
-        "2026-11-07, 90 days before 2027-02-05; the window is the last 90 days",
+        "2026-11-07, 90 days before 2027-02-05; the window is the last 90 days, and 1 more drops out "
+        "that day",
         "  standing: Select since 2026-10-01 (launch cohort review)",
         "  next review: 2026-12-31 demotion look: stays Select if the data stays as it is",
     ]

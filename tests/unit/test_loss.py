@@ -43,21 +43,23 @@ def points_firm(name: str) -> dict[str, Any]:
 
 def test_a_points_score_falling_below_its_threshold_is_a_loss_with_its_day_and_the_drop_doing_it() -> None:
     # 16 people all go stale on 2027-01-31; the score needs 70: the second Professional (3 points)
-    # to drop takes it from 74 to 68
+    # to drop takes it from 74 to 68; with all 16 gone that day the score is 34
     policies = load_policies(POINTS / "policy")
     data = points_firm("summit-partners.yaml")
     loss = evaluate(policies.in_effect(D), data, D).loss
     assert loss is not None
-    assert (loss.on, loss.tier, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+    assert (loss.on, loss.tier, loss.metric, loss.left, loss.threshold, loss.record.id, loss.others) == (
         date(2027, 1, 31),
         "Solutions Partner",
         "Capability score",
-        68,
+        34,
         70,
         "p-02",
+        15,
     )
     e = assess(policies, "summit-partners.yaml", "", data, D)
     assert daily(policies, data, e, [], []).lost_on == loss.on
+    assert evaluate(policies.in_effect(loss.on), data, loss.on).metrics["score"].value == loss.left
 
 
 def test_evaluate_says_when_and_why_the_points_tier_would_be_lost(capsys) -> None:
@@ -74,8 +76,9 @@ def test_evaluate_says_when_and_why_the_points_tier_would_be_lost(capsys) -> Non
     assert code == 0
     assert (
         "  eligible for Solutions Partner until 2027-01-30 if nothing changes: on 2027-01-31, capability "
-        "score: 68, below the 70 Solutions Partner needs, when Ravi Haddad [p-02] drops out: last used "
-        "Claude on 2026-11-02, 90 days before 2027-01-31; the window is the last 90 days\n"
+        "score: 34, below the 70 Solutions Partner needs, when Ravi Haddad [p-02] drops out: last used "
+        "Claude on 2026-11-02, 90 days before 2027-01-31; the window is the last 90 days, and 15 more drop "
+        "out that day\n"
     ) in capsys.readouterr().out
 
 
@@ -98,7 +101,7 @@ def test_a_tier_losing_one_of_its_ways_while_another_still_holds_is_not_lost_tha
     # the five left go stale on day 90; the way said is the one that held the day before
     assert e.eligible_tier == "select" and e.loss is not None
     loss = e.loss
-    assert (loss.on, loss.left, loss.threshold, loss.record.id) == (D + timedelta(days=90), 4, 5, "p-5")
+    assert (loss.on, loss.left, loss.threshold, loss.record.id) == (D + timedelta(days=90), 0, 5, "p-5")
     assert loss.alternatives == (
         "alternative 2 of 2: certified people at least 5 and customers in production at least 4",
     )
@@ -108,14 +111,15 @@ def test_a_tier_losing_every_way_is_lost_and_says_the_way_closest_that_day() -> 
     policy = load_policies(TWO_WAYS).in_effect(D)
     loss = evaluate(policy, two_ways_firm(leaving=5, retiring=3), D).loss
     # on 2027-01-10 five people are left (way 2 still has them) and the customers fall from 4:
-    # the first of the three to drop takes way 2 below its 4
+    # the first of the three to drop takes way 2 below its 4; with all three gone, 1 is left
     assert loss is not None
-    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id, loss.others) == (
         date(2027, 1, 10),
         "Customers in production",
-        3,
+        1,
         4,
         "d-0",
+        2,
     )
     assert loss.alternatives == (
         "alternative 2 of 2: certified people at least 5 and customers in production at least 4",
@@ -160,13 +164,21 @@ def test_a_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_n
 
 
 def test_of_records_dropping_out_together_the_one_taking_the_count_below_is_named() -> None:
-    # 12 people, all stale on D + 90: the first two to go leave 11 and 10 (still Select), the third 9
+    # 12 people, all stale on D + 90: the first two to go leave 11 and 10 (still Select), the third 9;
+    # the count that day is 0, and the sentence says the other 11 go too
     data = build_firm(people=12, customers=2, stories=1, active_on=D.isoformat())
     e = evaluate(SHIPPED.in_effect(D), data, D)
     assert [o.id for o in e.at_risk[:3]] == ["p-0", "p-1", "p-10"]  # the at-risk order: by id on one day
     loss = e.loss
     assert loss is not None
-    assert (loss.on, loss.record.id, loss.left, loss.threshold) == (D + timedelta(days=90), "p-10", 9, 10)
+    assert (loss.on, loss.record.id, loss.left, loss.threshold, loss.others) == (
+        D + timedelta(days=90),
+        "p-10",
+        0,
+        10,
+        11,
+    )
+    assert loss_sentence(loss).endswith("the window is the last 90 days, and 11 more drop out that day")
 
 
 def test_the_record_named_is_judged_on_the_day_before_with_only_the_data_known_on_the_as_of_date() -> None:
@@ -194,12 +206,17 @@ def test_a_tier_lost_on_29_february_is_held_until_28_february() -> None:
 
 
 def same_answer(policies: PolicySet, data: dict[str, Any], as_of: date) -> None:
-    """evaluate's loss day is the site's lost_on day (their horizons are equal)."""
+    """evaluate's loss day is the site's lost_on day (their horizons are equal), and the value it
+    says is the one the site's chart shows that day."""
     policy = policies.in_effect(as_of)
     assert policy.at_risk_days == AHEAD_DAYS
     e = evaluate(policy, data, as_of)
-    lost_on = daily(policies, data, e, [], []).lost_on if e.eligible_tier else None
-    assert (e.loss.on if e.loss else None) == lost_on
+    metrics = [m.id for m in policy.metrics]
+    chart = daily(policies, data, e, metrics, []) if e.eligible_tier else None
+    assert (e.loss.on if e.loss else None) == (chart.lost_on if chart else None)
+    if e.loss is not None and chart is not None:
+        metric = next(m.id for m in policy.metrics if m.label == e.loss.metric)
+        assert chart.values[metric][(e.loss.on - chart.first).days] == e.loss.left
 
 
 def test_evaluate_and_the_site_give_the_same_day_for_every_example_firm() -> None:

@@ -113,10 +113,15 @@ def loss_sentence(loss: Loss) -> str:
     why = f": {o.drop_message}" if o.drop_message else ""
     went = f"drops out{why}" if o.drops_out_on == loss.on else "gives fewer points"
     ways = f" ({'; '.join(loss.alternatives)})" if loss.alternatives else ""
+    more = (
+        f", and {loss.others} more {'drops' if loss.others == 1 else 'drop'} out that day"
+        if loss.others
+        else ""
+    )
     return (
         f"eligible for {loss.tier} until {loss.on - timedelta(days=1)} if nothing changes: on {loss.on}, "
         f"{loss.metric.lower()}: {loss.left}, below the {loss.threshold} {loss.tier} needs{ways}, "
-        f"when {o.label} [{o.id}] {went}"
+        f"when {o.label} [{o.id}] {went}{more}"
     )
 
 
