@@ -264,7 +264,7 @@ def _load_policies(path: str | None) -> PolicySet:
 
 def run(args: argparse.Namespace) -> int:
     command = _command(args)
-    config = find_config(Path.cwd())
+    config = find_config(Path.cwd(), ("auto", *dict.fromkeys(f for fs in FORMATS.values() for f in fs)))
     if config.format in FORMATS[command] and args.format == "auto":
         args.format = config.format
     args.format = output_format(args.format, command, os.environ)

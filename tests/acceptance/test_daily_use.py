@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from datetime import date
@@ -221,10 +222,86 @@ def test_a_config_file_with_an_unknown_setting_is_a_one_line_usage_error(tmp_pat
     (tmp_path / ".tiercheck.toml").write_text('exclued = ["x"]\n')
     r = tiercheck("validate", NORTHWIND, cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
-    assert "unknown setting 'exclued'; tiercheck reads policy, exclude, format" in r.stderr
+    assert r.stderr == (
+        f"tiercheck: {tmp_path / '.tiercheck.toml'}:1:1: unknown setting 'exclued'; "
+        "did you mean 'exclude'? tiercheck reads policy, exclude, format\n"
+    )
     (tmp_path / ".tiercheck.toml").write_text("exclude = [\n")
     r = tiercheck("validate", NORTHWIND, cwd=tmp_path)
-    assert r.returncode == 2 and "cannot read it as TOML" in r.stderr
+    assert r.returncode == 2 and ".tiercheck.toml:1:12: cannot read it as TOML" in r.stderr
+
+
+def refused(tmp_path: Path, monkeypatch, capsys, name: str, text: str, *command: str) -> str:
+    """The one line `command` (validate NORTHWIND) prints on stderr, exiting 2, in a folder whose config
+    file `name` holds `text`."""
+    (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert main([*(command or ("validate", str(NORTHWIND)))]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    return err.removeprefix(f"tiercheck: {tmp_path}{os.sep}")
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate", "summary", "report"])
+def test_an_unknown_format_in_the_config_file_is_refused_at_its_line_and_column(
+    tmp_path, monkeypatch, capsys, command
+) -> None:
+    args = [command, str(NORTHWIND)] + (["--out", str(tmp_path / "pack")] if command == "report" else [])
+    err = refused(tmp_path, monkeypatch, capsys, ".tiercheck.toml", 'format = "jsno"\n', *args)
+    assert err.startswith(
+        ".tiercheck.toml:1:10: unknown format 'jsno'; did you mean 'json'? one of auto, text,"
+    )
+
+
+def test_a_format_some_command_offers_is_the_default_of_those_and_auto_is_a_format(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".tiercheck.toml").write_text('format = "html"\n')
+    assert main(["validate", str(NORTHWIND)]) == 0
+    assert capsys.readouterr().out == "1 file checked: all valid\n"
+    (tmp_path / ".tiercheck.toml").write_text('format = "auto"\n')
+    assert main(["validate", str(NORTHWIND)]) == 0
+    assert capsys.readouterr().out == "1 file checked: all valid\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        (".tiercheck.toml", "format = 3\n", ".tiercheck.toml:1:10: unknown format 3 (not a name); one of"),
+        (
+            ".tiercheck.toml",
+            'policy = ""\n',
+            '.tiercheck.toml:1:10: policy is a path, e.g. policy = "policy/"',
+        ),
+        (
+            ".tiercheck.toml",
+            '# mine\n  "policy" = "nope/"',
+            ".tiercheck.toml:2:14: policy 'nope/': no such file",
+        ),
+        (".tiercheck.toml", 'exclude = "x"\n', ".tiercheck.toml:1:11: exclude is a list of globs"),
+        (".tiercheck.toml", 'x = "\\q"\n', ".tiercheck.toml:1:8: cannot read it as TOML (Unescaped"),
+        (
+            "pyproject.toml",
+            '[tool.tiercheck]\nformat = "json"\njobs = 0\n',
+            "pyproject.toml:3:1: unknown setting 'jobs'",
+        ),
+        (
+            "pyproject.toml",
+            "[tool.x]\n[tool.tiercheck]\nexclude = [1]\n",
+            "pyproject.toml:3:11: exclude is a list",
+        ),
+        (
+            "pyproject.toml",
+            'tool.tiercheck.format = "x"\n',
+            "pyproject.toml [tool.tiercheck]: unknown format 'x'",
+        ),
+    ],
+)
+def test_a_bad_setting_is_refused_at_the_line_of_its_key(
+    tmp_path, monkeypatch, capsys, name, text, said
+) -> None:
+    assert refused(tmp_path, monkeypatch, capsys, name, text).startswith(said)
 
 
 def test_report_defaults_as_of_to_today(tmp_path) -> None:
@@ -253,9 +330,9 @@ def test_the_readmes_config_examples_work_as_dot_tiercheck_toml_and_in_pyproject
     assert "[tool.tiercheck]" not in dot and project.startswith("[tool.tiercheck]\n")
     for name, text in ((".tiercheck.toml", dot), ("pyproject.toml", project)):
         folder = tmp_path / name
-        folder.mkdir()
+        (folder / "policy").mkdir(parents=True)
         (folder / name).write_text(text)
-        config = find_config(folder)
+        config = find_config(folder, ("github",))
         assert (config.policy, config.exclude, config.format) == (
             str(folder / "policy/"),
             ("mkdocs.yml", str(folder / "fixtures/*")),
