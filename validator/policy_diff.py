@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from .evaluate import Timeline
-from .language.model import Policy
+from .language.diff import renamed_tiers
+from .language.model import Policy, Tier
 from .policies import PolicySet
 from .problem import Problem
 from .standing import Standing, compute_standing
@@ -22,7 +23,11 @@ class Move:
     firm: str
     old: str | None
     new: str | None
-    direction: str  # "up" | "down"
+    direction: str  # "up" | "down" | "renamed": the same place on the ladder under a new id
+
+    @property
+    def moved(self) -> bool:
+        return self.direction != "renamed"
 
 
 @dataclass
@@ -34,7 +39,8 @@ class Moves:
 
     @property
     def counts(self) -> Counter[tuple[str | None, str | None]]:
-        return Counter((m.old, m.new) for m in self.eligible)
+        """How many firms make each move of eligible tier (a renamed tier is no move)."""
+        return Counter((m.old, m.new) for m in self.eligible if m.moved)
 
 
 @dataclass
@@ -44,6 +50,7 @@ class Impact:
 
     as_of: date
     pairs: dict[str, str]  # a designation of the new version -> the old version's it is compared with
+    places: dict[str, dict[str | None, float]]  # per designation: an old tier's place on the new ladder
     designations: dict[str, Moves] = field(default_factory=dict)  # keyed and ordered as `pairs`
     firms: int = 0
     invalid: list[tuple[str, list[Problem]]] = field(default_factory=list)  # (file, its problems)
@@ -63,7 +70,10 @@ class Impact:
     def between(cls, old: Policy, new: Policy, as_of: date) -> Impact:
         first, *others = new.designations
         olds = {d.id for d in old.designations[1:]}
-        return cls(as_of, {first.id: old.designations[0].id} | {d.id: d.id for d in others if d.id in olds})
+        pairs = {first.id: old.designations[0].id} | {d.id: d.id for d in others if d.id in olds}
+        return cls(
+            as_of, pairs, {d: places(old.ladder(b).tiers, new.ladder(d).tiers) for d, b in pairs.items()}
+        )
 
     @property
     def first(self) -> Moves:
@@ -81,7 +91,7 @@ class Impact:
             before = self.pairs[designation]
             a, b = was.tier_on(self.as_of, before), now.tier_on(self.as_of, designation)
             if a != b:
-                moves.eligible.append(_move(new, designation, file, data, a, b))
+                moves.eligible.append(_move(self.places[designation], new, designation, file, data, a, b))
             # the firm file states its standing for one of the versions: each walk starts from it
             a = _tier(
                 compute_standing(
@@ -94,19 +104,42 @@ class Impact:
                 )
             )
             if a != b:
-                moves.standing.append(_move(new, designation, file, data, a, b))
+                moves.standing.append(_move(self.places[designation], new, designation, file, data, a, b))
 
 
 def _move(
-    new: Policy, designation: str, file: str, data: dict[str, Any], a: str | None, b: str | None
+    place: dict[str | None, float],
+    new: Policy,
+    designation: str,
+    file: str,
+    data: dict[str, Any],
+    a: str | None,
+    b: str | None,
 ) -> Move:
-    return Move(file, data["firm"]["id"], a, b, direction(new.ladder(designation), a, b))
+    ladder = new.ladder(designation)  # a stated standing may name a tier of the new version alone
+    return Move(file, data["firm"]["id"], a, b, direction(place.get(a, ladder.rank(a)), ladder.rank(b)))
 
 
 def _tier(standing: Standing | None) -> str | None:
     return standing.tier if standing else None
 
 
-def direction(new: Policy, a: str | None, b: str | None) -> str:
-    """Up or down, judged on the new ladder (a tier the new policy dropped ranks below all)."""
-    return "up" if new.rank(b) > new.rank(a) else "down"
+def places(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> dict[str | None, float]:
+    """Each old tier's place on the new ladder, from 0 (None, no tier, is -1): a tier both have, or one
+    renamed, where the new ladder has it; one the new ladder drops just above the highest tier below it
+    that both keep."""
+    renamed = renamed_tiers(old, new)
+    rank = {t.id: float(i) for i, t in enumerate(new)}
+    out: dict[str | None, float] = {None: -1.0}
+    below = -1.0
+    for t in old:
+        if t.id in rank or t.id in renamed:
+            out[t.id] = below = rank[renamed.get(t.id, t.id)]
+        else:
+            out[t.id] = below + 0.5
+    return out
+
+
+def direction(was: float, now: int) -> str:
+    """A firm's move from its old tier's place on the new ladder to its new tier's rank there."""
+    return "up" if now > was else "down" if now < was else "renamed"

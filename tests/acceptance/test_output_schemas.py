@@ -106,6 +106,15 @@ def test_policy_diff_json_matches_the_diff_schema(tmp_path) -> None:
     assert doc["impact"]["moved"] == 1 and doc["impact"]["invalid"]
 
 
+def test_policy_diff_json_with_a_renamed_tier_matches_the_diff_schema(tmp_path) -> None:
+    new = tmp_path / "new.yaml"
+    new.write_text(SHIPPED_POLICY.read_text().replace("  - id: select\n", "  - id: silver\n"))
+    args = ("policy", "diff", SHIPPED_POLICY, new, "--firms", EXAMPLES / "firms", *AS_OF, "--format", "json")
+    doc = json.loads(output(*args, status=0))
+    assert_valid(schema("diff"), doc)
+    assert doc["impact"]["moved"] == 0 and doc["impact"]["renamed"]
+
+
 def test_report_json_matches_the_report_schema(tmp_path) -> None:
     doc = json.loads(
         output("report", VALID, *AS_OF, "--out", tmp_path / "pack", "--format", "json", status=0)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from conftest import EXAMPLES
 from support import SHIPPED_POLICY, firm, policy_variant, tiercheck, write_yaml
 
 
@@ -117,6 +119,57 @@ def test_a_calendar_change_moves_standing_where_eligibility_does_not_move(tmp_pa
                 "direction": "down",
             }
         ],
+        "renamed": [],
     }
     text = tiercheck(*args).stdout
     assert "standing as of 2027-07-01: 1 moved (0 up, 1 down)\n  down" in text
+
+
+def _impact(old: Path, new: Path, *firms: Path, fmt: str = "json") -> str:
+    args = ("policy", "diff", old, new, "--firms", *firms, "--as-of", "2026-11-25", "--format", fmt)
+    r = tiercheck(*args)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def test_a_renamed_tier_moves_no_firm_and_says_it_keeps_its_place(tmp_path) -> None:
+    new = policy_variant(tmp_path / "new.yaml", ("  - id: select\n", "  - id: silver\n"))
+    ten = write_yaml(
+        tmp_path / "ten.yaml", firm(firm_id="ten", standing={"tier": "select", "since": "2026-07-01"})
+    )
+    doc = json.loads(_impact(SHIPPED_POLICY, new, ten))
+    assert doc["changes"] == ["tier 'select' renamed 'silver' (the same place on the ladder)"]
+    impact = doc["impact"]
+    assert (impact["moved"], impact["up"], impact["down"], impact["moves"], impact["counts"]) == (
+        0,
+        0,
+        0,
+        [],
+        [],
+    )
+    renamed = [{"file": str(ten), "firm": "ten", "from": "select", "to": "silver"}]
+    assert impact["renamed"] == renamed
+    assert (impact["standing"]["moved"], impact["standing"]["renamed"]) == (0, renamed)
+    text = _impact(SHIPPED_POLICY, new, ten, fmt="text")
+    assert "1 evaluated, 0 moved (0 up, 0 down), 1 keeps its place in a renamed tier, 0 invalid" in text
+    assert f"  same {ten} (ten): select -> silver (renamed: the same place on the ladder)" in text
+    assert "| ten | " in _impact(SHIPPED_POLICY, new, ten, fmt="markdown")
+
+
+def test_the_bottom_tiers_of_two_programs_are_the_same_place_not_a_move_up() -> None:
+    specializations = EXAMPLES / "programs" / "specializations"
+    willow = specializations / "firms" / "willow-studio.yaml"  # Registered in the one, Member in the other
+    impact = json.loads(_impact(SHIPPED_POLICY, specializations / "policy", willow))["impact"]
+    assert (impact["moved"], impact["up"]) == (0, 0)
+    assert [(m["from"], m["to"]) for m in impact["renamed"]] == [("registered", "member")]
+
+
+def test_a_firm_on_a_dropped_tier_that_lands_below_it_moves_down(tmp_path) -> None:
+    text = SHIPPED_POLICY.read_text(encoding="utf-8")
+    select = "  - id: select\n" + text.split("  - id: select\n")[1].split("  - id: preferred\n")[0]
+    new = policy_variant(tmp_path / "new.yaml", (select, ""))
+    ten = write_yaml(tmp_path / "ten.yaml", firm(firm_id="ten"))
+    impact = json.loads(_impact(SHIPPED_POLICY, new, ten))["impact"]
+    assert [(m["from"], m["to"], m["direction"]) for m in impact["moves"]] == [
+        ("select", "registered", "down")
+    ]

@@ -128,3 +128,36 @@ def test_calendar_changes_name_review_days_anniversaries_and_grace(tmp_path) -> 
         "demotion look day: 12-31 -> 06-30, 12-31",
         "no demotion notice after a promotion for: no time -> 12 months",
     ]
+
+
+def test_a_tier_given_a_new_id_in_the_same_place_is_named_a_rename(tmp_path) -> None:
+    changes = _changes(tmp_path, ("  - id: select\n", "  - id: silver\n"))
+    assert changes == ["tier 'select' renamed 'silver' (the same place on the ladder)"]
+
+
+def test_a_renamed_tier_with_a_new_threshold_is_a_rename_and_a_threshold_change(tmp_path) -> None:
+    changes = _changes(
+        tmp_path,
+        ("  - id: select\n", "  - id: silver\n"),
+        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 12}"),
+    )
+    assert changes == [
+        "tier 'select' renamed 'silver' (the same place on the ladder)",
+        "tier 'silver': certified_people at least 10 -> 12",
+    ]
+
+
+def test_a_tier_dropped_and_another_added_elsewhere_is_no_rename(tmp_path) -> None:
+    select = (
+        "  - id: select\n"
+        + SHIPPED_POLICY.read_text(encoding="utf-8")
+        .split("  - id: select\n")[1]
+        .split("  - id: preferred\n")[0]
+    )
+    changes = _changes(
+        tmp_path,
+        (select, ""),
+        ("# The awarded tier", select.replace("id: select", "id: summit") + "\n# The awarded tier"),
+    )
+    assert changes[0].startswith("tier 'summit' added above 'global-premier'")
+    assert changes[1:] == ["tier 'select' removed"]

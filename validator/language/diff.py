@@ -143,18 +143,41 @@ def _designations(old: Policy, new: Policy) -> list[str]:
     return out
 
 
+def renamed_tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> dict[str, str]:
+    """Each tier that keeps its place on the ladder under a new id, old id -> new id: the tiers one
+    version drops and the other adds just above the same kept tier (or at the bottom), paired from
+    the lowest up, as git pairs a deleted file and an added one as a rename."""
+    kept = {t.id for t in old} & {t.id for t in new}
+
+    def gaps(tiers: tuple[Tier, ...]) -> dict[str | None, list[str]]:
+        """The tiers only this version has, keyed by the kept tier just below them (None: the bottom)."""
+        out: dict[str | None, list[str]] = {}
+        below: str | None = None
+        for t in tiers:
+            if t.id in kept:
+                below = t.id
+            else:
+                out.setdefault(below, []).append(t.id)
+        return out
+
+    a, b = gaps(old), gaps(new)
+    return {x: y for k in a for x, y in zip(a[k], b.get(k, ()), strict=False)}
+
+
 def _tiers(old: tuple[Tier, ...], new: tuple[Tier, ...]) -> list[str]:
-    o, n = {t.id: t for t in old}, {t.id: t for t in new}
+    renamed = renamed_tiers(old, new)
+    out = [f"tier {a!r} renamed {b!r} (the same place on the ladder)" for a, b in renamed.items()]
+    o = {renamed.get(t.id, t.id): t for t in old}  # a renamed tier compared under its new id
+    n = {t.id: t for t in new}
     ids = [t.id for t in new]
-    out = []
     for k in n:
         if k not in o:
             i = ids.index(k)
             where = f"above {ids[i - 1]!r}" if i else "at the bottom"
             reqs = ", ".join(map(str, n[k].requires)) or "nothing"
             out.append(f"tier {k!r} added {where}, requiring {reqs}")
-    out += [f"tier {k!r} removed" for k in o if k not in n]
-    if [t.id for t in old if t.id in n] != [t for t in ids if t in o]:
+    out += [f"tier {t.id!r} removed" for t in old if t.id not in n and t.id not in renamed]
+    if [k for k in o if k in n] != [k for k in ids if k in o]:
         out.append(f"tiers reordered: {' < '.join(ids)}")
     for k in o:
         if k not in n:

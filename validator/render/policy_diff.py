@@ -30,7 +30,7 @@ def as_json(old: Policy, new: Policy, changes: list[str], impact: Impact | None)
         doc["impact"] = {
             "as_of": impact.as_of.isoformat(),
             "firms": impact.firms,
-            **{k: first[k] for k in ("moved", "up", "down", "counts", "moves")},
+            **{k: first[k] for k in ("moved", "up", "down", "counts", "moves", "renamed")},
             "invalid": [{"file": f, "problems": [p.as_json() for p in ps]} for f, ps in impact.invalid],
             "standing": first["standing"],
             "designations": {
@@ -45,13 +45,17 @@ def _moves_json(moves: Moves) -> dict[str, Any]:
     """One designation's moves in eligible tier and in standing, each with its totals."""
 
     def listed(ms: list[Move]) -> dict[str, Any]:
+        moved = [m for m in ms if m.moved]
         return {
-            "moved": len(ms),
-            "up": sum(m.direction == "up" for m in ms),
-            "down": sum(m.direction == "down" for m in ms),
+            "moved": len(moved),
+            "up": sum(m.direction == "up" for m in moved),
+            "down": sum(m.direction == "down" for m in moved),
             "moves": [
                 {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new, "direction": m.direction}
-                for m in ms
+                for m in moved
+            ],
+            "renamed": [
+                {"file": m.file, "firm": m.firm, "from": m.old, "to": m.new} for m in ms if not m.moved
             ],
         }
 
@@ -69,8 +73,14 @@ def _where(new: Policy, impact: Impact) -> str:
 
 
 def _updown(moves: list[Move]) -> str:
-    up = sum(m.direction == "up" for m in moves)
-    return f"{len(moves)} moved ({up} up, {len(moves) - up} down)"
+    """'2 moved (1 up, 1 down)', and how many keep their place in a renamed tier when any do."""
+    up, down = (sum(m.direction == d for m in moves) for d in ("up", "down"))
+    same = len(moves) - up - down
+    return f"{up + down} moved ({up} up, {down} down)" + (f", {same} {_kept(same)}" if same else "")
+
+
+def _kept(n: int) -> str:
+    return f"keep{'s' * (n == 1)} {'its' if n == 1 else 'their'} place in a renamed tier"
 
 
 def as_text(old: Policy, new: Policy, changes: list[str], impact: Impact | None) -> str:
@@ -100,7 +110,9 @@ def _moves_text(moves: list[Move], with_counts: Moves | None = None) -> list[str
     counts = sorted(with_counts.counts.items(), key=str) if with_counts else []
     lines = [f"  {_tier(a)} -> {_tier(b)}: {n}" for (a, b), n in counts]
     return lines + [
-        f"  {m.direction:<4} {shown(m.file)} ({m.firm}): {_tier(m.old)} -> {_tier(m.new)}" for m in moves
+        f"  {m.direction if m.moved else 'same':<4} {shown(m.file)} ({m.firm}): {_tier(m.old)} -> "
+        f"{_tier(m.new)}{'' if m.moved else ' (renamed: the same place on the ladder)'}"
+        for m in moves
     ]
 
 
@@ -135,19 +147,26 @@ def as_markdown(old: Policy, new: Policy, changes: list[str], impact: Impact | N
 def _moves_markdown(moves: Moves) -> list[str]:
     """A designation's moves as tables: (from, to) counts, each firm, then its standing's moves."""
     lines = []
-    if moves.eligible:
+    if moves.counts:
         lines += ["", "| from | to | firms |", "|---|---|---:|"]
         lines += [f"| {_tier(a)} | {_tier(b)} | {n} |" for (a, b), n in sorted(moves.counts.items(), key=str)]
-        lines += ["", "| firm | file | from | to |", "|---|---|---|---|"]
-        lines += [
-            f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves.eligible
-        ]
+    lines += _firms_markdown(moves.eligible, "from")
     lines += ["", f"Standing: {_updown(moves.standing)}."]
-    if moves.standing:
-        lines += ["", "| firm | file | standing from | to |", "|---|---|---|---|"]
-        lines += [
-            f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in moves.standing
-        ]
+    return lines + _firms_markdown(moves.standing, "standing from")
+
+
+def _firms_markdown(moves: list[Move], heading: str) -> list[str]:
+    """A table of the firms that move, then one of those that keep their place in a renamed tier."""
+    lines = []
+    for rows, head in (
+        ([m for m in moves if m.moved], heading),
+        ([m for m in moves if not m.moved], "renamed from"),
+    ):
+        if rows:
+            lines += ["", f"| firm | file | {head} | to |", "|---|---|---|---|"]
+            lines += [
+                f"| {_cell(m.firm)} | {_cell(m.file)} | {_tier(m.old)} | {_tier(m.new)} |" for m in rows
+            ]
     return lines
 
 
