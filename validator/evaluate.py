@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
@@ -83,7 +83,8 @@ def evaluate(
     loss = None
     if top.eligible_tier is not None and falls:
         said = partial(_said, policy, metrics=metrics)
-        timeline = Timeline(policy, data, known_on=as_of)
+        counting = {m: r.counted for m, r in metrics.items()}
+        timeline = Timeline(policy, data, known_on=as_of, counting=counting)
         loss = first_loss(timeline, top.eligible_tier, horizon, metrics, at_risk, said)
     return Evaluation(
         file=file,
@@ -165,10 +166,18 @@ class Timeline:
     records are judged on each day asked.
     """
 
-    def __init__(self, policy: Policy, data: dict[str, Any], known_on: date | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        data: dict[str, Any],
+        known_on: date | None = None,
+        counting: Mapping[str, Sequence[Outcome]] | None = None,
+    ) -> None:
         """With `known_on`, a day after it counts only the records counting on `known_on`, until each
-        drops out: what starts later is not known then (the data as it stands on that day)."""
-        self.policy, self.data, self.known_on = policy, data, known_on
+        drops out: what starts later is not known then (the data as it stands on that day). `counting`:
+        each metric's records counting on `known_on` as evaluate judged them that day, with the day
+        each drops out: a metric without points then needs no record's days worked out."""
+        self.policy, self.data, self.known_on, self.counting = policy, data, known_on, counting or {}
         self.clipped: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
@@ -213,9 +222,9 @@ class Timeline:
 
     def _count_reaches(self, metric: Metric, threshold: Number, on: date) -> bool:
         """Whether a counting metric reaches `threshold` on `on`: its records' days are worked out only
-        until enough of them count that day (after `known_on`, of the records counting on `known_on`)."""
+        until enough of them count that day (from `known_on` on, of the records counting on `known_on`)."""
         key, source = self._getters(metric)[0], self._source(metric)
-        if self.known_on is None or on <= self.known_on:
+        if self.known_on is None or on < self.known_on:
             rows = self._each(source)
         else:
             rows = ((spans, record) for spans, record, _ in self._rows_on(source, on))
@@ -342,13 +351,22 @@ class Timeline:
         return {d for spans, _, _ in rows for span in spans for d in span}
 
     def _rows_on(self, metric: Metric, on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
-        """The rows that may count on `on`: after `known_on`, only the spans holding `known_on`."""
-        if self.known_on is None or on <= self.known_on:
+        """The rows that may count on `on`: from `known_on` on, only the spans holding `known_on`."""
+        if self.known_on is None or on < self.known_on:
             return self._rows(metric)
         if metric.id not in self.clipped:
-            held = ((span_on(s, self.known_on), r, p) for s, r, p in self._rows(metric))
-            self.clipped[metric.id] = [((span,), r, p) for span, r, p in held if span is not None]
+            self.clipped[metric.id] = self._clip(metric, self.known_on)
         return self.clipped[metric.id]
+
+    def _clip(self, metric: Metric, known_on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
+        """Each row counting on `known_on`, with only its span holding that day."""
+        counting = self.counting.get(metric.id)
+        if counting is not None and metric.points is None and metric.derived_from is None:
+            # a verdict on `known_on` passes just when the record's days hold it, and drops out on
+            # the day they end (the agreement of the two readings)
+            return [(((known_on, o.drops_out_on or date.max),), o.record, 1.0) for o in counting]
+        held = ((span_on(s, known_on), r, p) for s, r, p in self._rows(metric))
+        return [((span,), r, p) for span, r, p in held if span is not None]
 
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each record that counts on some day, with those days and the points it gives on them."""

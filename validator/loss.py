@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,14 +27,29 @@ def lost_on(
     day: each Timeline is built with `known_on=as_of` (records dropping out, none joining).
 
     The tier changes only on a day some record stops counting or a version takes effect: only those
-    days are asked."""
+    days are asked. Under one version whose values only fall as records stop counting, a tier once
+    lost stays lost: the days are halved to find the first."""
     rank = tiers.index(held)
-    for day in _days(segments, as_of, last):
+
+    def lower(day: date) -> bool:
         timeline = next(t for start, t in reversed(segments) if start <= day)
         tier = timeline.tier_on(day)
-        if tier not in tiers or tiers.index(tier) < rank:
-            return day
-    return None
+        return tier not in tiers or tiers.index(tier) < rank
+
+    days = _days(segments, as_of, last)
+    if len(segments) == 1 and _only_falls(segments[0][1]):
+        i = bisect_left(days, True, key=lower)
+        return days[i] if i < len(days) else None
+    return next((day for day in days if lower(day)), None)
+
+
+def _only_falls(timeline: Timeline) -> bool:
+    """Whether no value can rise after `known_on`: each record counts from then on until it stops, and
+    every value grows with the records counting (counts, points of at least 0, sums, caps, groups;
+    not a formula, which may subtract, nor an expression, judged afresh each day). Tiers hold by
+    thresholds at least a value and by tiers held (in order, up the ladder): they can only fall too."""
+    metrics = timeline.policy.metrics
+    return not timeline.by_day and all(m.formula is None for m in metrics)
 
 
 def _days(segments: Sequence[Segment], as_of: date, last: date) -> list[date]:
@@ -95,7 +111,8 @@ def _decider(timeline: Timeline, need: Threshold, day: date, dropping: Sequence[
     gone: set[int] = set()
     for o in dropping:
         gone.add(id(o.record))
-        fewer = Timeline(timeline.policy, _without(timeline.data, gone), timeline.known_on)
+        counting = {m: [c for c in cs if id(c.record) not in gone] for m, cs in timeline.counting.items()}
+        fewer = Timeline(timeline.policy, _without(timeline.data, gone), timeline.known_on, counting)
         if fewer.value_on(metric, day - timedelta(days=1)) < need.at_least:
             return o
     return None

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from support import (
     D,
@@ -23,7 +23,7 @@ from support import (
 )
 
 from validator.cli import main
-from validator.evaluate import evaluate
+from validator.evaluate import Timeline, evaluate
 from validator.loader import parse_located, read_source
 from validator.loss import _without
 from validator.policies import PolicySet, load_policies
@@ -233,33 +233,22 @@ LEVELS = st.sampled_from(["foundations", "professional"])
 PERSON = st.tuples(OFFSETS, st.none() | OFFSETS, LEVELS, st.none() | OFFSETS)
 
 
-@settings(max_examples=cases(60), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    program=st.sampled_from(["shipped", "points", "two ways"]),
-    people=st.lists(PERSON, max_size=16),
-    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), max_size=6),
-    withdrawn=st.lists(st.none() | OFFSETS, max_size=3),
-)
-@example(  # way 1 never held (8 people of 10): way 2, which held the day before, is the one lost
-    program="two ways",
-    people=[(0, None, "foundations", None)] * 8,
-    retired=[None, None, None, -276],
-    withdrawn=[None],
-)
-def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
-    program: str,
-    people: list[tuple[int, int | None, str, int | None]],
-    retired: list[int | None],
-    withdrawn: list[int | None],
-) -> None:
-    # each person: last active, leaving, a credential of a level expiring (or not), and a Foundations
-    # one that outlasts the chart; deployments retired long ago leave the trailing year
-    policies = {
-        "shipped": SHIPPED,
-        "points": load_policies(POINTS / "policy"),
-        "two ways": load_policies(TWO_WAYS),
-    }
-    data = firm_of(
+GENERATED = {
+    "shipped": SHIPPED,
+    "points": load_policies(POINTS / "policy"),
+    "two ways": load_policies(TWO_WAYS),
+}
+
+
+Person = tuple[int, int | None, str, int | None]
+
+
+def generated_firm(
+    people: list[Person], retired: list[int | None], withdrawn: list[int | None]
+) -> dict[str, Any]:
+    """Each person: last active, leaving, a credential of a level expiring (or not), and a Foundations
+    one that outlasts the chart; deployments retired long ago leave the trailing year."""
+    return firm_of(
         people=[
             person(
                 i,
@@ -279,7 +268,52 @@ def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
         ],
         stories=[story(i, withdrawn_on=None if w is None else day(w)) for i, w in enumerate(withdrawn)],
     )
-    same_answer(policies[program], data, D)
+
+
+@settings(max_examples=cases(60), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    program=st.sampled_from(sorted(GENERATED)),
+    people=st.lists(PERSON, max_size=16),
+    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), max_size=6),
+    withdrawn=st.lists(st.none() | OFFSETS, max_size=3),
+)
+@example(  # way 1 never held (8 people of 10): way 2, which held the day before, is the one lost
+    program="two ways",
+    people=[(0, None, "foundations", None)] * 8,
+    retired=[None, None, None, -276],
+    withdrawn=[None],
+)
+def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
+    program: str,
+    people: list[Person],
+    retired: list[int | None],
+    withdrawn: list[int | None],
+) -> None:
+    same_answer(GENERATED[program], generated_firm(people, retired, withdrawn), D)
+
+
+@settings(max_examples=cases(40), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(  # enough records for Select on the as-of date, most of the time
+    program=st.sampled_from(["shipped", "two ways"]),
+    people=st.lists(PERSON, min_size=8, max_size=16),
+    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), min_size=2, max_size=6),
+    withdrawn=st.lists(st.none() | OFFSETS, min_size=1, max_size=3),
+)
+def test_the_loss_day_is_the_first_of_every_day_ahead_on_which_a_lower_tier_holds(
+    program: str,
+    people: list[Person],
+    retired: list[int | None],
+    withdrawn: list[int | None],
+) -> None:
+    """evaluate halves the days to find the loss and reads the records counting from its verdicts; a
+    timeline of the records' own days, asked on every day up to the horizon, finds the same day."""
+    data, policy = generated_firm(people, retired, withdrawn), GENERATED[program].in_effect(D)
+    e = evaluate(policy, data, D)
+    assume(e.eligible_tier is not None)
+    kept = [t.id for t in policy.tiers][policy.rank(e.eligible_tier) :]  # the tier held, or a higher one
+    ahead = Timeline(policy, data, known_on=D)
+    days = (D + timedelta(days=n) for n in range(1, policy.at_risk_days + 1))
+    assert (e.loss.on if e.loss else None) == next((d for d in days if ahead.tier_on(d) not in kept), None)
 
 
 def one_professional_expiring(*, people: int, customers: int, stories: int) -> dict[str, Any]:
