@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES
 from support import Page, firm, tiercheck, write_yaml
 
 from validator.cli import main
@@ -112,3 +113,15 @@ def test_the_tier_tables_columns_line_up_past_a_long_tier_label() -> None:
     assert all("  " in row.strip() for row in rows), table  # a label never touches its number
     ladders = _tier_tables("specializations", 3)[1:]
     assert len({len(t.splitlines()[0]) for t in ladders}) == 1, ladders  # the designations share a width
+
+
+def test_summary_json_gives_firms_not_yet_joined_a_null_tier_in_every_distribution() -> None:
+    # the data specialization has a real tier of id "none": the row of firms not yet joined must not
+    # look like it, at the top level or in a designation
+    program = EXAMPLES / "programs" / "specializations"
+    args = ("--policy", program / "policy", "--as-of", "2026-03-02", "--format", "json")
+    doc = json.loads(tiercheck("summary", program / "firms", *args).stdout)
+    for distribution in [doc["distribution"]] + [d["distribution"] for d in doc["designations"]]:
+        assert [d["tier"] for d in distribution if d["label"] == "Not yet joined"] == [None]
+    data = next(d for d in doc["designations"] if d["id"] == "data")
+    assert [d["tier"] for d in data["distribution"]] == ["none", "data-specialist", None]

@@ -27,7 +27,7 @@ def context(s: Summary, policy: Policy) -> dict[str, Any]:
         "files": s.files,
         "valid": valid,
         "invalid_count": s.invalid_count,
-        "distribution": [{**d, "tier": d["tier"] or "none"} for d in first["distribution"]],
+        "distribution": first["distribution"],
         "designations": others,
         "within_reach": first["within_reach"],
         "facing_demotion_count": first["facing_demotion_count"],
@@ -46,7 +46,7 @@ def _ladder(ladder: Ladder, designation: Designation, valid: int) -> dict[str, A
     def label(tier: str | None) -> str:
         if tier in labels:
             return labels[tier]
-        return "Not yet joined" if tier in (None, "none") else str(tier)
+        return "Not yet joined" if tier is None else str(tier)
 
     reach, demotion = ladder.within_reach, ladder.facing_demotion
     return {
