@@ -5,6 +5,7 @@ from __future__ import annotations
 from .loader import LoadError, read_source
 from .locate import read_located
 from .problem import Problem, shown
+from .validate import Checked
 
 
 class FirmIds:
@@ -25,3 +26,10 @@ class FirmIds:
             line, col = 1, 1
         message = f"firm id {firm_id!r} is already the id of {shown(first)}; each firm needs its own"
         return Problem(file, line, col, message, "$.firm.id", "duplicate-firm-id")
+
+    def unique(self, checked: Checked) -> Checked:
+        """`checked` as it is, unless it is valid and its firm id is taken: then invalid at its id."""
+        if not checked.valid:
+            return checked
+        clash = self.claim(checked.data["firm"]["id"], checked.file)
+        return checked if clash is None else checked._replace(problems=[clash], data=None)

@@ -51,3 +51,48 @@ def test_summary_counts_the_firm_once_and_the_second_file_as_invalid(tmp_path, c
     assert (problem["line"], problem["col"], problem["code"]) == (3, 3, "duplicate-firm-id")
     assert problem["message"].startswith("firm id 'acme' is already the id of ")
     assert "a-first.yaml" in problem["message"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_validate_finds_the_second_file_with_a_firm_id_invalid_at_its_id(tmp_path, capsys, fmt) -> None:
+    status = main(["validate", str(folder_with_a_copy(tmp_path)), "--format", fmt])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.count("already the id of") == 1 and "a-first.yaml" in out.split("already the id of")[1]
+    assert CLASH in out if fmt == "text" else "zz-copy.yaml,line=3,col=3," in out
+    assert out.rstrip().endswith("2 files checked: 1 invalid, 1 problem")
+
+
+def test_evaluate_evaluates_the_first_file_with_a_firm_id_and_not_the_second(tmp_path, capsys) -> None:
+    root = folder_with_a_copy(tmp_path)
+    status = main(["evaluate", str(root), "--as-of", AS_OF, "--format", "json"])
+    first, second = json.loads(capsys.readouterr().out)["files"]
+    assert status == 1
+    assert first["firm"]["name"] == "First" and "eligible_tier" in first
+    [problem] = second["problems"]
+    assert (problem["line"], problem["col"], problem["code"]) == (3, 3, "duplicate-firm-id")
+    assert "eligible_tier" not in second
+
+
+def test_every_command_gives_one_verdict_on_a_folder_with_a_firm_id_twice(tmp_path, capsys) -> None:
+    root = str(folder_with_a_copy(tmp_path / "firms"))
+    runs = {
+        "validate": ["validate", root],
+        "evaluate": ["evaluate", root, "--as-of", AS_OF],
+        "summary": ["summary", root, "--as-of", AS_OF],
+        "site": ["site", root, "--as-of", AS_OF, "--out", str(tmp_path / "site")],
+        "report": ["report", root, "--as-of", AS_OF, "--out", str(tmp_path / "packs")],
+    }
+    statuses = {name: main(argv) for name, argv in runs.items()}
+    capsys.readouterr()
+    assert statuses == dict.fromkeys(runs, 1)
+
+
+def test_a_file_named_twice_is_read_once_and_does_not_clash_with_itself(tmp_path, capsys) -> None:
+    root = folder_with_a_copy(tmp_path)
+    first = str(root / "a-first.yaml")
+    status = main(["validate", first, str(root), first, "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert [Path(f["file"]).name for f in doc["files"]] == ["a-first.yaml", "zz-copy.yaml"]
+    assert [f["valid"] for f in doc["files"]] == [True, False]

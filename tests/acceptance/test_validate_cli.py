@@ -113,8 +113,8 @@ def test_an_empty_directory_exits_2(run_cli, tmp_path) -> None:
 
 def test_directories_are_searched_recursively_for_yaml_yml_and_json(write_firm, run_cli, tmp_path) -> None:
     write_firm(MINIMAL_FIRM, "firms/a.yaml")
-    write_firm(MINIMAL_FIRM, "firms/deep/er/b.yml")
-    write_firm(MINIMAL_JSON, "firms/deep/c.json")
+    write_firm(MINIMAL_FIRM.replace("id: contoso", "id: contoso-b"), "firms/deep/er/b.yml")
+    write_firm(MINIMAL_JSON.replace('"contoso"', '"contoso-c"'), "firms/deep/c.json")
     write_firm(TYPO, "firms/other/d.yaml")
     write_firm("not a firm", "firms/notes.txt")
     write_firm("not a firm", "firms/README.md")

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from ..evaluate import evaluate as evaluate_firm
+from ..firm_ids import FirmIds
 from ..inputs import find_inputs
 from ..policies import PolicySet
 from ..progress import Progress
@@ -41,8 +42,9 @@ def evaluate(
     reporter = REPORTERS[fmt](out, "tiercheck evaluate", quiet=quiet) if fmt in ANNOTATIONS else None
     docs: list[dict[str, Any]] = []
     failed = 0
+    ids = FirmIds()
     for file in files:
-        checked = check_file(file, known, stdin_name)
+        checked = ids.unique(check_file(file, known, stdin_name))
         progress.advance()
         result = None
         if checked.valid:

@@ -53,12 +53,9 @@ def report(
     failed = 0
     ids = FirmIds()
     for file in [path] if one else find_inputs([path], exclude):
-        checked = check_file(file, known)
-        problems = checked.problems
-        if checked.valid and (clash := ids.claim(checked.data["firm"]["id"], file)) is not None:
-            problems = [clash]  # its pack would overwrite the first file's
-        if problems:
-            sys.stderr.writelines(f"{p}\n" for p in problems)
+        checked = ids.unique(check_file(file, known))  # a second file's pack would overwrite the first's
+        if not checked.valid:
+            sys.stderr.writelines(f"{p}\n" for p in checked.problems)
             sys.stderr.write(f"{shown(file)}: invalid, so no evidence pack was written\n")
             failed += 1
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..firm_ids import FirmIds
 from ..inputs import find_inputs
 from ..policies import CheckedPolicy
 from ..progress import Progress
@@ -30,8 +31,9 @@ def validate(
     known = vocabulary_of(declared_in(p.doc) for p in policies)
     reporter = REPORTERS[fmt](out, quiet=quiet, color=color)
     progress = Progress(len(files), "validating", enabled=not quiet)
+    ids = FirmIds()
     for file in files:
-        reporter.file(check_file(file, known, stdin_name))
+        reporter.file(ids.unique(check_file(file, known, stdin_name)))
         progress.advance()
     progress.close()
     reporter.end()
