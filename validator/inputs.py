@@ -7,7 +7,15 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from .site_manifest import MANIFEST
+
 SUFFIXES = (".yaml", ".yml", ".json")
+
+# The files tiercheck writes that a walk would take for firm files, by what marks their folder as its
+# output: an evidence pack's evidence.json (beside the pack's `.pack/` store, atomic.STORE) and a site's
+# firms.json (beside its manifest). A walk in any command leaves them out; a file named on the command
+# line is read as given.
+OWN_OUTPUTS = {".pack": "evidence.json", MANIFEST: "firms.json"}
 
 
 class UsageError(Exception):
@@ -88,11 +96,12 @@ def _walk(top: str, exclude: Sequence[str]) -> Iterator[str]:
     for folder, dirs, names in os.walk(top, onerror=unreadable.append):
         while unreadable:
             yield str(unreadable.pop(0).filename)
+        own = {file for marker, file in OWN_OUTPUTS.items() if marker in dirs or marker in names}
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and not excluded(f"{folder}{os.sep}{d}", exclude)
         )
         prefix = folder.rstrip(os.sep) + os.sep
         for name in sorted(names):
-            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(SUFFIXES) and not name.startswith(".") and name not in own:
                 yield prefix + name
     yield from (str(error.filename) for error in unreadable)

@@ -138,7 +138,7 @@ def site(
 ) -> int:
     """Write index.html, firms.csv, firms.json, program.html and firms/<id>.html; 1 when a file is invalid."""
     folder = out_folder(out_dir, "site")
-    files = _outside(find_inputs(paths, exclude), paths, folder)
+    files = find_inputs(paths, exclude)
     policy = policies.in_effect(as_of)  # fail early, in the parent, when no version is in effect
     metrics = headline(policy)
     pages_dir = folder / "firms"
@@ -247,16 +247,6 @@ def _by_designation(
             eligible[d, e] += n
             standing[d, s] += n
     return eligible, standing
-
-
-def _outside(files: list[str], paths: list[str], folder: Path) -> list[str]:
-    """The files not inside the output folder; each is looked at only when a path given holds the folder
-    (a file is its path or inside it), since 40,000 absolute paths cost most of a second."""
-    inside = os.path.abspath(folder) + os.sep  # noqa: PTH100 -- strings, not Paths: 40,000 of them
-    given = [os.path.abspath(p) + os.sep for p in paths]  # noqa: PTH100
-    if not any(g.startswith(inside) or inside.startswith(g) for g in given):
-        return files
-    return [f for f in files if not os.path.abspath(f).startswith(inside)]  # noqa: PTH100
 
 
 def _publish(staged: Path, target: Path) -> None:
