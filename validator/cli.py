@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-q",
         "--quiet",
         action="store_true",
-        help="only what is wrong: no totals, no 'wrote' lines, no progress",
+        help="only what is wrong: no totals, 'ok' or 'wrote' lines, or progress (summaries stay whole)",
     )
     common.add_argument(
         "--color",
@@ -352,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy" and args.policy_command == "check":
         from .commands.policy import check
 
-        return check(args.path or config.policy, args.format, sys.stdout, strict=args.strict)
+        return check(args.path or config.policy, args.format, sys.stdout, strict=args.strict, quiet=quiet)
     if args.command == "policy":
         from .commands.policy import diff
 

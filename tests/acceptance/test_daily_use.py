@@ -64,6 +64,35 @@ def test_quiet_prints_only_what_is_wrong(write_firm, tmp_path) -> None:
     assert (wrote.returncode, wrote.stdout) == (0, "") and (tmp_path / "pack" / "evidence.html").is_file()
 
 
+def test_evaluate_text_of_several_files_ends_with_the_totals_line_validate_prints() -> None:
+    paths = (ROOT / "examples" / "firms", ROOT / "examples" / "invalid" / "typo-key.yaml")
+    evaluated = tiercheck("evaluate", *paths, "--as-of", "2026-11-25")
+    validated = tiercheck("validate", *paths)
+    assert evaluated.returncode == validated.returncode == 1
+    assert evaluated.stdout.splitlines()[-1] == validated.stdout.splitlines()[-1]
+    assert validated.stdout.splitlines()[-1] == "3 files checked: 1 invalid, 1 problem"
+
+
+def test_evaluate_text_of_one_file_is_its_evaluation_without_a_totals_line() -> None:
+    r = tiercheck("evaluate", NORTHWIND, "--as-of", "2026-11-25")
+    assert r.returncode == 0 and "checked" not in r.stdout.splitlines()[-1]
+
+
+def test_quiet_leaves_out_the_totals_of_evaluate_and_policy_check(write_firm) -> None:
+    bad = write_firm(BROKEN, "bad/firm.yaml")
+    evaluated = tiercheck("evaluate", "-q", NORTHWIND, bad, "--as-of", "2026-11-25")
+    assert evaluated.returncode == 1 and "checked" not in evaluated.stdout
+    assert evaluated.stdout.splitlines()[-1].startswith(str(bad))
+    assert tiercheck("policy", "check", "-q").stdout == ""
+    assert tiercheck("policy", "check").stdout.endswith(": ok\n")
+
+
+def test_quiet_summary_still_prints_the_summary_it_is_asked_for(write_firm) -> None:
+    assert tiercheck("summary", "-q", NORTHWIND, "--as-of", "2026-11-25").stdout == (
+        tiercheck("summary", NORTHWIND, "--as-of", "2026-11-25").stdout
+    )
+
+
 def test_color_always_paints_locations_and_never_does_not(write_firm) -> None:
     bad = write_firm(BROKEN)
     painted = tiercheck("validate", bad, "--color", "always").stdout

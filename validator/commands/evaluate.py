@@ -39,7 +39,13 @@ def evaluate(
     policy = policies.in_effect(as_of)
     known = vocabulary(policies.versions)
     progress = Progress(len(files), "evaluating", enabled=not quiet)
-    reporter = REPORTERS[fmt](out, "tiercheck evaluate", quiet=quiet) if fmt in ANNOTATIONS else None
+    # text: each file's problems and warnings as validate prints them, and of several files its totals line
+    single = fmt == "text" and len(files) == 1
+    reporter = (
+        REPORTERS[fmt](out, "tiercheck evaluate", quiet=quiet or single)
+        if fmt in (*ANNOTATIONS, "text")
+        else None
+    )
     docs: list[dict[str, Any]] = []
     failed = 0
     ids = FirmIds()
@@ -53,9 +59,8 @@ def evaluate(
         failed += result is None
         if reporter is not None:
             reporter.file(checked, _note(result))
-        elif fmt == "text":  # a valid file's warnings first, as validate prints them
-            found = sorted([*checked.problems, *checked.warnings])
-            out.write("".join(f"{p}\n" for p in found) + (render_text(result) if result else ""))
+            if fmt == "text" and result:  # after the file's warnings
+                out.write(render_text(result))
         elif fmt == "markdown":
             out.write(
                 render_markdown(result, policy) + _markdown_warnings(checked)

@@ -20,9 +20,9 @@ from ..validate import Checked, check_file
 from ..vocabulary import Vocabulary, vocabulary
 
 
-def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> int:
-    """Print each problem and warning at FILE:LINE:COL, and the versions found; 1 when any file is
-    invalid, or, with `strict`, has a warning."""
+def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False, quiet: bool = False) -> int:
+    """Print each problem and warning at FILE:LINE:COL, and (unless `quiet`) the versions found and the
+    totals; 1 when any file is invalid, or, with `strict`, has a warning."""
     try:
         policies = load_policies(path)
     except PolicyError as exc:
@@ -30,13 +30,16 @@ def check(path: str | None, fmt: str, out: TextIO, *, strict: bool = False) -> i
             out.write(json.dumps(check_json(exc.problems, [], []), indent=2) + "\n")
             return 1
         out.writelines(f"{p}\n" for p in exc.problems)
-        out.write(f"{len(exc.problems)} problem{'s' * (len(exc.problems) != 1)} in the policy\n")
+        if not quiet:
+            out.write(f"{len(exc.problems)} problem{'s' * (len(exc.problems) != 1)} in the policy\n")
         return 1
     failed = 1 if strict and policies.warnings else 0
     if fmt == "json":
         out.write(json.dumps(check_json([], policies.warnings, policies.versions), indent=2) + "\n")
         return failed
     out.writelines(f"{w}\n" for w in policies.warnings)
+    if quiet:
+        return failed
     for p in policies.versions:
         name = p.path if path is not None else f"bundled policy {Path(p.path).name}"
         out.write(f"{name}: {p.id} {p.version}, in effect from {p.effective_from}: ok\n")
