@@ -123,6 +123,13 @@ def test_report_json_matches_the_report_schema(tmp_path) -> None:
     assert all(Path(p).is_file() for p in doc["packs"][0]["written"])
 
 
+def test_site_json_matches_the_site_schema(tmp_path) -> None:
+    site = tmp_path / "site"
+    doc = json.loads(output("site", EXAMPLES, *AS_OF, "--out", site, "--format", "json", status=1))
+    assert_valid(schema("site"), doc)
+    assert doc["written"] and all(Path(p).is_file() for p in doc["written"])
+
+
 def sarif_schema() -> Draft4Validator:
     doc = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json").read_text())
     return Draft4Validator(doc)

@@ -206,6 +206,22 @@ def test_a_rebuild_writes_only_the_files_whose_bytes_change(firms, tmp_path, cap
     assert written == ["firms.csv", "firms.json", "firms/short.html", "index.html"]
 
 
+def test_json_lists_the_files_a_build_wrote_and_the_pages_it_removed(firms, tmp_path, capsys) -> None:
+    site = tmp_path / "site"
+    _, out = build(capsys, firms, "--out", site, "--format", "json")
+    first = json.loads(out)
+    assert sorted(Path(f).relative_to(site).as_posix() for f in first["written"]) == sorted(outputs(site))
+    assert first["removed"] == []
+    write_yaml(firms / "short.yaml", firm(firm_id="short", name="Short", people=10, **RECENT))
+    (firms / "select-2.yaml").unlink()
+    _, out = build(capsys, firms, "--out", site, "--format", "json")
+    doc = json.loads(out)
+    assert doc["written"] == [
+        str(site / n) for n in ("firms/short.html", "index.html", "firms.csv", "firms.json")
+    ]
+    assert doc["removed"] == [str(site / "firms" / "select-2.html")]
+
+
 def test_a_new_policy_or_as_of_date_renders_every_firm_again(firms, tmp_path, capsys) -> None:
     site = tmp_path / "site"
     build(capsys, firms, "--out", site)

@@ -153,6 +153,8 @@ def site(
             tasks, stats = _plan(files, known, {n for n in listed if n.endswith(".html")}, manifest.sha256s)
             tiers: Counter[tuple[str | None, str | None, str]] = Counter()  # eligible, standing, others
             invalid = rendered = 0
+            written: list[str] = []  # the files whose bytes this build wrote, for --format json
+            removed: list[str] = []
             ids = FirmIds()
             owners = ids.owners  # each firm id with its file
             progress = Progress(0 if quiet else len(files), "building the site")
@@ -175,7 +177,7 @@ def site(
                     elif file in stats:
                         manifest.put(file, stats[file], built)
                     if built.page is not None and built.firm is not None:
-                        _publish(Path(built.page), pages_dir / f"{built.firm}.html")
+                        _publish(Path(built.page), pages_dir / f"{built.firm}.html", written)
                         rendered += 1
                     elif built.page is not None:
                         Path(built.page).unlink(missing_ok=True)
@@ -206,20 +208,23 @@ def site(
                 index.write(tail.encode())
             rows_tmp.unlink()
             for name in ("index.html", "firms.csv", "firms.json"):
-                _publish(folder / f".{name}.tmp", folder / name)
+                _publish(folder / f".{name}.tmp", folder / name, written)
             if not (manifest.carried and (folder / "program.html").is_file()):  # it depends on the key only
                 (folder / ".program.html.tmp").write_text(
                     render.program_page(program_context(policies, as_of)), encoding="utf-8", newline="\n"
                 )
-                _publish(folder / ".program.html.tmp", folder / "program.html")
+                _publish(folder / ".program.html.tmp", folder / "program.html", written)
             manifest.forget(known.keys() - set(files))
             manifest.close(commit=True)
             for name in listed:
                 if name.endswith(".html") and name[: -len(".html")] not in owners:
                     (pages_dir / name).unlink(missing_ok=True)
+                    removed.append(str(pages_dir / name))
     counts = {"out": str(folder), "firms": len(owners), "rendered": rendered, "invalid": invalid}
     if fmt == "json":
-        out.write(json.dumps({**counts, "unchanged": len(owners) - rendered}, indent=2) + "\n")
+        unchanged = len(owners) - rendered
+        doc = {**counts, "unchanged": unchanged, "written": written, "removed": removed}
+        out.write(json.dumps(doc, indent=2) + "\n")
     elif not quiet:
         out.write(
             f"wrote {folder}: {len(owners)} firm page{'s' * (len(owners) != 1)} ({rendered} rendered, "
@@ -249,9 +254,9 @@ def _by_designation(
     return eligible, standing
 
 
-def _publish(staged: Path, target: Path) -> None:
-    """Move the staged file into place, unless `target` already has its bytes: then it is left alone
-    (its mtime too, so a copy to the host sends only what changed)."""
+def _publish(staged: Path, target: Path, written: list[str]) -> None:
+    """Move the staged file into place (and add it to `written`), unless `target` already has its bytes:
+    then it is left alone (its mtime too, so a copy to the host sends only what changed)."""
     try:
         same = target.stat().st_size == staged.stat().st_size and filecmp.cmp(staged, target, shallow=False)
     except FileNotFoundError:
@@ -260,6 +265,7 @@ def _publish(staged: Path, target: Path) -> None:
         staged.unlink()
     else:
         staged.replace(target)
+        written.append(str(target))
 
 
 def _stat(file: str) -> Stat:
