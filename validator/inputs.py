@@ -50,12 +50,22 @@ def find_inputs(paths: list[str], exclude: Sequence[str] = (), *, stdin: bool = 
                 raise UsageError(
                     f"{given}: no *.yaml, *.yml or *.json files in this directory"
                     + (" that --exclude leaves" if exclude else "")
+                    + _own_output(given)
                 )
         elif _exists(given):
             found.append(given)
         else:
             raise UsageError(f"{given}: no such file or directory")
     return list(dict.fromkeys(found))  # a file named twice, or named and found in a walk, is read once
+
+
+def _own_output(folder: str) -> str:
+    """Why a folder holding tiercheck's output gave no files (nothing when it holds none)."""
+    own = [f for m, f in OWN_OUTPUTS.items() if (Path(folder) / m).exists() and (Path(folder) / f).exists()]
+    if not own:
+        return ""
+    said = f"{own[0]} here is" if len(own) == 1 else f"{' and '.join(own)} here are"
+    return f"; {said} tiercheck's own output, not read in a folder walk (name the file to read it)"
 
 
 def excluded(path: str, globs: Sequence[str]) -> bool:

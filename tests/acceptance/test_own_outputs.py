@@ -85,3 +85,12 @@ def test_an_output_file_named_on_the_command_line_is_read_as_given(firms, capsys
     capsys.readouterr()
     assert main(["validate", str(firms / "pack" / "evidence.json")]) == 1
     assert "evidence.json:" in capsys.readouterr().out
+
+
+def test_a_folder_holding_only_a_pack_is_a_usage_error_that_says_why(firms, capsys) -> None:
+    assert main(["report", str(firms / "firm.yaml"), "--out", str(firms / "pack"), "--as-of", AS_OF]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(firms / "pack")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no *.yaml, *.yml or *.json files in this directory; evidence.json here is tiercheck's own" in err
