@@ -93,7 +93,8 @@ class Located:
         value: Any = self.data
         for part in path:
             value = value[part]
-        return found.group(2) if plain_scalar(found.group(2)) == value else None
+        read = plain_scalar(found.group(2))
+        return found.group(2) if read == value or (read != read and value != value) else None  # NaN
 
 
 def _not_utf8(raw: bytes, at: int) -> str:

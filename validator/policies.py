@@ -16,7 +16,7 @@ from .loader import LoadError, Located, read_source
 from .locate import read_located
 from .problem import Problem
 from .resources import bundled
-from .schema import fast_validator, schema_problems
+from .schema import schema_problems
 
 if TYPE_CHECKING:
     from .language.model import Policy
@@ -171,8 +171,9 @@ def check_policy(file: str) -> tuple[CheckedPolicy | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(file, 1, 1, f"cannot read: {exc.strerror or exc}", code="policy")]
     # jsonschema-rs says yes fast; only a policy it refuses pays for the located messages
-    if not fast_validator("policy").is_valid(located.data):
-        return None, schema_problems("policy", file, located)
+    refusals = schema_problems("policy", file, located)
+    if refusals:
+        return None, refusals
     problems = policy_problems(file, located)
     stops = any(p.severity != "warning" for p in problems)
     return (None if stops else CheckedPolicy(file, source.sha256, located)), problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -43,13 +44,40 @@ def exact_validator_for(doc: Mapping[str, Any]) -> Any:
         if isinstance(instance, str) and regex.endswith("$") and instance.endswith("\n"):
             yield jsonschema.ValidationError(f"{instance!r} does not match {regex!r}")
 
-    cls = jsonschema.validators.extend(base, {"pattern": ecma_pattern})  # type: ignore[no-untyped-call]
+    # JSON has no NaN or infinity (RFC 8259), so they are no number of JSON Schema's: jsonschema-rs
+    # refuses them, and YAML's .inf, .nan and 1e400 must get the same verdict on the exact path
+    checker = base.TYPE_CHECKER.redefine_many(
+        {t: _finite(base.TYPE_CHECKER, t) for t in ("number", "integer")}
+    )
+    cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        base, {"pattern": ecma_pattern}, type_checker=checker
+    )
     return cls(doc, format_checker=cls.FORMAT_CHECKER)
+
+
+def _finite(types: Any, name: str) -> Any:
+    """The type check `name` that holds only for a finite value."""
+    return lambda checker, instance: (
+        types.is_type(instance, name) and (not isinstance(instance, float) or math.isfinite(instance))
+    )
 
 
 def schema_problems(name: str, file: str, located: Located) -> list[Problem]:
     """Every problem against a bundled schema in the data, one per location, the most relevant first."""
-    return located_problems(_exact_validator(name), file, located)
+    return refused(fast_validator(name), _exact_validator(name), file, located)
+
+
+def refused(fast: Any, exact: Any, file: str, located: Located) -> list[Problem]:
+    """The problems in data the fast validator refuses: the exact validator's, or, should it see none,
+    the fast one's own, located; never none, so no refused file passes for valid or is lost."""
+    if fast.is_valid(located.data):
+        return []
+    problems = located_problems(exact, file, located)
+    if problems:
+        return problems
+    first = next(iter(fast.iter_errors(located.data)))
+    path = tuple(first.instance_path)
+    return [Problem(file, *located.where(path), f"does not fit the schema: {first.message}", json_path(path))]
 
 
 def located_problems(exact: Any, file: str, located: Located) -> list[Problem]:

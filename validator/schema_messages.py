@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -165,10 +166,12 @@ def _wrong_type(want: str | list[str], inst: Any, path: Path_, located: Located,
             words = "a date (YYYY-MM-DD)"
         return f"{key} is empty: write {words} after the colon, or delete the line if it is optional"
     number = isinstance(inst, (int, float)) and not isinstance(inst, bool)
+    written = (located.written(path) if number else None) or shown(inst)  # 2026.10, not YAML's 2026.1
+    if isinstance(inst, float) and not math.isfinite(inst) and "number" in wants:
+        return f"expected a finite number, found {written}"
     if "string" in wants and number and key is not None:
-        written = located.written(path) or shown(inst)  # 2026.10 as written, not the 2026.1 YAML reads
         return f'expected {words}, found {written}: quote it ({key}: "{written}")'
-    return f"expected {words}, found {shown(inst)}"
+    return f"expected {words}, found {written}"
 
 
 def _choice(error: Any, located: Located, path: Path_) -> Iterator[tuple[Path_, str]]:

@@ -14,7 +14,7 @@ from .locate import locate
 from .problem import Problem, json_path
 from .reading import data_refusal, decide
 from .resources import schema
-from .schema import located_problems
+from .schema import refused
 from .vocabulary import Vocabulary
 
 
@@ -80,8 +80,7 @@ def check_exactly(source: Source, data: Any, known: Vocabulary, today: date | No
     problems = _version_problems(file, located)
     warnings: list[Problem] = []
     if not problems:
-        schema_ok = known.schema.fast.is_valid(data)
-        problems = [] if schema_ok else located_problems(known.schema.exact, file, located)
+        problems = refused(known.schema.fast, known.schema.exact, file, located)
         future = far_future(data, today or date.today())
         for f in [*cross_checks(data), *vocabulary_checks(data, known), *future]:
             line, col = located.where(f.path)

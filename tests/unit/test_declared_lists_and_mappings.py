@@ -111,6 +111,16 @@ def _set(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], 
             "currency: EUR",
             "unknown key 'currency': allowed here: quarter, revenue",
         ),
+        (
+            _set(("firm", "joint_business_plan", "targets", 0, "revenue"), float("nan")),
+            "revenue: .nan",
+            "expected a finite number, found .nan",
+        ),
+        (
+            _set(("firm", "joint_business_plan", "targets", 0, "revenue"), float("inf")),
+            "revenue: .inf",
+            "expected a finite number, found .inf",
+        ),
     ],
     ids=[
         "item-outside-enum",
@@ -125,6 +135,8 @@ def _set(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], 
         "plan-target-pattern",
         "plan-target-minimum",
         "plan-target-unknown-key",
+        "plan-target-nan",
+        "plan-target-infinite",
     ],
 )
 def test_each_problem_in_a_declared_list_or_mapping_is_located_at_its_line(
@@ -137,6 +149,18 @@ def test_each_problem_in_a_declared_list_or_mapping_is_located_at_its_line(
     line = line_of(path.read_text(encoding="utf-8"), needle)
     assert code == 1
     assert any(row.startswith(f"{path}:{line}:") and message in row for row in out.splitlines()), out
+
+
+def test_a_number_too_large_for_a_double_in_a_json_firm_is_refused_as_not_finite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps(declaring_firm(), indent=2).replace('"revenue": 250000', '"revenue": 1e400')
+    path = tmp_path / "firm.json"
+    path.write_text(text, encoding="utf-8")
+    code, out = run(capsys, "validate", path, "--policy", POLICY)
+    line = line_of(text, '"revenue"')
+    assert code == 1
+    assert f"{path}:{line}:" in out and "expected a finite number, found 1e400" in out, out
 
 
 def tiers_and_values(data: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:

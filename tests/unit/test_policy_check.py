@@ -12,6 +12,8 @@ import pytest
 from conftest import line_of
 from support import SHIPPED_POLICY, as_designations
 
+from validator import schema
+from validator.cli import main
 from validator.policies import PolicyError, load_policies
 from validator.problem import Problem
 
@@ -416,3 +418,63 @@ def test_a_from_metric_nothing_declares_is_unknown_with_the_closest_one(tmp_path
     assert problem.message == (
         "unknown metric 'customers_in_prodution'; did you mean 'customers_in_production'?"
     )
+
+
+POINTS = Path(__file__).resolve().parents[2] / "examples/programs/points/policy/points-2026-03-01.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "written"),
+    [
+        (TEXT, "at_least: 1000}", "at_least: .inf}", ".inf"),
+        (TEXT, "at_least: 1000}", "at_least: -.inf}", "-.inf"),
+        (TEXT, "at_least: 1000}", "at_least: .nan}", ".nan"),
+        (TEXT, "at_least: 1000}", "at_least: 1e400}", "1e400"),
+        (POINTS.read_text(encoding="utf-8"), "  at_most: 40", "  at_most: .inf", ".inf"),
+        (POINTS.read_text(encoding="utf-8"), "{professional: 3}", "{professional: .nan}", ".nan"),
+    ],
+    ids=["at-least-inf", "at-least-minus-inf", "at-least-nan", "at-least-1e400", "at-most-inf", "points-nan"],
+)
+def test_a_number_that_is_not_finite_is_refused_where_it_is_written(
+    tmp_path, text: str, old: str, new: str, written: str
+) -> None:
+    assert text.count(old) == 1
+    text = text.replace(old, new)
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, new.strip()))
+    assert problem.message == f"expected a finite number, found {written}"
+
+
+def test_a_later_version_with_an_infinite_threshold_is_refused_not_dropped_from_the_folder(
+    tmp_path, capsys
+) -> None:
+    later = changed(
+        ('version: "2026.1"', 'version: "2027.1"'),
+        ("effective_from: 2026-03-01", "effective_from: 2027-01-01"),
+        ("at_least: 1000}", "at_least: .inf}"),
+    )
+    problem = second_version_problem(tmp_path, TEXT, later)
+    assert (problem.line, problem.message) == (
+        line_of(later, "at_least: .inf"),
+        "expected a finite number, found .inf",
+    )
+    firm = Path(__file__).resolve().parents[2] / "examples/firms/northwind-advisory.yaml"
+    code = main(["evaluate", str(firm), "--policy", str(tmp_path), "--as-of", "2027-01-15"])
+    assert code == 2
+    assert f"{tmp_path / 'b.yaml'}:{problem.line}:" in capsys.readouterr().err
+
+
+def test_a_policy_the_fast_schema_refuses_is_a_located_problem_even_if_the_exact_one_sees_none(
+    tmp_path, monkeypatch
+) -> None:
+    """Whatever the two validators disagree on, a refused version is never dropped without a word."""
+
+    class SeesNothing:
+        def iter_errors(self, data: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(schema, "_exact_validator", lambda name: SeesNothing())
+    text = changed(("at_least: 1000}", 'at_least: "1000"}'))
+    path, problem = only_problem(tmp_path, text)
+    assert (problem.file, problem.line) == (str(path), line_of(text, 'at_least: "1000"'))
+    assert problem.message.startswith("does not fit the schema: ")
