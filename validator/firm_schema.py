@@ -107,9 +107,8 @@ def compose(base: Doc, specs: Iterable[Doc]) -> dict[str, Any]:
                         "properties": {
                             "id": {
                                 "title": "Id",
-                                "description": "unique in the list",
-                                "type": "string",
-                                "minLength": 1,
+                                "description": f"Unique among {kind}.",
+                                "$ref": "#/$defs/slug",  # an id, as every id of the firm file
                             }
                         },
                     },

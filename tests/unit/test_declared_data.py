@@ -78,8 +78,21 @@ def test_a_value_outside_the_declared_enum_is_located(tmp_path) -> None:
         (lambda e: e.update(attendees=-1), "attendees: -1", "-1 is less than the minimum of 0"),
         (lambda e: e.update(id="e-0"), "- id: e-0", "duplicate id 'e-0' in events (first on line"),
         (lambda e: e.update(customer="c-9"), "customer: c-9", "customer 'c-9' is not listed under customers"),
+        (
+            lambda e: e.update(id="Big Summit 2026!"),
+            "Big Summit 2026!",
+            "'Big Summit 2026!' is not a valid slug",
+        ),
     ],
-    ids=["bad-date", "missing-required", "unknown-key", "below-minimum", "duplicate-id", "dangling-link"],
+    ids=[
+        "bad-date",
+        "missing-required",
+        "unknown-key",
+        "below-minimum",
+        "duplicate-id",
+        "dangling-link",
+        "id-not-a-slug",
+    ],
 )
 def test_a_declared_record_kind_is_checked_as_strictly_as_the_firm_files_own(
     tmp_path, change, needle, message
@@ -148,7 +161,7 @@ def test_schema_as_markdown_lists_every_field_the_policy_declares_beside_the_bun
         r.startswith("| `deployments[].solution_area` | no | one of `data`, `security`, `apps` |")
         for r in rows
     )
-    assert any(r.startswith("| `events[].id` | yes |") for r in rows)
+    assert "| `events[].id` | yes | a slug | Unique among events. |" in rows
     bundled = tiercheck("schema", "--format", "markdown").stdout
     assert "solution_area" not in bundled and "| `people[].credentials[].level` |" in bundled
 

@@ -257,7 +257,7 @@ def _data_problems(data: Doc) -> list[tuple[Path_, str]]:
                 (at, f"{kind!r} is already a list of the firm file; name the new record kind otherwise")
             )
         if "id" in record["fields"]:
-            found.append(((*at, "fields", "id"), "'id' is every record's own (text, unique in the list)"))
+            found.append(((*at, "fields", "id"), "'id' is every record's own (a slug, unique in the list)"))
         for j, name in enumerate(record.get("required", ())):
             if name not in record["fields"]:
                 found.append(((*at, "required", j), f"required field {name!r} is not one of {kind}'s fields"))
