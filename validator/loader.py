@@ -239,7 +239,7 @@ def parse_located(source: Source) -> Located:
                 raise LoadError(f"YAML tags are not allowed (found {tag!r}); write plain data", *mark, "tag")
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
-                    raise LoadError(f"alias *{event.anchor} refers to no anchor", *mark)
+                    raise _unknown_alias(event.anchor or "", stack, mark)
                 value, size = anchors[event.anchor]
                 expanded += size
                 if expanded > MAX_NODES:
@@ -264,6 +264,7 @@ def parse_located(source: Source) -> Located:
                 if stack:
                     _attach(stack[-1], container)
                 assert isinstance(event, yaml.CollectionStartEvent)
+                anchors.pop(event.anchor or "", None)  # from here on the name is this node's
                 stack.append(_Frame(container, path, event.anchor))
                 sizes.append(1)
                 continue
@@ -308,6 +309,21 @@ def parse_located(source: Source) -> Located:
     if documents == 0:
         raise LoadError("the file is empty", kind="empty")
     return located
+
+
+def _unknown_alias(anchor: str, stack: list[_Frame], mark: tuple[int, int]) -> LoadError:
+    """An alias to no finished node: to one it is inside (a cycle, which plain data cannot hold), or
+    to none at all."""
+    inside = next((f for f in reversed(stack) if f.anchor == anchor), None)
+    if inside is None:
+        return LoadError(f"alias *{anchor} refers to no anchor", *mark)
+    what = "mapping" if isinstance(inside.container, dict) else "list"
+    return LoadError(
+        f"alias *{anchor} is inside the {what} &{anchor} names: a cycle, which plain data cannot hold; "
+        "write the value out",
+        *mark,
+        "cycle",
+    )
 
 
 def _child_path(stack: list[_Frame], mark: tuple[int, int], marks: dict[Path_, tuple[int, int]]) -> Path_:

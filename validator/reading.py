@@ -141,6 +141,10 @@ def _decide_yaml(text: str) -> Any:
     tag = _TAG.search(text)
     if tag is not None or text.startswith("!"):
         _confirm_tag(text, tag.start() if tag is not None else 0)
+    if _ANCHOR.search(text) and _ALIAS.search(text):  # yaml-rs reads an alias inside its node as null
+        refusal = _libyaml_refusal(text)
+        if refusal is not None and refusal.kind == "cycle":
+            raise refusal
     if data is None and not _CONTENT.search(text):
         raise LoadError("the file is empty", kind="empty")
     return data
@@ -216,6 +220,9 @@ def _yaml_rs_error(text: str, message: str) -> LoadError:
 
 
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
+# An anchor or an alias starts a node: after white space, ',', or a flow opener ('R&D' is neither).
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
+_ALIAS = re.compile(r"(?<![^\s\[{,])\*[^\s\[\]{},]")
 # A quoted scalar opens at a line's start, after '- ' or '? ', or after ': '; it closes at an
 # unescaped '"' or a lone "'" (two are one quote written in a single-quoted scalar).
 _OPENS_QUOTE = re.compile(r"""(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+)(["'])""")
