@@ -67,9 +67,10 @@ class FoundMarks(Mapping[Path_, tuple[int, int]]):
 class Located:
     """Data with the 1-based line and column of every mapping key and list entry."""
 
-    def __init__(self, data: Any = None, text: str = "") -> None:
+    def __init__(self, data: Any = None, text: str = "", is_json: bool = False) -> None:
         self.data = data
         self.text = text  # the file's text, when known: what a value is as written
+        self.is_json = is_json  # the syntax a fix is written in
         self.marks: Mapping[Path_, tuple[int, int]] = {}
 
     def where(self, path: Path_) -> tuple[int, int]:

@@ -17,7 +17,7 @@ _MAX_DIGITS = 4300  # Python's limit on converting a long number
 def locate(source: Source, data: Any) -> Located:
     """The data with the position of every key and entry: exact for JSON and for YAML libyaml reads
     the same way; otherwise found by searching the text for each key in order."""
-    located = Located(data, source.text)
+    located = Located(data, source.text, source.is_json)
     if source.is_json:
         located.marks = json_marks(source.text)
         return located

@@ -24,6 +24,13 @@ _TYPE_WORDS = {
     "null": "nothing",
 }
 
+# Text of a fixed shape, said by its shape: quoting 20260430 would not make it a date.
+_SHAPED = {
+    "Date": "a date (YYYY-MM-DD)",
+    "Month-day": "a month-day (MM-DD)",
+    "Review days": "a month-day (MM-DD), a list of them or {every_months: N}",
+}
+
 # What to write instead, where the schema's description (written for an editor's hover help) says
 # something else; keyed by the field's title.
 _HINTS = {
@@ -159,18 +166,17 @@ def _not_one_of(values: Sequence[Any], inst: Any, path: Path_) -> str:
 
 def _wrong_type(want: str | list[str], inst: Any, path: Path_, located: Located, title: str | None) -> str:
     wants = [want] if isinstance(want, str) else want
-    words = " or ".join(_TYPE_WORDS.get(t, t) for t in wants)
+    words = _SHAPED.get(title or "") or " or ".join(_TYPE_WORDS.get(t, t) for t in wants)
     key = path[-1] if path and isinstance(path[-1], str) else None
     if inst is None and key is not None:
-        if title == "Date":
-            words = "a date (YYYY-MM-DD)"
         return f"{key} is empty: write {words} after the colon, or delete the line if it is optional"
     number = isinstance(inst, (int, float)) and not isinstance(inst, bool)
     written = (located.written(path) if number else None) or shown(inst)  # 2026.10, not YAML's 2026.1
     if isinstance(inst, float) and not math.isfinite(inst) and "number" in wants:
         return f"expected a finite number, found {written}"
-    if "string" in wants and number and key is not None:
-        return f'expected {words}, found {written}: quote it ({key}: "{written}")'
+    if "string" in wants and number and key is not None and title not in _SHAPED:
+        fixed = f'"{key}": "{written}"' if located.is_json else f'{key}: "{written}"'
+        return f"expected {words}, found {written}: quote it ({fixed})"
     return f"expected {words}, found {written}"
 
 

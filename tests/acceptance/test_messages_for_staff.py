@@ -29,6 +29,18 @@ def test_a_bad_email_shows_what_an_email_address_looks_like(write_firm) -> None:
     )
 
 
+def test_a_date_written_as_a_number_says_the_date_format_not_to_quote_it(write_firm) -> None:
+    path = write_firm(MINIMAL_FIRM.replace("joined_on: 2026-04-02", "joined_on: 20260402"))
+    line = line_of(MINIMAL_FIRM, "joined_on:")
+    assert problems(path) == [f"{path}:{line}:3: expected a date (YYYY-MM-DD), found 20260402"]
+
+
+def test_a_number_for_text_in_json_says_how_to_quote_it_in_json(write_firm) -> None:
+    text = '{"schema_version": 1,\n "firm": {"id": "contoso", "name": 5, "joined_on": "2026-04-02"}}\n'
+    path = write_firm(text, "firm.json")
+    assert problems(path) == [f'{path}:2:28: expected text, found 5: quote it ("name": "5")']
+
+
 def test_a_quoted_schema_version_says_to_write_the_number_unquoted(write_firm) -> None:
     path = write_firm(MINIMAL_FIRM.replace("schema_version: 1", 'schema_version: "1"'))
     assert problems(path) == [f"{path}:1:1: schema_version is the text '1'; write the number, unquoted: 1"]

@@ -110,12 +110,30 @@ def test_a_version_yaml_reads_as_a_number_is_said_as_written_with_the_quoted_for
     assert problem.message == f'expected text, found {written}: quote it (version: "{written}")'
 
 
-def test_a_version_in_json_is_said_as_written(tmp_path) -> None:
+def test_a_version_in_json_is_said_as_written_with_the_quoted_form_in_json(tmp_path) -> None:
     text = '{"policy_language": 1, "id": "p", "version": 2026.10}'
     path = tmp_path / "policy.json"
     path.write_text(text, encoding="utf-8")
     problems = check_policy(str(path))[1]
-    assert 'expected text, found 2026.10: quote it (version: "2026.10")' in {p.message for p in problems}
+    assert 'expected text, found 2026.10: quote it ("version": "2026.10")' in {p.message for p in problems}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("effective_from: 2026-03-01", "effective_from: 20260301", "a date (YYYY-MM-DD), found 20260301"),
+        (
+            '    on: "12-31"',
+            "    on: 1231",
+            "a month-day (MM-DD), a list of them or {every_months: N}, found 1231",
+        ),
+    ],
+    ids=["date", "review-days"],
+)
+def test_a_date_or_day_written_as_a_number_is_said_by_its_shape_not_quoted(tmp_path, old, new, says) -> None:
+    text = changed((old, new))
+    _, problem = only_problem(tmp_path, text)
+    assert (problem.line, problem.message) == (line_of(text, new.strip()), f"expected {says}")
 
 
 # Every oneOf, anyOf and dependentRequired of the policy schema that can fail on its own, and documents
