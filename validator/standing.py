@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -65,7 +65,7 @@ class Standing:
     history: list[Change] = field(default_factory=list)
     pending_demotion: Notice | None = None
     next_review: NextReview | None = None
-    look_notice: Notice | None = None  # with look_ahead: what the next demotion look would give
+    look_notice: Notice | None = None  # with look_ahead: what the next look that can move it would give
     promoted_on: date | None = None  # the last promotion, from which a grace period runs
 
 
@@ -141,12 +141,16 @@ def _in_effect(policies: PolicySet, day: date) -> Policy | None:
 
 
 def _can_move(policy: Policy, s: Standing, review: Review) -> bool:
-    """Whether a review could change this standing at all: no look below the lowest tier, no promotion
-    above the highest."""
+    """Whether a review could change this standing at all: no look below the lowest tier, while a
+    notice is pending or within the grace period after a promotion; no promotion above the highest."""
     if review.kind == "promotion":
         return policy.rank(s.tier) < len(policy.tiers) - 1
     if review.kind == "demotion-look":
-        return s.pending_demotion is None and policy.rank(s.tier) > 0
+        return (
+            s.pending_demotion is None
+            and policy.rank(s.tier) > 0
+            and not _in_grace(policy, s.promoted_on, review.on)
+        )
     return True
 
 
@@ -190,16 +194,21 @@ class _Eligibility:
         return policy.ladder(self.designation), timeline.tier_on(day, self.designation)
 
 
-def _notice_at_next_look(eligibility: _Eligibility, as_of: date, joined: date, s: Standing) -> Notice | None:
-    """The notice the first demotion look after `as_of` would give, if the data stayed as it is."""
-    ahead = reviews_between(
-        eligibility.policies, as_of + timedelta(days=1), _horizon(eligibility.policies, as_of), joined
-    )
-    look = next((r for r in ahead if r.kind == "demotion-look"), None)
-    if look is None:
-        return None
-    policy, eligible = eligibility.on(look.on)
-    return _notice(policy, eligible, s.tier, look.on, s.promoted_on)
+def _notice_at_next_look(
+    eligibility: _Eligibility, policies: PolicySet, as_of: date, joined: date, s: Standing
+) -> Notice | None:
+    """The notice the first demotion look after `as_of` that can move the standing (see `_can_move`)
+    would give if the data stayed as it is; None if a review before it would promote the firm (that
+    look would judge another standing). `policies` is seen through the designation's ladder."""
+    ahead = replace(s, history=[], next_review=None)
+    for review in _events(policies, ahead, as_of + timedelta(days=1), _horizon(policies, as_of), joined):
+        if review.kind == "demotion-look" and _can_move(policies.in_effect(review.on), ahead, review):
+            policy, eligible = eligibility.on(review.on)
+            return _notice(policy, eligible, s.tier, review.on, s.promoted_on)
+        _apply(eligibility, ahead, review)
+        if ahead.tier != s.tier:
+            return None
+    return None
 
 
 def with_standings(e: Evaluation, policies: PolicySet, data: dict[str, Any]) -> Evaluation:
@@ -242,7 +251,8 @@ def compute_standing(
 
     With `designation`, in that designation's ladder (None: the first), from the standing the firm
     file states for it (or for `stated_as`: see `stated_standing`). With `look_ahead`, also the
-    notice the next demotion look would give (`look_notice`), which only the summary's shortlist needs.
+    notice the next demotion look that can move the standing would give (`look_notice`), which only
+    the summary's and site's "facing demotion" need.
     `timelines` shares the versions' Timelines of this firm's data between the calls for its
     designations, so each metric's days are worked out once.
     """
@@ -270,7 +280,7 @@ def compute_standing(
             standing.next_review = _preview(eligibility, standing, review)
             break
     if look_ahead and standing.pending_demotion is None:
-        standing.look_notice = _notice_at_next_look(eligibility, as_of, joined, standing)
+        standing.look_notice = _notice_at_next_look(eligibility, policies, as_of, joined, standing)
     return standing
 
 
@@ -362,14 +372,12 @@ def _preview(eligibility: _Eligibility, s: Standing, review: Review) -> NextRevi
             f"promotion to {policy.tier_label(eligible)}" if up else stays,
         )
     if review.kind == "demotion-look":
-        notice = None if s.pending_demotion else _notice(policy, eligible, s.tier, review.on, s.promoted_on)
+        notice = _notice(policy, eligible, s.tier, review.on, s.promoted_on)  # none pending: see _can_move
         outcome = (
             f"notice of demotion to {policy.tier_label(eligible)}, taking effect on {notice.effective_on}"
             if notice
             else stays
         )
-        if not s.pending_demotion and notice is None and policy.rank(eligible) < policy.rank(s.tier):
-            outcome += f" (within the grace period after the promotion on {s.promoted_on})"
         return NextReview(review.on, review.kind, review.label, eligible, s.tier, outcome)
     notice = s.pending_demotion
     to = notice.to_tier if notice else s.tier

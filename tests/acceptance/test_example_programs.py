@@ -236,3 +236,45 @@ def test_specialization_metrics_count_the_production_customers_and_stories_of_th
     }
     assert values == {"data_customers": 3, "data_stories": 1, "security_customers": 2, "security_stories": 1}
     assert metrics["customers_in_production"]["value"] == 5  # the services definition, unfiltered
+
+
+@pytest.mark.parametrize("as_of", ["2027-06-29", "2027-09-29", "2027-10-01", "2027-12-31"])
+def test_every_command_names_the_same_first_look_that_can_move_the_standing(tmp_path, as_of: str) -> None:
+    """The levels firms were promoted on 2026-10-01, with a grace year: the looks of 2027-06-30 and
+    2027-09-30 cannot move them, the one of 2027-12-31 can. evaluate's next review, summary's "facing
+    demotion" and site's coming demotion all name that first look that can move the standing."""
+    folder = PROGRAMS / "levels"
+    args = ("--policy", folder / "policy", "--as-of", as_of)
+    evaluations = {}
+    for path in sorted((folder / "firms").glob("*.yaml")):
+        doc = json.loads(tiercheck("evaluate", path, *args, "--format", "json").stdout)
+        evaluations[doc["firm"]["id"]] = doc
+    summary = json.loads(tiercheck("summary", folder / "firms", *args, "--all", "--format", "json").stdout)
+    facing = {f["firm"]: (f["to"].lower(), f["on"]) for f in summary["facing_demotion"]}  # id: the label
+    assert tiercheck("site", folder / "firms", *args, "--out", tmp_path / "site", "-q").returncode == 0
+    rows = json.loads((tmp_path / "site" / "firms.json").read_text(encoding="utf-8"))
+    site = {r["id"]: (r["demotion_to"], r["demotion_on"]) for r in rows if r["demotion_on"]}
+    assert site == facing
+    for firm_id, doc in evaluations.items():
+        pending, nxt = doc["pending_demotion"], doc["next_review"]
+        if pending is not None:  # a notice given: the demotion is what comes
+            assert facing[firm_id][1] == pending["effective_on"]
+        elif nxt is not None and nxt["kind"] == "demotion-look":  # the look that can move it
+            noticed = nxt["outcome"].startswith("notice of demotion")
+            assert (firm_id in facing) == noticed, (firm_id, nxt)
+            assert not noticed or nxt["outcome"].endswith(f"taking effect on {facing[firm_id][1]}")
+    atlas = evaluations["atlas-global"]["next_review"]  # Premier, eligible for Registered: no promotion
+    assert (atlas["on"], atlas["kind"]) == ("2027-12-31", "demotion-look") or as_of == "2027-12-31"
+    assert facing["atlas-global"] == ("registered", "2028-02-29")
+
+
+def test_a_firm_a_review_would_promote_before_the_first_look_that_can_move_it_faces_no_demotion() -> None:
+    """nimbus-works, Advanced, is promoted to Premier on 2027-01-01 if its data stays as it is: the
+    look of 2027-12-31 would judge Premier inside a new grace year, so it faces no demotion now."""
+    policies = load_policies(PROGRAMS / "levels" / "policy")
+    s = compute_standing(
+        policies, firm_data("levels", "nimbus-works.yaml"), date(2026, 11, 25), look_ahead=True
+    )
+    assert s is not None and s.next_review is not None
+    assert (s.next_review.on, s.next_review.outcome) == (date(2027, 1, 1), "promotion to Premier")
+    assert s.look_notice is None

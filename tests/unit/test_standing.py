@@ -254,10 +254,31 @@ def test_the_grace_period_ends_on_its_last_day(tmp_path, days: int, noticed: boo
     assert s is not None and (s.pending_demotion is not None) == noticed
 
 
-def test_the_next_look_in_grace_says_why_it_gives_no_notice() -> None:
+def test_a_look_within_the_grace_period_is_not_the_next_review() -> None:
+    # the look on 2027-12-31 cannot move the standing: the next review is the promotion review after it
     s = compute_standing(load_policies(GRACE), _promoted_on_new_year(), D("2027-07-02"))
-    assert s is not None and s.next_review is not None and s.next_review.on == D("2027-12-31")
-    assert s.next_review.outcome == "stays Select (within the grace period after the promotion on 2027-01-01)"
+    assert s is not None and s.next_review is not None
+    assert (s.next_review.on, s.next_review.kind, s.next_review.outcome) == (
+        D("2028-01-01"),
+        "promotion",
+        "stays Select",
+    )
+
+
+@pytest.mark.parametrize(
+    "days,look,notice_on",
+    [(364, D("2027-12-31"), D("2027-12-31")), (365, D("2028-01-01"), D("2028-12-31"))],
+)
+def test_the_first_look_after_the_last_day_of_grace_is_the_one_that_can_move_the_standing(
+    tmp_path, days: int, look: date, notice_on: date
+) -> None:
+    # promoted 2027-01-01: 364 days' grace ends before the look on 2027-12-31, 365 days' covers it
+    path = tmp_path / "grace.yaml"
+    path.write_text(GRACE.read_text().replace("grace: {months: 12}", f"grace: {{days: {days}}}"))
+    s = compute_standing(load_policies(path), _promoted_on_new_year(), D("2027-12-30"), look_ahead=True)
+    assert s is not None and s.next_review is not None and s.look_notice is not None
+    assert s.next_review.on == look
+    assert s.look_notice.given_on == notice_on
 
 
 def test_anniversary_reviews_fall_every_n_months_from_the_day_the_firm_joined(tmp_path) -> None:
@@ -524,9 +545,10 @@ def test_the_look_notice_the_day_before_a_look_is_that_looks(shipped: PolicySet)
     assert s is not None and s.look_notice is not None and s.look_notice.given_on == D("2026-12-31")
 
 
-def test_the_look_notice_keeps_the_grace_after_a_promotion() -> None:
+def test_the_look_notice_is_that_of_the_first_look_after_the_grace_period() -> None:
     s = compute_standing(load_policies(GRACE), _promoted_on_new_year(), D("2027-07-02"), look_ahead=True)
-    assert s is not None and s.tier == "select" and s.look_notice is None
+    assert s is not None and s.tier == "select" and s.look_notice is not None
+    assert (s.look_notice.given_on, s.look_notice.effective_on) == (D("2028-12-31"), D("2029-03-31"))
 
 
 # Looks every 24 months from joining on 2026-03-01: the first is 2028-03-01, the next 2030-03-01.
