@@ -1,4 +1,8 @@
-"""Report checked files, warnings included, as text, JSON, GitHub annotations, SARIF or JUnit XML."""
+"""Report checked files, warnings included, as text, JSON, GitHub annotations, SARIF or JUnit XML.
+
+Under `--strict` a warning fails the run, so every format that says pass or fail says so of it: the
+text totals add `(--strict: failing)`, GitHub and SARIF give it the level `error`, and in JUnit it is
+a `<failure>` (as pytest's `-W error` makes a warning a failing test)."""
 
 from __future__ import annotations
 
@@ -16,9 +20,15 @@ class Reporter:
     """Receives each file's result in input order, then the end of the run."""
 
     def __init__(
-        self, out: TextIO, suite: str = "tiercheck validate", *, quiet: bool = False, color: bool = False
+        self,
+        out: TextIO,
+        suite: str = "tiercheck validate",
+        *,
+        quiet: bool = False,
+        color: bool = False,
+        strict: bool = False,
     ) -> None:
-        self.out, self.suite, self.quiet, self.color = out, suite, quiet, color
+        self.out, self.suite, self.quiet, self.color, self.strict = out, suite, quiet, color, strict
         self.files = self.invalid = self.problems = self.warnings = 0
 
     def file(self, checked: Checked, note: str = "") -> None:
@@ -32,6 +42,10 @@ class Reporter:
     def end(self) -> None:
         """Called once, after the last file."""
 
+    def failing(self, warning: Problem) -> Problem:
+        """The warning as formats that carry a level show it: an error when it fails the run."""
+        return warning._replace(severity="error") if self.strict else warning
+
     def summary(self) -> str:
         verdict = (
             f"{self.invalid} invalid, {self.problems} problem{'s' * (self.problems != 1)}"
@@ -39,6 +53,7 @@ class Reporter:
             else "all valid"
         )
         warned = f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else ""
+        warned += " (--strict: failing)" if warned and self.strict else ""
         return f"{self.files} file{'s' * (self.files != 1)} checked: {verdict}{warned}"
 
 
@@ -100,7 +115,7 @@ class GithubReporter(Reporter):
 
     def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
-        for p in sorted([*checked.problems, *checked.warnings]):
+        for p in sorted([*checked.problems, *map(self.failing, checked.warnings)]):
             self.out.write(
                 f"::{p.severity} file={_escape_property(p.file)},line={p.line},col={p.col},"
                 f"title={_escape_property('tiercheck ' + p.code)}::{_escape_data(p.message)}\n"
@@ -123,7 +138,7 @@ class SarifReporter(Reporter):
 
     def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
-        self.found.extend(sorted([*checked.problems, *checked.warnings]))
+        self.found.extend(sorted([*checked.problems, *map(self.failing, checked.warnings)]))
         if note:
             self.notes.append((checked.file, note))
 
@@ -141,8 +156,9 @@ class JunitReporter(Reporter):
 
     def file(self, checked: Checked, note: str = "") -> None:
         super().file(checked)
-        warned = "".join(f"{w}\n" for w in checked.warnings)
-        self.cases.append(Case(checked.file, checked.problems, warned + note))
+        failed = sorted([*checked.problems, *checked.warnings]) if self.strict else checked.problems
+        passed = "".join(f"{w}\n" for w in checked.warnings if not self.strict)
+        self.cases.append(Case(checked.file, failed, passed + note))
 
     def end(self) -> None:
         self.out.write(junit_xml(self.suite, self.cases))

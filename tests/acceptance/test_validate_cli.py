@@ -312,3 +312,20 @@ def test_tabs_and_line_breaks_in_text_stay_valid(write_firm, run_cli) -> None:
         "result: 40% faster claims handling", 'result: "40% faster\\tclaims handling,\\nmeasured over a year"'
     )
     assert run_cli("validate", write_firm(text)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("fmt", "failing"),
+    [
+        ("text", "1 warning (--strict: failing)\n"),
+        ("github", "::error file="),
+        ("junit", 'failures="1"'),
+        ("sarif", '"level": "error"'),
+    ],
+)
+def test_strict_output_fails_a_run_with_only_a_warning_as_its_exit_status_does(fmt, failing, capsys) -> None:
+    warned = str(EXAMPLES / "invalid" / "credential-name-typo.yaml")
+    assert main(["validate", warned, "--format", fmt]) == 0
+    assert failing not in capsys.readouterr().out
+    assert main(["validate", "--strict", warned, "--format", fmt]) == 1
+    assert failing in capsys.readouterr().out

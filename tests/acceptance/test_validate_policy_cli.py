@@ -115,7 +115,7 @@ def test_a_credential_name_a_typo_away_is_a_warning_printed_with_its_file_before
 def test_strict_makes_a_warning_fail_the_run(tmp_path, capsys) -> None:
     path, _ = mistaken(tmp_path, name, ".yaml")
     status, out = run(capsys, "validate", "--strict", path)
-    assert (status, out.splitlines()[-1]) == (1, "1 file checked: all valid, 1 warning")
+    assert (status, out.splitlines()[-1]) == (1, "1 file checked: all valid, 1 warning (--strict: failing)")
     clean, _ = write(tmp_path, base(), ".json")
     assert run(capsys, "validate", "--strict", clean) == (0, "1 file checked: all valid\n")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -35,9 +36,9 @@ BOTH = TWO._replace(
 )
 
 
-def report(fmt: str, *results: Checked) -> str:
+def report(fmt: str, *results: Checked, strict: bool = False) -> str:
     out = io.StringIO()
-    reporter = REPORTERS[fmt](out)
+    reporter = REPORTERS[fmt](out, strict=strict)
     for r in results:
         reporter.file(r)
     reporter.end()
@@ -104,6 +105,66 @@ def test_text_prints_a_files_warnings_with_its_problems_in_line_order_before_the
 
 def test_text_a_file_with_only_a_warning_is_still_valid() -> None:
     assert report("text", WARNED).splitlines()[-1] == "1 file checked: all valid, 1 warning"
+
+
+# --strict: a warning fails the run, and every format that says pass or fail says so
+
+
+def test_strict_text_totals_say_the_warnings_fail_the_run() -> None:
+    assert report("text", WARNED, strict=True).splitlines() == [
+        f"firms/warned.yaml:9:9: warning: {TYPO}",
+        "1 file checked: all valid, 1 warning (--strict: failing)",
+    ]
+    assert report("text", GOOD, strict=True) == "1 file checked: all valid\n"
+
+
+def test_strict_github_annotates_a_warning_as_an_error_and_says_failing() -> None:
+    assert report("github", WARNED, strict=True).splitlines() == [
+        f"::error file=firms/warned.yaml,line=9,col=9,title=tiercheck unknown-credential::{TYPO}",
+        "1 file checked: all valid, 1 warning (--strict: failing)",
+    ]
+
+
+def test_strict_sarif_gives_a_warning_the_level_error() -> None:
+    levels = [r["level"] for r in json.loads(report("sarif", BOTH, strict=True))["runs"][0]["results"]]
+    assert levels == ["error", "error", "error"]
+    assert [r["level"] for r in json.loads(report("sarif", BOTH))["runs"][0]["results"]] == [
+        "error",
+        "warning",
+        "error",
+    ]
+
+
+def junit_cases(xml: str) -> list[tuple[str | None, str | None, str | None]]:
+    """(name, failure message, system-out) of each test case."""
+    root = ET.fromstring(xml)
+    return [
+        (c.get("name"), c.find("failure").get("message") if c.find("failure") is not None else None,
+         c.findtext("system-out"))
+        for c in root.iter("testcase")
+    ]  # fmt: skip
+
+
+def test_strict_junit_fails_a_case_with_only_a_warning() -> None:
+    xml = report("junit", WARNED, GOOD, strict=True)
+    assert ET.fromstring(xml).get("failures") == "1"
+    assert junit_cases(xml) == [
+        ("firms/warned.yaml", f"1 warning(s) (--strict: failing); first: {TYPO}", None),
+        ("firms/ok.yaml", None, None),
+    ]
+    assert f"firms/warned.yaml:9:9: warning: {TYPO}\n" in xml
+
+
+def test_junit_without_strict_passes_a_warned_case_keeping_the_warning_in_its_output() -> None:
+    xml = report("junit", WARNED)
+    assert ET.fromstring(xml).get("failures") == "0"
+    assert junit_cases(xml) == [("firms/warned.yaml", None, f"firms/warned.yaml:9:9: warning: {TYPO}\n")]
+
+
+def test_strict_junit_counts_a_files_problems_and_warnings_apart() -> None:
+    assert junit_cases(report("junit", BOTH, strict=True))[0][1] == (
+        "2 problem(s), 1 warning(s) (--strict: failing); first: 'X' is not a valid slug"
+    )
 
 
 # json

@@ -29,7 +29,7 @@ def validate(
     """Check every file, report each in input order; 1 when any is invalid (or, strict, has a warning)."""
     files = find_inputs(paths, exclude, stdin=True)
     known = vocabulary_of(declared_in(p.doc) for p in policies)
-    reporter = REPORTERS[fmt](out, quiet=quiet, color=color)
+    reporter = REPORTERS[fmt](out, quiet=quiet, color=color, strict=strict)
     progress = Progress(len(files), "validating", enabled=not quiet)
     ids = FirmIds()
     for file in files:

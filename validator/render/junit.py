@@ -9,7 +9,8 @@ from ..problem import Problem
 
 
 class Case(NamedTuple):
-    """One input file: its problems (none when it passed) and a line for the report's output."""
+    """One input file: what fails it (none when it passed: its problems, and under `--strict` its
+    warnings) and lines for the report's output."""
 
     file: str
     problems: Sequence[Problem]
@@ -17,7 +18,7 @@ class Case(NamedTuple):
 
 
 def junit_xml(suite: str, cases: Sequence[Case]) -> str:
-    """`<testsuites>` with one `<testsuite>` named `suite`; a failing case lists every problem."""
+    """`<testsuites>` with one `<testsuite>` named `suite`; a failing case lists all that fails it."""
     import xml.etree.ElementTree as ET  # only --format junit needs it: not paid on every start
 
     failures = str(sum(bool(c.problems) for c in cases))
@@ -30,10 +31,16 @@ def junit_xml(suite: str, cases: Sequence[Case]) -> str:
         )
         if case.problems:
             first = case.problems[0]
+            warned = sum(p.severity == "warning" for p in case.problems)
+            said = []
+            if warned < len(case.problems):
+                said.append(f"{len(case.problems) - warned} problem(s)")
+            if warned:
+                said.append(f"{warned} warning(s) (--strict: failing)")
             failure = ET.SubElement(
                 test,
                 "failure",
-                {"type": first.code, "message": f"{len(case.problems)} problem(s); first: {first.message}"},
+                {"type": first.code, "message": f"{', '.join(said)}; first: {first.message}"},
             )
             failure.text = "".join(f"{p}\n" for p in case.problems)
         if case.output:
