@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _as_of(summary, required=False)
     _policy(summary)
     _format(summary, "summary")
-    summary.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
+    _jobs(summary)
     listed = summary.add_mutually_exclusive_group()
     listed.add_argument(
         "--limit",
@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--out", required=True, metavar="DIR", help="the folder to write the site into")
     _as_of(site, required=False)
     _policy(site)
-    site.add_argument("--jobs", type=int, default=0, metavar="N", help="processes (default: every core)")
+    _jobs(site)
     _format(site, "site")
 
     policy = sub.add_parser("policy", help="work with policy files").add_subparsers(
@@ -241,12 +241,17 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", type=_positive, default=0, metavar="N", help="processes, at least 1 (default: every core)"
+    )
+
+
 def _stdin_filename(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stdin-filename",
-        default="<stdin>",
         metavar="NAME",
-        help="the name standard input (-) has in messages; a .json name reads it as JSON",
+        help="the name standard input (a PATH of -) has in messages; a .json name reads it as JSON",
     )
 
 
@@ -287,7 +292,7 @@ def run(args: argparse.Namespace) -> int:
             args.strict,
             sys.stdout,
             exclude=exclude,
-            stdin_name=args.stdin_filename,
+            stdin_name=args.stdin_filename or "<stdin>",
             quiet=quiet,
             color=color,
         )
@@ -302,7 +307,7 @@ def run(args: argparse.Namespace) -> int:
             args.format,
             sys.stdout,
             exclude=exclude,
-            stdin_name=args.stdin_filename,
+            stdin_name=args.stdin_filename or "<stdin>",
             quiet=quiet,
         )
     if args.command == "report":
@@ -378,6 +383,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if extras:  # the command's own usage, not the top level's: `report` takes one PATH
         Parser(prog=f"tiercheck {_command(args)}").error(f"unrecognized arguments: {' '.join(extras)}")
+    if getattr(args, "stdin_filename", None) is not None and "-" not in args.paths:
+        Parser(prog=f"tiercheck {_command(args)}").error(
+            "argument --stdin-filename: it names standard input, which is read only for a PATH of - "
+            f"(tiercheck {args.command} - --stdin-filename {args.stdin_filename})"
+        )
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return run(args)

@@ -56,7 +56,10 @@ def test_a_template_that_fails_to_render_leaves_the_pack_as_it_was_and_no_tempor
     (broken / "evidence.md.j2").write_text("{{ no_such_value }}\n")
     r = report(out, "--templates", str(broken))
     assert r.returncode == 2
-    assert "a template failed: 'no_such_value' is undefined; no evidence pack was written" in r.stderr
+    assert r.stderr == (
+        f"tiercheck: {broken / 'evidence.md.j2'}:1: a template failed: 'no_such_value' is undefined; "
+        "no evidence pack was written\n"
+    )
     assert snapshot(out) == before
 
 
@@ -148,3 +151,40 @@ def test_a_tier_with_no_benefits_is_said_to_list_none_and_only_a_firm_not_joined
     md, html = benefits_said(tmp_path, capsys, late)
     for said in (md, html):
         assert "None before the firm joins." in said and "No benefits are listed" not in said
+
+
+def test_a_template_failing_in_a_partial_it_includes_names_the_partial_and_its_line(tmp_path, capsys) -> None:
+    from validator.cli import main
+
+    mine = tmp_path / "templates"
+    (mine / "parts").mkdir(parents=True)
+    (mine / "evidence.md.j2").write_text("# {{ firm.name }}\n{% include 'parts/people.j2' %}\n")
+    (mine / "parts" / "people.j2").write_text("People:\n\n{{ peeple }}\n")
+    args = ["report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path / "pack")]
+    assert main([*args, "--templates", str(mine)]) == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck: {mine / 'parts' / 'people.j2'}:3: a template failed: 'peeple' is undefined; "
+        "no evidence pack was written\n"
+    )
+
+
+def test_a_file_in_templates_the_pack_never_reads_is_a_warning_naming_it(tmp_path, capsys) -> None:
+    from validator.cli import main
+
+    mine = tmp_path / "templates"
+    (mine / "parts").mkdir(parents=True)
+    (mine / "evidnce.md.j2").write_text("# ours\n")
+    (mine / "evidence.html.j2").write_text("<h1>{{ firm.name }}</h1>{% include 'parts/foot.j2' %}\n")
+    (mine / "parts" / "foot.j2").write_text("<footer>ours</footer>\n")
+    (mine / ".DS_Store").write_text("")
+    args = ["report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path / "pack"), "-q"]
+    assert main([*args, "--templates", str(mine)]) == 0
+    assert capsys.readouterr().err == (
+        f"tiercheck: warning: {mine / 'evidnce.md.j2'}: not a template the evidence pack uses, so it is "
+        "left unused; did you mean 'evidence.md.j2'? a pack's are evidence.html.j2, evidence.md.j2, "
+        "evidence.css\n"
+    )
+    assert (
+        tmp_path / "pack" / "evidence.html"
+    ).read_text() == "<h1>Northwind Advisory</h1><footer>ours</footer>\n"
+    assert (tmp_path / "pack" / "evidence.md").read_text().startswith("## Evidence pack: Northwind Advisory")

@@ -99,6 +99,32 @@ def test_an_extra_argument_names_the_commands_own_usage(capsys, args, command, e
     )
 
 
+@pytest.mark.parametrize("command", ["summary", "site"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "x"])
+def test_jobs_below_one_is_refused_as_a_limit_below_one_is(capsys, tmp_path, command, jobs) -> None:
+    out = ["--out", str(tmp_path / "site")] if command == "site" else []
+    with pytest.raises(SystemExit) as stopped:
+        main([command, str(EXAMPLE), *out, "--jobs", jobs])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck {command}: argument --jobs: {jobs!r} is not a whole number of at least 1 "
+        f"(see 'tiercheck {command} --help')\n"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+def test_stdin_filename_without_a_dash_path_is_refused_naming_the_dash(capsys, command) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([command, str(EXAMPLE), "--stdin-filename", "firm.yaml"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        f"tiercheck {command}: argument --stdin-filename: it names standard input, which is read only "
+        f"for a PATH of - (tiercheck {command} - --stdin-filename firm.yaml) "
+        f"(see 'tiercheck {command} --help')\n"
+    )
+
+
 @pytest.mark.parametrize("command", ["validate", "evaluate", "summary"])
 def test_a_missing_policy_path_is_one_line_no_such_file(capsys, command) -> None:
     assert main([command, str(EXAMPLE), "--policy", "nope/"]) == 2

@@ -18,8 +18,9 @@ from ..inputs import UsageError, find_inputs
 from ..language.model import Policy
 from ..out_folder import out_folder, writing
 from ..policies import PolicySet
-from ..problem import shown
+from ..problem import did_you_mean, shown
 from ..render.evidence import render
+from ..render.templates import PACK, failed_at, unused_in
 from ..result import Evaluation
 from ..standing import with_standings
 from ..validate import check_file
@@ -46,6 +47,12 @@ def report(
     out_folder(out_dir, "pack")
     if templates is not None and not Path(templates).is_dir():
         raise UsageError(f"{templates}: no such templates folder")
+    if templates is not None:
+        for name in unused_in(Path(templates)):
+            sys.stderr.write(
+                f"tiercheck: warning: {shown(str(Path(templates) / name))}: not a template the evidence "
+                f"pack uses, so it is left unused; {did_you_mean(name, PACK)}a pack's are {', '.join(PACK)}\n"
+            )
     one = not Path(path).is_dir()
     known = vocabulary(policies.versions)
     policy = policies.in_effect(as_of)
@@ -77,8 +84,9 @@ def _render(
     try:
         return render(result, policy, policies, data, templates)
     except jinja2.TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise UsageError(f"a template failed{where}: {exc}; no evidence pack was written") from None
+        at = failed_at(exc, templates)
+        where = f"{shown(at[0])}:{at[1]}: " if at else ""
+        raise UsageError(f"{where}a template failed: {exc}; no evidence pack was written") from None
 
 
 def _write(folder: Path, files: dict[str, str]) -> list[str]:
