@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import line_of
-from support import build_firm, tiercheck, write_yaml
+from support import Page, build_firm, tiercheck, write_yaml
 
 from validator.loader import parse_located, read_source
 from validator.policies import load_policies
@@ -241,8 +241,9 @@ def test_specialization_metrics_count_the_production_customers_and_stories_of_th
 @pytest.mark.parametrize("as_of", ["2027-06-29", "2027-09-29", "2027-10-01", "2027-12-31"])
 def test_every_command_names_the_same_first_look_that_can_move_the_standing(tmp_path, as_of: str) -> None:
     """The levels firms were promoted on 2026-10-01, with a grace year: the looks of 2027-06-30 and
-    2027-09-30 cannot move them, the one of 2027-12-31 can. evaluate's next review, summary's "facing
-    demotion" and site's coming demotion all name that first look that can move the standing."""
+    2027-09-30 cannot move them, the one of 2027-12-31 can. evaluate's next review (and the site's firm
+    page), summary's "facing demotion" and the site's coming demotion all name that first look that
+    can move the standing."""
     folder = PROGRAMS / "levels"
     args = ("--policy", folder / "policy", "--as-of", as_of)
     evaluations = {}
@@ -257,6 +258,8 @@ def test_every_command_names_the_same_first_look_that_can_move_the_standing(tmp_
     assert site == facing
     for firm_id, doc in evaluations.items():
         pending, nxt = doc["pending_demotion"], doc["next_review"]
+        page = Page((tmp_path / "site" / "firms" / f"{firm_id}.html").read_text(encoding="utf-8")).all_text()
+        assert nxt is None or f"on {nxt['on']}; with the data as it is: {nxt['outcome']}." in page
         if pending is not None:  # a notice given: the demotion is what comes
             assert facing[firm_id][1] == pending["effective_on"]
         elif nxt is not None and nxt["kind"] == "demotion-look":  # the look that can move it
