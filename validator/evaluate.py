@@ -360,11 +360,18 @@ class Timeline:
 
     def _clip(self, metric: Metric, known_on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each row counting on `known_on`, with only its span holding that day."""
-        counting = self.counting.get(metric.id)
-        if counting is not None and metric.points is None and metric.derived_from is None:
-            # a verdict on `known_on` passes just when the record's days hold it, and drops out on
-            # the day they end (the agreement of the two readings)
-            return [(((known_on, o.drops_out_on or date.max),), o.record, 1.0) for o in counting]
+        counting, points = self.counting.get(self._source(metric).id), metric.points
+        if counting is not None and (points is None or points.of is None):
+            # one row a record: a verdict on `known_on` passes just when the record's days hold it, and
+            # drops out on the day they end (the agreement of the two readings)
+            return [
+                (
+                    ((known_on, o.drops_out_on or date.max),),
+                    o.record,
+                    1.0 if points is None else points.of_one(o.record),
+                )
+                for o in counting
+            ]
         held = ((span_on(s, known_on), r, p) for s, r, p in self._rows(metric))
         return [((span,), r, p) for span, r, p in held if span is not None]
 

@@ -237,6 +237,7 @@ GENERATED = {
     "shipped": SHIPPED,
     "points": load_policies(POINTS / "policy"),
     "two ways": load_policies(TWO_WAYS),
+    "score for Select": load_policies(TWO_WAYS.parent / "capability-score.yaml"),
 }
 
 
@@ -293,11 +294,11 @@ def test_evaluate_and_the_site_give_the_same_day_for_generated_firms(
 
 
 @settings(max_examples=cases(40), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(  # enough records for Select on the as-of date, most of the time
-    program=st.sampled_from(["shipped", "two ways"]),
+@given(  # enough records for Select on the as-of date, often
+    program=st.sampled_from(sorted(GENERATED)),
     people=st.lists(PERSON, min_size=8, max_size=16),
-    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), min_size=2, max_size=6),
-    withdrawn=st.lists(st.none() | OFFSETS, min_size=1, max_size=3),
+    retired=st.lists(st.none() | st.integers(min_value=-400, max_value=-200), min_size=2, max_size=16),
+    withdrawn=st.lists(st.none() | OFFSETS, min_size=1, max_size=6),
 )
 def test_the_loss_day_is_the_first_of_every_day_ahead_on_which_a_lower_tier_holds(
     program: str,
