@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 from operator import methodcaller
@@ -50,9 +49,7 @@ def evaluate(
         if metric.derived_from is not None:
             counted = metrics[metric.derived_from].counted
             if metric.points is not None:  # each record shown with what it gives this metric
-                counted = [
-                    replace(o, metric=metric.id, points=metric.points.on(o.record, ctx)) for o in counted
-                ]
+                counted = [o.giving(metric.id, metric.points.on(o.record, ctx)) for o in counted]
             value = _value(metric, counted, links)
             shown = counted if metric.points is not None else []
             metrics[metric.id] = MetricResult(metric.id, metric.label, value, shown, [], metric.derived_from)

@@ -32,6 +32,23 @@ class Outcome:
     points: Number | None = None  # what it gives a points metric
     drop: Failed | None = None  # at risk: the rule it fails on drops_out_on, so the reason it drops out
 
+    def giving(self, metric: str, points: Number) -> Outcome:
+        """The same record's outcome under a metric of its metric's records that gives it `points`: as
+        `dataclasses.replace` would make it, at a tenth of the cost (a points metric shows each record)."""
+        return Outcome(
+            metric,
+            self.id,
+            self.label,
+            self.counted,
+            self.record,
+            self.failed,
+            self.drops_out_on,
+            self.via,
+            self.linked,
+            points,
+            self.drop,
+        )
+
     @property
     def drop_reason(self) -> str | None:
         return self.drop.reason if self.drop else None

@@ -4,6 +4,7 @@ mutation testing, `nox -s mutation`)."""
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from test_expressions import needs_cel
 
 from validator.evaluate import eligible_tier, evaluate
 from validator.policies import load_policies
-from validator.result import PrerequisiteCheck, Requirement
+from validator.result import Outcome, PrerequisiteCheck, Requirement
 
 POLICIES = Path(__file__).resolve().parents[1] / "policies"
 SHIPPED = load_policies(SHIPPED_POLICY).in_effect(D)
@@ -177,3 +178,8 @@ def test_a_record_counted_through_one_of_its_items_is_shown_with_the_records_it_
     data["people"][0]["customer"] = "c-0"  # the customer a person works for
     (counted,) = evaluate(policy, data, D).metrics["certified_people"].counted
     assert counted.via is not None and counted.linked == {"customer": data["customers"][0]}
+
+
+def test_an_outcome_giving_points_to_another_metric_keeps_every_other_field_of_its_own() -> None:
+    own = Outcome(**{f.name: f"{f.name} of its own" for f in fields(Outcome)})  # each field set, new ones too
+    assert own.giving("skilling", 3) == replace(own, metric="skilling", points=3)
