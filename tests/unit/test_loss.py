@@ -434,3 +434,70 @@ def test_a_count_of_points_whose_credentials_count_through_a_link_falls_as_one_e
     assert e.loss is not None
     assert (e.loss.on, e.loss.left, e.loss.record.id) == (D + timedelta(days=10), 9, "p-0")
     same_answer(policies, data, D)
+
+
+ARCHITECTURE_FIRST = """designations:
+  - id: architecture
+    label: Architecture specialization
+    tiers:
+      - {id: none, label: No specialization, partner: false, requires: []}
+      - id: architecture-specialist
+        label: Architecture Specialist
+        requires:
+          - {designation: services, tier: select}
+          - {metric: certified_people, at_least: 8}
+  - id: services
+    label: Services track
+    tiers:
+"""
+
+
+def architecture_first(tmp_path: Path) -> PolicySet:
+    """The two ways to Select as the services ladder, after an architecture ladder (the one a loss is
+    of) whose specialist needs Select in services and 8 certified people."""
+    head, tiers = TWO_WAYS.read_text(encoding="utf-8").split("\ntiers:\n")
+    tiers, reviews = tiers.split("\n\n# The awarded tier", 1)
+    nested = "\n".join(f"    {line}" if line else line for line in tiers.splitlines())
+    path = tmp_path / "policy.yaml"
+    path.write_text(f"{head}\n{ARCHITECTURE_FIRST}{nested}\n\n# The awarded tier{reviews}", encoding="utf-8")
+    return load_policies(path)
+
+
+def test_a_tier_whose_prerequisite_is_lost_says_the_requirement_the_prerequisite_misses(
+    tmp_path: Path,
+) -> None:
+    # three of four customers drop out on 2027-01-10: Select in services is lost both ways, and with it
+    # the specialist; the requirement said is Select's way that held the day before (10 people, 2 customers)
+    policies = architecture_first(tmp_path)
+    e = evaluate(policies.in_effect(D), two_ways_firm(leaving=0, retiring=3), D)
+    assert e.eligible_tier == "architecture-specialist" and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.tier, loss.metric, loss.left, loss.threshold) == (
+        date(2027, 1, 10),
+        "Architecture Specialist",
+        "Customers in production",
+        1,
+        2,
+    )
+    assert loss.alternatives == (
+        "alternative 1 of 2: certified people at least 10 and customers in production at least 2",
+    )
+    same_answer(policies, two_ways_firm(leaving=0, retiring=3), D)
+
+
+def test_a_tier_whose_prerequisite_still_holds_another_way_says_its_own_requirement(tmp_path: Path) -> None:
+    # five people leave on day 20: Select in services still holds the second way (5 people, 4
+    # customers), so the specialist is lost for its own 8 people (the third to leave takes it to 7), not
+    # for Select's first way
+    policies = architecture_first(tmp_path)
+    e = evaluate(policies.in_effect(D), two_ways_firm(leaving=5, retiring=0), D)
+    assert e.designations["services"].eligible_tier == "select" and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.alternatives) == (
+        D + timedelta(days=20),
+        "Certified people",
+        7,
+        8,
+        (),
+    )
+    same_answer(policies, two_ways_firm(leaving=5, retiring=0), D)
