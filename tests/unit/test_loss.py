@@ -452,14 +452,32 @@ ARCHITECTURE_FIRST = """designations:
 """
 
 
-def architecture_first(tmp_path: Path) -> PolicySet:
+SIGNED = """  - id: agreement
+    label: Agreement
+    tiers:
+      - {id: none, label: No agreement, partner: false, requires: []}
+      - {id: signed, label: Signed, requires: [{metric: public_stories, at_least: 1}]}
+"""
+
+
+def architecture_first(tmp_path: Path, *, signed: bool = False) -> PolicySet:
     """The two ways to Select as the services ladder, after an architecture ladder (the one a loss is
-    of) whose specialist needs Select in services and 8 certified people."""
+    of) whose specialist needs Select in services and 8 certified people; with `signed`, Select also
+    needs Signed in a third ladder, which needs a public story."""
     head, tiers = TWO_WAYS.read_text(encoding="utf-8").split("\ntiers:\n")
     tiers, reviews = tiers.split("\n\n# The awarded tier", 1)
+    if signed:
+        tiers = tiers.replace(
+            "    requires:\n      - any_of:",
+            "    requires:\n      - {designation: agreement, tier: signed}\n      - any_of:",
+            1,
+        )
     nested = "\n".join(f"    {line}" if line else line for line in tiers.splitlines())
+    third = SIGNED if signed else ""
     path = tmp_path / "policy.yaml"
-    path.write_text(f"{head}\n{ARCHITECTURE_FIRST}{nested}\n\n# The awarded tier{reviews}", encoding="utf-8")
+    path.write_text(
+        f"{head}\n{ARCHITECTURE_FIRST}{nested}\n{third}\n# The awarded tier{reviews}", encoding="utf-8"
+    )
     return load_policies(path)
 
 
@@ -501,3 +519,24 @@ def test_a_tier_whose_prerequisite_still_holds_another_way_says_its_own_requirem
         (),
     )
     same_answer(policies, two_ways_firm(leaving=5, retiring=0), D)
+
+
+def test_a_tier_whose_prerequisites_prerequisite_is_lost_says_the_requirement_missed_at_the_end(
+    tmp_path: Path,
+) -> None:
+    # the one story is withdrawn on day 30: Signed is lost, so Select, so the specialist; the requirement
+    # said is Signed's, found through both prerequisites
+    policies = architecture_first(tmp_path, signed=True)
+    data = two_ways_firm(leaving=0, retiring=0)
+    data["stories"][0]["withdrawn_on"] = day(30)
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.eligible_tier == "architecture-specialist" and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.alternatives) == (
+        D + timedelta(days=30),
+        "Public customer stories",
+        0,
+        1,
+        (),
+    )
+    same_answer(policies, data, D)
