@@ -99,6 +99,15 @@ def test_thresholds_follow_the_policy_version_in_effect_each_day() -> None:
     assert select[new_year - 1] == 10 and select[new_year] == 12
 
 
+def test_the_tier_is_lost_on_the_day_a_version_asking_more_takes_effect() -> None:
+    # ten people active until February 2027; the 2027 version, from 2027-01-01, needs 12 for Select
+    versions = load_policies(VERSIONS)
+    data = firm(people=10, active_on="2026-11-20")
+    e = assess(versions, "f.yaml", "", data, AS_OF)
+    assert e.eligible_tier == "select"
+    assert daily(versions, data, e, [], []).lost_on == date(2027, 1, 1)
+
+
 def test_the_tier_is_lost_on_the_first_day_the_firm_is_no_longer_eligible(shipped) -> None:
     # ten people, one last active on 2026-11-01: the activity window (90 days) lets them go on 2027-01-30
     data = firm(active_on="2026-11-20")
