@@ -21,6 +21,7 @@ from support import (
     policy_variant,
     story,
 )
+from test_expressions import needs_cel
 
 from validator.cli import main
 from validator.evaluate import Timeline, evaluate
@@ -33,6 +34,7 @@ from validator.site import AHEAD_DAYS, assess, daily
 PROGRAMS = Path(__file__).resolve().parents[2] / "examples" / "programs"
 POINTS = PROGRAMS / "points"
 TWO_WAYS = Path(__file__).resolve().parents[1] / "policies" / "select-either-of-two-ways.yaml"
+RATIO = Path(__file__).resolve().parents[1] / "policies" / "cel" / "people-per-customer.yaml"
 SHIPPED = load_policies()
 
 
@@ -538,5 +540,24 @@ def test_a_tier_whose_prerequisites_prerequisite_is_lost_says_the_requirement_mi
         0,
         1,
         (),
+    )
+    same_answer(policies, data, D)
+
+
+@needs_cel
+def test_a_formula_falling_below_its_threshold_names_the_record_of_a_metric_it_computes_from() -> None:
+    # 12 people for 6 customers: 2 a customer, as Select needs; p-0's credential expires on day 10
+    policies = load_policies(RATIO)
+    data = build_firm(people=12, customers=6, stories=1, active_on=D.isoformat())
+    data["people"][0]["credentials"][0]["expires_on"] = day(10)
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.eligible_tier == "select" and e.loss is not None
+    loss = e.loss
+    assert (loss.on, loss.metric, loss.left, loss.threshold, loss.record.id) == (
+        D + timedelta(days=10),
+        "Certified people per customer in production",
+        11 / 6,
+        2,
+        "p-0",
     )
     same_answer(policies, data, D)
