@@ -561,3 +561,20 @@ def test_a_formula_falling_below_its_threshold_names_the_record_of_a_metric_it_c
         "p-0",
     )
     same_answer(policies, data, D)
+
+
+@needs_cel
+def test_a_formula_lost_then_held_again_is_lost_on_the_first_day_it_falls() -> None:
+    # 12 people for 6 customers: p-0's credential expires on day 10 (11 for 6: lost), a customer drops
+    # out on day 20 (11 for 5: held again), stories go on days 30 to 50 and everyone on day 90; a
+    # ratio may rise as records go, so the first day is found by asking every day in turn
+    policies = load_policies(RATIO)
+    data = build_firm(people=12, customers=6, stories=4, active_on=D.isoformat())
+    data["people"][0]["credentials"][0]["expires_on"] = day(10)
+    data["deployments"][5].update(live_on="2025-06-01", retired_on="2025-12-15")  # gone on 2026-12-15
+    for i, d in enumerate((30, 40, 50)):
+        data["stories"][i]["withdrawn_on"] = day(d)
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.eligible_tier == "select" and e.loss is not None
+    assert (e.loss.on, e.loss.record.id) == (D + timedelta(days=10), "p-0")
+    same_answer(policies, data, D)
