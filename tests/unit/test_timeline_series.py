@@ -161,3 +161,13 @@ def test_a_series_ending_on_the_day_a_record_starts_counting_counts_it_that_day(
     timeline = Timeline(policy, data)
     assert timeline.series(certified, date(2026, 7, 18), date(2026, 7, 20)) == [1, 1, 2]
     assert timeline.series(certified, date(2026, 7, 20), date(2026, 7, 21)) == [2, 2]
+
+
+@needs_cel
+def test_after_the_day_known_a_series_judged_by_expressions_gives_what_the_spans_give(tmp_path: Path) -> None:
+    known_on = date(2026, 7, 12)
+    spans = Timeline(score_policy(tmp_path, by_day=False), changing_firm(), known_on=known_on)
+    judged = Timeline(score_policy(tmp_path, by_day=True), changing_firm(), known_on=known_on)
+    for metric in judged.policy.metrics:
+        expected = spans.series(spans.metrics[metric.id], FIRST, LAST)
+        assert judged.series(metric, FIRST, LAST) == expected, metric.id
