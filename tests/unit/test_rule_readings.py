@@ -127,6 +127,15 @@ def test_a_link_into_a_list_the_firm_lacks_or_from_a_value_that_is_no_id_finds_n
 
 ANA = {"name": "Ana"}
 SAYS = [
+    (  # a field the record lacks, or holds other than text, is said as missing
+        {
+            "test": "absent_or_after",
+            "field": "left_on",
+            "message": "{name} ({title}, {seats}) left on {value}",
+        },
+        {"left_on": "2027-02-01", "seats": 12},
+        "Ana ((no title), (no seats)) left on 2027-02-01",
+    ),
     (
         {"test": "absent_or_after", "field": "left_on", "message": "{name} left on {value}"},
         {"left_on": "2027-02-01"},
