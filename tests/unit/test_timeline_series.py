@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import credential, customer, deployment, firm_of, person, story
+from support import credential, customer, deployment, firm_of, person, policy_variant, story
 from test_expressions import needs_cel
 
 from validator.evaluate import Timeline, evaluate
@@ -171,3 +171,30 @@ def test_after_the_day_known_a_series_judged_by_expressions_gives_what_the_spans
     for metric in judged.policy.metrics:
         expected = spans.series(spans.metrics[metric.id], FIRST, LAST)
         assert judged.series(metric, FIRST, LAST) == expected, metric.id
+
+
+def test_a_threshold_of_zero_is_reached_with_no_record_counting(tmp_path: Path) -> None:
+    path = policy_variant(
+        tmp_path / "policy.yaml",
+        ("{metric: certified_people, at_least: 10}", "{metric: certified_people, at_least: 0}"),
+    )
+    policy = load_policies(path).in_effect(D)
+    data = firm_of(
+        customers=[customer(0), customer(1)], deployments=[deployment(0, "c-0"), deployment(1, "c-1")]
+    )
+    data["stories"] = [story(0, "c-0")]
+    assert evaluate(policy, data, D).eligible_tier == "select"
+    assert Timeline(policy, data).tier_on(D) == "select"
+
+
+def test_a_count_of_keys_counts_two_records_of_one_key_once_on_the_timeline() -> None:
+    policy = load_policies().in_effect(D)
+    data = firm_of(
+        people=[person(i) for i in range(10)],
+        customers=[customer(0), customer(1)],
+        # one customer live twice; the other live only next year
+        deployments=[deployment(0, "c-0"), deployment(1, "c-0"), deployment(2, "c-1", live_on="2027-01-01")],
+    )
+    data["stories"] = [story(0, "c-0")]
+    assert evaluate(policy, data, D).eligible_tier == "registered"  # Select needs 2 customers
+    assert Timeline(policy, data).tier_on(D) == "registered"
