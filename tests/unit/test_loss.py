@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from support import (
@@ -413,11 +414,13 @@ def test_a_count_of_points_falling_a_day_after_another_names_the_record_falling_
     same_answer(policies, data, D)
 
 
+@pytest.mark.parametrize("judged", [False, pytest.param(True, marks=needs_cel)], ids=["spans", "expressions"])
 def test_a_count_of_points_whose_credentials_count_through_a_link_falls_as_one_expires(
-    tmp_path: Path,
+    tmp_path: Path, judged: bool
 ) -> None:
     # a credential counts only while it names a customer of the firm (read through `links`): the
-    # points falling on day 10 are judged with the firm's customers, as every other day is
+    # points falling on day 10 are judged with the firm's customers, as every other day is (with
+    # `judged`, people are also judged by an expression, so their points are worked out day by day)
     double = Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
     text = double.read_text(encoding="utf-8").replace(
         "          - test: accepted_credential\n",
@@ -425,6 +428,13 @@ def test_a_count_of_points_whose_credentials_count_through_a_link_falls_as_one_e
         "          - test: accepted_credential\n",
         1,
     )
+    if judged:
+        text = text.replace(
+            "      - test: in_window\n",
+            "      - {test: expression, expr: 'record.name != \"\"', reason: custom}\n"
+            "      - test: in_window\n",
+            1,
+        )
     path = tmp_path / "policy.yaml"
     path.write_text(text + "\ndata: {fields: {credentials: {customer: {type: string}}}}\n", encoding="utf-8")
     policies = load_policies(path)
