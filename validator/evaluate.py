@@ -184,6 +184,7 @@ class Timeline:
         self.spans: dict[str, list[Spans]] = {}  # a metric's records' days, as far as worked out yet
         self.bounds: dict[str, Number] = {}
         self.kept: dict[str, dict[date, list[dict[str, Any]]]] = {}  # an expression's records, after known_on
+        self.least: dict[tuple[str, int], tuple[date, Number]] = {}  # their fewest points since known_on
 
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
         """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
@@ -274,9 +275,8 @@ class Timeline:
             return formula_of(metric, lambda m: self.value_on(self.metrics[m], on))
         source = self._source(metric)
         if source.id in self.by_day:  # an expression: no spans, so each record is judged on the day
-            ctx = Context.build(on, self.windows, self.links)
             counted = self._judged(source, on)
-            points = [metric.points.on(r, ctx) for r in counted] if metric.points is not None else None
+            points = [self._points(metric, r, on) for r in counted] if metric.points is not None else None
             return value_of(metric, counted, points, *self._getters(metric))
         if metric.points is None:
             counted = [r for s, r, _ in self._rows_on(self._source(metric), on) if contains(s, on)]
@@ -301,6 +301,23 @@ class Timeline:
             day += timedelta(days=1)
             kept[day] = self._counting(metric, kept[day - timedelta(days=1)], day)
         return kept[on]
+
+    def _points(self, metric: Metric, record: dict[str, Any], on: date) -> Number:
+        """A record's points on `on`, judged that day; after `known_on`, the fewest it has given on any
+        day since: nothing joins, so no item counting later raises them (as the spans' rows say)."""
+        assert metric.points is not None
+        if self.known_on is None or on <= self.known_on:
+            return metric.points.on(record, Context.build(on, self.windows, self.links))
+        day, least = self.least.get((metric.id, id(record)), (self.known_on, None))
+        if day > on:  # asked out of order: start again
+            day, least = self.known_on, None
+        if least is None:
+            least = metric.points.on(record, Context.build(day, self.windows, self.links))
+        while day < on:
+            day += timedelta(days=1)
+            least = min(least, metric.points.on(record, Context.build(day, self.windows, self.links)))
+        self.least[(metric.id, id(record))] = (day, least)
+        return least
 
     def _counting(self, metric: Metric, records: list[dict[str, Any]], on: date) -> list[dict[str, Any]]:
         ctx = Context.build(on, self.windows, self.links)

@@ -198,3 +198,19 @@ def test_a_count_of_keys_counts_two_records_of_one_key_once_on_the_timeline() ->
     data["stories"] = [story(0, "c-0")]
     assert evaluate(policy, data, D).eligible_tier == "registered"  # Select needs 2 customers
     assert Timeline(policy, data).tier_on(D) == "registered"
+
+
+@needs_cel
+def test_after_the_day_known_points_judged_by_expressions_never_rise_as_a_credential_counts_later(
+    tmp_path: Path,
+) -> None:
+    # known on 06-20, p-0 gives 1 point (Foundations); their Professional credential, issued 06-01, is
+    # accepted from 07-01: not known on 06-20, so their points stay 1, as the spans' rows say
+    known_on = date(2026, 6, 20)
+    spans = Timeline(score_policy(tmp_path, by_day=False), changing_firm(), known_on=known_on)
+    judged = Timeline(score_policy(tmp_path, by_day=True), changing_firm(), known_on=known_on)
+    for metric in ("skilling_points", "score"):
+        expected = spans.series(spans.metrics[metric], FIRST, LAST)
+        assert judged.series(judged.metrics[metric], FIRST, LAST) == expected, metric
+    skilling = judged.metrics["skilling_points"]
+    assert judged.value_on(skilling, date(2026, 7, 1)) == judged.value_on(skilling, known_on)
