@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -64,15 +64,16 @@ def _finite(types: Any, name: str) -> Any:
 
 def schema_problems(name: str, file: str, located: Located) -> list[Problem]:
     """Every problem against a bundled schema in the data, one per location, the most relevant first."""
-    return refused(fast_validator(name), _exact_validator(name), file, located)
+    return refused(fast_validator(name), lambda: _exact_validator(name), file, located)
 
 
-def refused(fast: Any, exact: Any, file: str, located: Located) -> list[Problem]:
-    """The problems in data the fast validator refuses: the exact validator's, or, should it see none,
-    the fast one's own, located; never none, so no refused file passes for valid or is lost."""
+def refused(fast: Any, exact: Callable[[], Any], file: str, located: Located) -> list[Problem]:
+    """The problems in data the fast validator refuses: the exact validator's (built only then: it
+    imports jsonschema, ~100 ms), or, should it see none, the fast one's own, located; never none, so
+    no refused file passes for valid or is lost."""
     if fast.is_valid(located.data):
         return []
-    problems = located_problems(exact, file, located)
+    problems = located_problems(exact(), file, located)
     if problems:
         return problems
     first = next(iter(fast.iter_errors(located.data)))

@@ -80,7 +80,7 @@ def check_exactly(source: Source, data: Any, known: Vocabulary, today: date | No
     problems = _version_problems(file, located)
     warnings: list[Problem] = []
     if not problems:
-        problems = refused(known.schema.fast, known.schema.exact, file, located)
+        problems = refused(known.schema.fast, lambda: known.schema.exact, file, located)
         future = far_future(data, today or date.today())
         for f in [*cross_checks(data), *vocabulary_checks(data, known), *future]:
             line, col = located.where(f.path)

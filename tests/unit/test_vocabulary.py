@@ -98,3 +98,15 @@ def test_validate_checks_the_policy_without_importing_the_rule_language() -> Non
         "['validator.language', 'validator.language.expressions', 'validator.language.lint', "
         "'validator.language.meaning']\n",
     ]
+
+
+def test_validate_of_a_valid_file_never_imports_the_exact_validator() -> None:
+    # jsonschema (the exact path, ~100 ms to import) is for locating problems: a valid file and a valid
+    # policy are decided by jsonschema-rs alone
+    script = (
+        "import sys; from validator.cli import main; "
+        "code = main(['validate', '-q', 'examples/firms/northwind-advisory.yaml']); "
+        "print(code, 'jsonschema' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout == "0 False\n"
