@@ -221,8 +221,9 @@ def _yaml_rs_error(text: str, message: str) -> LoadError:
 
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
 # An anchor or an alias starts a node: after white space, ',', or a flow opener ('R&D' is neither).
-_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s\[\]{},]")
-_ALIAS = re.compile(r"(?<![^\s\[{,])\*[^\s\[\]{},]")
+# the literal first, then what precedes it: re then scans for the literal (~50x faster on a firm file)
+_ANCHOR = re.compile(r"&(?<![^\s\[{,]&)[^\s\[\]{},]")
+_ALIAS = re.compile(r"\*(?<![^\s\[{,]\*)[^\s\[\]{},]")
 # A quoted scalar opens at a line's start, after '- ' or '? ', or after ': '; it closes at an
 # unescaped '"' or a lone "'" (two are one quote written in a single-quoted scalar).
 _OPENS_QUOTE = re.compile(r"""(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+)(["'])""")
