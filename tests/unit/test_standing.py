@@ -755,3 +755,15 @@ def test_a_version_taking_effect_years_ahead_gives_the_next_review(tmp_path) -> 
     s = compute_standing(load_policies(tmp_path / "versions"), data, D("2027-06-01"))
     assert s is not None and s.tier == "registered" and s.next_review is not None
     assert (s.next_review.on, s.next_review.kind) == (D("2040-07-01"), "promotion")
+
+
+def test_looking_ahead_to_the_next_look_never_changes_the_standings_history(shipped: PolicySet) -> None:
+    # joined after the launch cohort: Registered until the 2027-01-01 review promotes it (eligible for
+    # Select, active from 2026-12-20); the look of 2026-12-31 cannot move Registered, so the walk ahead
+    # reaches that promotion, and what it applies must stay its own
+    data = firm(joined_on="2026-11-01", active_on="2026-12-20")
+    plain = compute_standing(shipped, data, D("2026-12-10"))
+    ahead = compute_standing(shipped, data, D("2026-12-10"), look_ahead=True)
+    assert plain is not None and ahead is not None and plain.tier == "registered"
+    assert ahead.history == plain.history
+    assert ahead.look_notice is None  # promoted before any look could give a notice
