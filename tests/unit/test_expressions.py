@@ -274,3 +274,19 @@ def test_a_formula_giving_no_number_gives_0(tmp_path) -> None:
     path.write_text(text.replace(guarded, "metrics.certified_people"), encoding="utf-8")
     policy = load_policies(path).in_effect(D)
     assert evaluate(policy, build_firm(stories=1), D).metrics["people_per_customer"].value == 0  # 0.0 / 0.0
+
+
+@needs_cel
+@pytest.mark.parametrize(("withdrawn", "lost"), [(1, 1), (60, 60), (61, None)], ids=["day-1", "last", "past"])
+def test_a_loss_judged_day_by_day_is_found_from_the_day_after_to_the_horizons_last_day(
+    tmp_path, withdrawn: int, lost: int | None
+) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace("at_risk_days: 90", "at_risk_days: 60", 1)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    data = build_firm(people=10, customers=2, activity=(day(-10),))  # people stale on day 80: past 60
+    data["stories"] = [
+        story(1, "c-0", published_on=day(-20), withdrawn_on=day(withdrawn), result="2x faster")
+    ]
+    loss = evaluate(load_policies(path).in_effect(D), data, D).loss
+    assert (loss.on if loss else None) == (None if lost is None else D + timedelta(days=lost))

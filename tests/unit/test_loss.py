@@ -588,3 +588,18 @@ def test_a_formula_lost_then_held_again_is_lost_on_the_first_day_it_falls() -> N
     assert e.eligible_tier == "select" and e.loss is not None
     assert (e.loss.on, e.loss.record.id) == (D + timedelta(days=10), "p-0")
     same_answer(policies, data, D)
+
+
+@needs_cel
+def test_a_formula_lost_for_ten_days_then_held_until_the_horizon_is_lost_on_its_first_day() -> None:
+    # 12 people for 6 customers: lost on day 10 (11 for 6), held again on day 20 (11 for 5), and lost
+    # again only on day 90 as everyone goes stale: the days are not halved for a formula, which may
+    # rise, so the first day is day 10, not the last
+    policies = load_policies(RATIO)
+    data = build_firm(people=12, customers=6, stories=1, active_on=D.isoformat())
+    data["people"][0]["credentials"][0]["expires_on"] = day(10)
+    data["deployments"][5].update(live_on="2025-06-01", retired_on="2025-12-15")  # gone on 2026-12-15
+    e = evaluate(policies.in_effect(D), data, D)
+    assert e.eligible_tier == "select" and e.loss is not None
+    assert (e.loss.on, e.loss.record.id) == (D + timedelta(days=10), "p-0")
+    same_answer(policies, data, D)
