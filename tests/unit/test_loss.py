@@ -603,3 +603,18 @@ def test_a_formula_lost_for_ten_days_then_held_until_the_horizon_is_lost_on_its_
     assert e.eligible_tier == "select" and e.loss is not None
     assert (e.loss.on, e.loss.record.id) == (D + timedelta(days=10), "p-0")
     same_answer(policies, data, D)
+
+
+def test_of_two_ways_the_one_said_is_the_one_holding_the_day_before_the_loss_not_earlier() -> None:
+    # five people leave on 2027-01-09 (way 1, 10 people, goes); the customers fall from 4 on
+    # 2027-01-10 (way 2 goes): the way lost that day is way 2, which alone held the day before
+    policy = load_policies(TWO_WAYS).in_effect(D)
+    data = two_ways_firm(leaving=5, retiring=3)
+    for p in data["people"][:5]:
+        p["left_on"] = "2027-01-09"
+    loss = evaluate(policy, data, D).loss
+    assert loss is not None
+    assert (loss.on, loss.metric) == (date(2027, 1, 10), "Customers in production")
+    assert loss.alternatives == (
+        "alternative 2 of 2: certified people at least 5 and customers in production at least 4",
+    )
