@@ -12,7 +12,7 @@ from .language.model import Metric, Policy, Tier
 from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds, leaves
 from .language.rules import Context, Failed, Links, Via, getter, judge
 from .language.spans import Spans, contains, span_on
-from .language.values import Number, formula_of, sum_of, value_of
+from .language.values import Number, Points, formula_of, sum_of, value_of
 from .loss import first_loss
 from .result import (
     Evaluation,
@@ -375,19 +375,25 @@ class Timeline:
     def _clip(self, metric: Metric, known_on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each row counting on `known_on`, with only its span holding that day."""
         counting, points = self.counting.get(self._source(metric).id), metric.points
-        if counting is not None and (points is None or points.of is None):
-            # one row a record: a verdict on `known_on` passes just when the record's days hold it, and
-            # drops out on the day they end (the agreement of the two readings)
-            return [
-                (
-                    ((known_on, o.drops_out_on or date.max),),
-                    o.record,
-                    1.0 if points is None else points.of_one(o.record),
-                )
-                for o in counting
-            ]
-        held = ((span_on(s, known_on), r, p) for s, r, p in self._rows(metric))
-        return [((span,), r, p) for span, r, p in held if span is not None]
+        if counting is None:
+            held = ((span_on(s, known_on), r, p) for s, r, p in self._rows(metric))
+            return [((span,), r, p) for span, r, p in held if span is not None]
+        # a verdict on `known_on` passes just when the record's days hold it, and drops out on the day
+        # they end (the agreement of the two readings): a record that is one row is one span to that day
+        if points is None:
+            return [(((known_on, o.drops_out_on or date.max),), o.record, 1.0) for o in counting]
+        rows: list[tuple[Spans, dict[str, Any], Number]] = []
+        for o in counting:
+            gives = _one_row(o.record, points)
+            if gives is not None:
+                rows.append((((known_on, o.drops_out_on or date.max),), o.record, gives))
+                continue
+            # items giving points of their own, each on its own days
+            for spans, given in points.rows(self._source(metric).rules, o.record, self.links):
+                span = span_on(spans, known_on)
+                if span is not None:
+                    rows.append(((span,), o.record, given))
+        return rows
 
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each record that counts on some day, with those days and the points it gives on them."""
@@ -457,6 +463,17 @@ def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
         plan = data.get("firm", {}).get("joint_business_plan")
         return [plan] if plan else []
     return list(data.get(name or "", ()))
+
+
+def _one_row(record: dict[str, Any], points: Points) -> Number | None:
+    """What a record gives on every day it counts, when that is one number: its points by its own
+    field, or by its only item; None when several items may give different points."""
+    if points.of is None:
+        return points.of_one(record)
+    items = record.get(points.of)
+    if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict):
+        return points.of_one(items[0])
+    return None
 
 
 def _label(

@@ -68,10 +68,10 @@ class Points:
         items give different points on different days)."""
         if self.of is None:
             return [(spans_of(rules, record, links), self.of_one(record))]
-        return [
-            (spans_of(rules, {**record, self.of: [item]}, links), self.of_one(item))
-            for item in self._items(record)
-        ]
+        items = self._items(record)
+        if len(items) == 1 and record[self.of] == items:  # its only item: the record as it stands
+            return [(spans_of(rules, record, links), self.of_one(items[0]))]
+        return [(spans_of(rules, {**record, self.of: [item]}, links), self.of_one(item)) for item in items]
 
 
 def tidy(value: Number) -> Number:
