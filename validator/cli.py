@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _stdin_filename(evaluate)
     _as_of(evaluate, required=False)
     _policy(evaluate)
+    _jobs(evaluate)
     _format(evaluate, "evaluate")
 
     report = sub.add_parser(
@@ -306,6 +307,8 @@ def run(args: argparse.Namespace) -> int:
             policies,
             args.format,
             sys.stdout,
+            policy_path=args.policy,
+            jobs=args.jobs,
             exclude=exclude,
             stdin_name=args.stdin_filename or "<stdin>",
             quiet=quiet,

@@ -63,10 +63,15 @@ def test_validate_finds_the_second_file_with_a_firm_id_invalid_at_its_id(tmp_pat
     assert out.rstrip().endswith("2 files checked: 1 invalid, 1 problem")
 
 
-def test_evaluate_evaluates_the_first_file_with_a_firm_id_and_not_the_second(tmp_path, capsys) -> None:
-    root = folder_with_a_copy(tmp_path)
-    status = main(["evaluate", str(root), "--as-of", AS_OF, "--format", "json"])
-    first, second = json.loads(capsys.readouterr().out)["files"]
+@pytest.mark.parametrize(("others", "jobs"), [(0, "1"), (64, "2")], ids=["one-process", "process-pool"])
+def test_evaluate_evaluates_the_first_file_with_a_firm_id_and_not_the_second(
+    tmp_path, capsys, others, jobs
+) -> None:
+    root = folder_with_a_copy(tmp_path, others)
+    status = main(["evaluate", str(root), "--as-of", AS_OF, "--format", "json", "--jobs", jobs, "-q"])
+    doc = json.loads(capsys.readouterr().out)
+    first, second = doc["files"][0], doc["files"][-1]
+    assert doc["summary"] == {"files": others + 2, "evaluated": others + 1, "invalid": 1}
     assert status == 1
     assert first["firm"]["name"] == "First" and "eligible_tier" in first
     [problem] = second["problems"]

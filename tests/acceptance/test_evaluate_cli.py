@@ -394,3 +394,28 @@ def test_jsonl_and_markdown_carry_a_valid_files_warnings(capsys) -> None:
     markdown = capsys.readouterr().out
     assert "### Warnings\n\n- " in markdown
     assert "12:9: warning: credential 'claude-certified-architec'" in markdown
+
+
+@pytest.fixture(scope="module")
+def many_firms(tmp_path_factory) -> Path:
+    """Enough files for evaluate to use worker processes: tiers of every kind, an invalid file, a file
+    with a warning and a second file with a taken firm id."""
+    root = tmp_path_factory.mktemp("many")
+    for i in range(64):
+        data = build_firm(people=i % 12, customers=i % 4, stories=i % 3, firm_id=f"firm-{i:02}")
+        write_yaml(root / f"firm-{i:02}.yaml", data)
+    (root / "firm-30.yaml").write_text((root / "firm-30.yaml").read_text().replace("joined_on:", "joined:"))
+    (root / "warned.yaml").write_text(WARNED.read_text())
+    write_yaml(root / "zz-copy.yaml", build_firm(people=3, firm_id="firm-07"))
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "text", "markdown", "github", "sarif", "junit"])
+def test_many_files_on_two_processes_give_what_one_process_gives(many_firms, capsys, fmt) -> None:
+    def run(jobs: str) -> tuple[int, str]:
+        status = main(["evaluate", str(many_firms), "--as-of", AS_OF, "--format", fmt, "--jobs", jobs, "-q"])
+        return status, capsys.readouterr().out
+
+    one, pooled = run("1"), run("2")
+    assert pooled == one
+    assert one[0] == 1 and "zz-copy.yaml" in one[1] and "firm-30.yaml" in one[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -139,7 +140,7 @@ def many_firms(folder: Path, count: int) -> None:
 
 
 def workers_are_working(pid: int, timeout: float = 60.0) -> None:
-    """Wait until summary's two workers run with Ctrl-C ignored: the parent's handlers are in place
+    """Wait until a command's two workers run with Ctrl-C ignored: the parent's handlers are in place
     by then. (A fixed sleep raced a slow start on a busy machine: the signal came first.)"""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -150,7 +151,7 @@ def workers_are_working(pid: int, timeout: float = 60.0) -> None:
         if len(workers) >= 2 and all(_ignores_ctrl_c(int(w)) for w in workers):
             return
         time.sleep(0.02)
-    raise AssertionError("summary --jobs 2 never started its workers")
+    raise AssertionError("--jobs 2 never started its workers")
 
 
 def _ignores_ctrl_c(pid: int) -> bool:
@@ -173,21 +174,26 @@ def ctrl_c_not_ignored() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("ctrl_c_not_ignored")
+@pytest.mark.parametrize("command", ["summary", "evaluate"])
 @pytest.mark.parametrize(
     "sig,status,said", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
 )
-def test_a_signal_ends_summary_jobs_2_with_its_status_and_one_line(tmp_path, sig, status, said) -> None:
+def test_a_signal_ends_a_command_on_two_processes_with_its_status_and_one_line(
+    tmp_path, command, sig, status, said
+) -> None:
     many_firms(tmp_path / "firms", 3000)
     cmd = [
         sys.executable,
         "-m",
         "validator",
-        "summary",
+        command,
         str(tmp_path / "firms"),
         "--jobs",
         "2",
         "--as-of",
         "2026-11-25",
+        "--format",
+        "jsonl" if command == "evaluate" else "text",
     ]
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, text=True
@@ -202,8 +208,12 @@ def test_a_signal_ends_summary_jobs_2_with_its_status_and_one_line(tmp_path, sig
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == status, err
         assert err.strip().splitlines()[-1:] == [f"tiercheck: {said}"]
-        assert len([line for line in err.splitlines() if not line.startswith("summarising")]) == 1, err
-        assert out == ""
+        assert (
+            len([line for line in err.splitlines() if not line.startswith(("summarising", "evaluating"))])
+            == 1
+        )
+        # summary prints at the end, so nothing; evaluate each firm's line as it is done, whole lines only
+        assert out == "" if command == "summary" else all(json.loads(line) for line in out.splitlines())
         assert no_process_left_in_group(proc.pid)
     finally:  # a hang fails this test alone: nothing of it is left to the tests after
         with contextlib.suppress(ProcessLookupError):

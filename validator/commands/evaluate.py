@@ -1,16 +1,18 @@
-"""`tiercheck evaluate`: the tier each firm is eligible for as of a date, and why."""
+"""`tiercheck evaluate`: the tier each firm is eligible for as of a date, and why; on every core."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Generator, Sequence
+from contextlib import closing
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from ..evaluate import evaluate as evaluate_firm
 from ..firm_ids import FirmIds
 from ..inputs import find_inputs
-from ..policies import PolicySet
+from ..policies import PolicySet, load_policies
 from ..progress import Progress
 from ..render.evidence import markdown_problems, md_escape, render_markdown
 from ..render.text import render_text
@@ -18,9 +20,91 @@ from ..reporters import REPORTERS
 from ..result import Evaluation, evaluation_json
 from ..standing import with_standings
 from ..validate import Checked, check_file
-from ..vocabulary import vocabulary
+from ..vocabulary import Vocabulary, vocabulary
+from ..workers import pool
 
 ANNOTATIONS = ("github", "sarif", "junit")  # problems per file, as validate reports them, with the tier found
+
+
+POOLED = 64  # fewer files than this are evaluated in this process: starting workers would cost more
+
+
+class _Done(NamedTuple):
+    """One file evaluated, as a worker hands it back: small to send (no firm data, no Evaluation)."""
+
+    checked: Checked  # without its data
+    firm: str | None  # a valid file's firm id
+    note: str  # what annotation formats say of a valid file: its tier
+    shown: Any  # the file in the output format (text, or a JSON document for `json`)
+
+
+class _Run(NamedTuple):
+    """What every file of a run is evaluated against (one per worker process)."""
+
+    policies: PolicySet
+    known: Vocabulary
+    as_of: date
+    fmt: str
+    stdin_name: str
+
+
+_run: _Run | None = None
+
+
+def _init(policy_path: str | None, as_of: date, fmt: str) -> None:
+    """A worker's run: the policy loaded once, as the parent loaded it."""
+    global _run
+    policies = load_policies(policy_path)
+    _run = _Run(policies, vocabulary(policies.versions), as_of, fmt, "<stdin>")
+
+
+def _one(file: str) -> _Done:
+    """Check, evaluate and render one file."""
+    assert _run is not None
+    checked = check_file(file, _run.known, _run.stdin_name)
+    result = None
+    if checked.valid:
+        result = evaluate_firm(
+            _run.policies.in_effect(_run.as_of),
+            checked.data,
+            _run.as_of,
+            file=checked.file,
+            sha256=checked.sha256,
+        )
+        with_standings(result, _run.policies, checked.data)
+    firm = checked.data["firm"]["id"] if checked.valid else None
+    return _Done(checked._replace(data=None), firm, _note(result), _shown(checked, result, _run))
+
+
+def _shown(checked: Checked, result: Evaluation | None, run: _Run) -> Any:
+    """The file as the format shows it (annotation formats: nothing beyond the reporter's lines)."""
+    fmt = run.fmt
+    if fmt == "text":  # after the file's warnings, which the reporter prints
+        return render_text(result) if result else ""
+    if fmt in ANNOTATIONS:
+        return ""
+    if fmt == "markdown":
+        if result is None:
+            return markdown_problems(checked.file, [str(p) for p in (*checked.problems, *checked.warnings)])
+        return render_markdown(result, run.policies.in_effect(run.as_of)) + _markdown_warnings(checked)
+    doc = evaluation_json(result) if result else invalid_json(checked, run.as_of)
+    doc["warnings"] = [w.as_json() for w in checked.warnings]
+    # jsonl: a line a file, written as it comes: memory stays flat over 40,000 firms
+    return json.dumps(doc) + "\n" if fmt == "jsonl" else doc
+
+
+def _evaluated(
+    files: list[str], run: _Run, policy_path: str | None, jobs: int
+) -> Generator[_Done, None, None]:
+    """Each file's result in input order; many files on `jobs` worker processes (standard input is
+    read here)."""
+    global _run
+    if jobs <= 1 or len(files) < POOLED or "-" in files:
+        _run = run
+        yield from map(_one, files)
+        return
+    with pool(jobs, _init, (policy_path, run.as_of, run.fmt)) as workers:
+        yield from workers.imap(_one, files, chunksize=16)
 
 
 def evaluate(
@@ -30,14 +114,18 @@ def evaluate(
     fmt: str,
     out: TextIO,
     *,
+    policy_path: str | None = None,
+    jobs: int = 1,
     exclude: Sequence[str] = (),
     stdin_name: str = "<stdin>",
     quiet: bool = False,
 ) -> int:
-    """Evaluate every file in input order; a file that cannot be evaluated reports its problems (exit 1)."""
+    """Evaluate every file, output in input order; a file that cannot be evaluated reports its problems
+    (exit 1). `jobs` processes (0: every core) when there are many files; `policy_path` is where each
+    loads `policies` from."""
     files = find_inputs(paths, exclude, stdin=True)
-    policy = policies.in_effect(as_of)
-    known = vocabulary(policies.versions)
+    run = _Run(policies, vocabulary(policies.versions), as_of, fmt, stdin_name)
+    policies.in_effect(as_of)  # fail early, in this process, when no version is in effect
     progress = Progress(len(files), "evaluating", enabled=not quiet)
     # text: each file's problems and warnings as validate prints them, and of several files its totals line
     single = fmt == "text" and len(files) == 1
@@ -49,31 +137,23 @@ def evaluate(
     docs: list[dict[str, Any]] = []
     failed = 0
     ids = FirmIds()
-    for file in files:
-        checked = ids.unique(check_file(file, known, stdin_name))
-        progress.advance()
-        result = None
-        if checked.valid:
-            result = evaluate_firm(policy, checked.data, as_of, file=checked.file, sha256=checked.sha256)
-            with_standings(result, policies, checked.data)
-        failed += result is None
-        if reporter is not None:
-            reporter.file(checked, _note(result))
-            if fmt == "text" and result:  # after the file's warnings
-                out.write(render_text(result))
-        elif fmt == "markdown":
-            out.write(
-                render_markdown(result, policy) + _markdown_warnings(checked)
-                if result
-                else markdown_problems(checked.file, [str(p) for p in (*checked.problems, *checked.warnings)])
-            )
-        else:
-            doc = evaluation_json(result) if result else invalid_json(checked, as_of)
-            doc["warnings"] = [w.as_json() for w in checked.warnings]
-            if fmt == "jsonl":  # a line a file, written as it comes: memory stays flat over 40,000 firms
-                out.write(json.dumps(doc) + "\n")
+    # closing the results leaves the pool, terminating its workers, however the loop ends (on SIGTERM,
+    # cli.main's handler raises Terminated here)
+    with closing(_evaluated(files, run, policy_path, jobs or os.cpu_count() or 1)) as results:
+        for done in results:
+            checked, note, shown = done.checked, done.note, done.shown
+            clash = ids.claim(done.firm, checked.file) if done.firm is not None else None
+            if clash is not None:  # a firm id taken by an earlier file: this one is invalid, at its id
+                checked, note = checked._replace(problems=[clash]), ""
+                shown = _shown(checked, None, run)
+            progress.advance()
+            failed += not checked.valid
+            if reporter is not None:
+                reporter.file(checked, note)
+            if fmt == "json":
+                docs.append(shown)
             else:
-                docs.append(doc)
+                out.write(shown)
     progress.close()
     if reporter is not None:
         reporter.end()
