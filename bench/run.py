@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SCHEMA = ROOT / "schemas" / "firm.schema.json"
 AS_OF = "2026-11-25"
+PROGRAMS = ("points", "levels", "specializations")  # examples/programs/, on the same files
 FIRMS = 40_000  # the program's size: with --site-count 40000 its column is measured, not extrapolated
 
 
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         r["evaluate_allcores_s"], _, _ = best_of(
             2, [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl"]
         )
+        for program in PROGRAMS:  # the example programs on the same files, each against the shipped policy
+            policy = str(ROOT / "examples" / "programs" / program / "policy")
+            cmd = [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1"]
+            r[f"evaluate_{program}_s"], _, _ = best_of(1, [*cmd, "--policy", policy])
         r["summary_1core_s"], _, _ = best_of(
             1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"]
         )
@@ -214,6 +219,15 @@ def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
             f"{1000 * r['evaluate_allcores_s'] / n:.2f} ms/file",
             f"{r['evaluate_allcores_s'] / r['validate_s']:.2f}x validate, "
             f"{r['evaluate_s'] / r['evaluate_allcores_s']:.2f}x speed-up",
+        ),
+        *(
+            (
+                f"evaluate (jsonl), 1 core, {program}",
+                f"{r[f'evaluate_{program}_s']:.2f} s",
+                f"{1000 * r[f'evaluate_{program}_s'] / n:.2f} ms/file",
+                f"{r[f'evaluate_{program}_s'] / r['evaluate_s']:.2f}x shipped (target <= 1.5, issue 10)",
+            )
+            for program in PROGRAMS
         ),
         ("summary, 1 core", f"{r['summary_1core_s']:.2f} s", f"{n / r['summary_1core_s']:.0f} files/s", ""),
         (
