@@ -171,10 +171,11 @@ class Timeline:
         counting: Mapping[str, Sequence[Outcome]] | None = None,
     ) -> None:
         """With `known_on`, a day after it counts only the records counting on `known_on`, until each
-        drops out: what starts later is not known then (the data as it stands on that day). `counting`:
-        each metric's records counting on `known_on` as evaluate judged them that day, with the day
-        each drops out: a metric without points then needs no record's days worked out."""
-        self.policy, self.data, self.known_on, self.counting = policy, data, known_on, counting or {}
+        drops out as the data stands on that day: what starts later, and any date after it, is not
+        known then. `counting`: each metric's records counting on `known_on` as evaluate judged them
+        that day (else judged here when first needed)."""
+        self.policy, self.data, self.known_on = policy, data, known_on
+        self.counting = dict(counting or {})
         self.clipped: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.links = Links(policy.links, data)
         self.metrics = {m.id: m for m in policy.metrics}
@@ -329,8 +330,8 @@ class Timeline:
         edges = self._edges(metric)
         if edges is None:  # an expression decides: no spans, so every day is judged
             return [self.value_on(metric, first + timedelta(days=i)) for i in range((last - first).days + 1)]
-        if self.known_on is not None:
-            edges.add(self.known_on + timedelta(days=1))  # from here on, only what counted that day
+        if self.known_on is not None:  # from the day after, only what counted that day, to its drop-out
+            edges |= {self.known_on + timedelta(days=1), *(self._edges(metric, self.known_on) or ())}
         cuts = sorted({first, *(d for d in edges if first < d <= last)})
         out: list[Number] = []
         for i, cut in enumerate(cuts):
@@ -373,27 +374,34 @@ class Timeline:
         return self.clipped[metric.id]
 
     def _clip(self, metric: Metric, known_on: date) -> list[tuple[Spans, dict[str, Any], Number]]:
-        """Each row counting on `known_on`, with only its span holding that day."""
-        counting, points = self.counting.get(self._source(metric).id), metric.points
-        if counting is None:
-            held = ((span_on(s, known_on), r, p) for s, r, p in self._rows(metric))
-            return [((span,), r, p) for span, r, p in held if span is not None]
-        # a verdict on `known_on` passes just when the record's days hold it, and drops out on the day
-        # they end (the agreement of the two readings): a record that is one row is one span to that day
+        """Each row counting on `known_on`, from that day to the day it drops out as the data stands
+        then: the verdict's drop-out day, which reads no date after `known_on` (activity recorded later
+        does not keep a record counting)."""
+        counting, points = self._known(self._source(metric)), metric.points
         if points is None:
             return [(((known_on, o.drops_out_on or date.max),), o.record, 1.0) for o in counting]
         rows: list[tuple[Spans, dict[str, Any], Number]] = []
         for o in counting:
+            drops = o.drops_out_on or date.max
             gives = _one_row(o.record, points)
             if gives is not None:
-                rows.append((((known_on, o.drops_out_on or date.max),), o.record, gives))
+                rows.append((((known_on, drops),), o.record, gives))
                 continue
-            # items giving points of their own, each on its own days
+            # items giving points of their own, each on its own days, none beyond the record's
             for spans, given in points.rows(self._source(metric).rules, o.record, self.links):
                 span = span_on(spans, known_on)
                 if span is not None:
-                    rows.append(((span,), o.record, given))
+                    rows.append((((known_on, min(span[1], drops)),), o.record, given))
         return rows
+
+    def _known(self, source: Metric) -> Sequence[Outcome]:
+        """The records of a metric counting on `known_on`, as evaluate judges them that day (given, or
+        judged here once)."""
+        if source.id not in self.counting:
+            assert self.known_on is not None
+            ctx = Context.build(self.known_on, self.windows, self.links)
+            self.counting[source.id] = _outcomes(source, _records(self.data, source.records), ctx)[0]
+        return self.counting[source.id]
 
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
         """Each record that counts on some day, with those days and the points it gives on them."""

@@ -227,7 +227,7 @@ def test_evaluate_and_the_site_give_the_same_day_for_every_example_firm() -> Non
         policies = load_policies(program / "policy")
         for path in sorted((program / "firms").glob("*.yaml")):
             data = parse_located(read_source(path)).data
-            for as_of in (D, date(2027, 1, 20), date(2027, 6, 30)):
+            for as_of in (date(2026, 10, 1), D, date(2027, 1, 20), date(2027, 6, 30)):  # 10-01: data after it
                 same_answer(policies, data, as_of)
 
 
@@ -250,13 +250,16 @@ Person = tuple[int, int | None, str, int | None]
 def generated_firm(
     people: list[Person], retired: list[int | None], withdrawn: list[int | None]
 ) -> dict[str, Any]:
-    """Each person: last active, leaving, a credential of a level expiring (or not), and a Foundations
-    one that outlasts the chart; deployments retired long ago leave the trailing year."""
+    """Each person: last active (a day after the as-of date goes in their activity, with a last active
+    day inside the window that day), leaving, a credential of a level expiring (or not), and a
+    Foundations one that outlasts the chart; deployments retired long ago leave the trailing year."""
     return firm_of(
         people=[
             person(
                 i,
-                active_on=day(min(active, 0)),
+                # active after the as-of date: recorded, but not known on it, so it keeps nobody counting
+                active_on=day(active if active <= 0 else min(0, active - 60)),
+                activity=(day(active),) if active > 0 else (),
                 left_on=None if left is None else day(left),
                 credentials=[
                     credential(level=level, issued_on="2026-07-20", expires_on=None if x is None else day(x)),
