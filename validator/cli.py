@@ -307,7 +307,6 @@ def run(args: argparse.Namespace) -> int:
             policies,
             args.format,
             sys.stdout,
-            policy_path=args.policy,
             jobs=args.jobs,
             exclude=exclude,
             stdin_name=args.stdin_filename or "<stdin>",
@@ -336,7 +335,6 @@ def run(args: argparse.Namespace) -> int:
             args.paths,
             as_of,
             policies,
-            args.policy,
             args.format,
             args.jobs,
             sys.stdout,
@@ -349,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
 
         policies = _load_policies(args.policy)
         return site(
-            args.paths, as_of, policies, args.policy, args.out, args.jobs, args.format, sys.stdout,
+            args.paths, as_of, policies, args.out, args.jobs, args.format, sys.stdout,
             exclude=exclude, quiet=quiet,
         )  # fmt: skip
     if args.command == "schema":

@@ -410,12 +410,53 @@ def many_firms(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture
+def pools(monkeypatch) -> list[int]:
+    """The number of workers of each pool a command starts."""
+    import validator.workers
+
+    started: list[int] = []
+    real = validator.workers.pool
+
+    def counted(jobs: int, *args: Any) -> Any:
+        started.append(jobs)
+        return real(jobs, *args)
+
+    monkeypatch.setattr(validator.workers, "pool", counted)
+    return started
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "text", "markdown", "github", "sarif", "junit"])
-def test_many_files_on_two_processes_give_what_one_process_gives(many_firms, capsys, fmt) -> None:
+def test_many_files_on_two_processes_give_what_one_process_gives(many_firms, capsys, pools, fmt) -> None:
     def run(jobs: str) -> tuple[int, str]:
         status = main(["evaluate", str(many_firms), "--as-of", AS_OF, "--format", fmt, "--jobs", jobs, "-q"])
         return status, capsys.readouterr().out
 
     one, pooled = run("1"), run("2")
+    assert pools == [2]
     assert pooled == one
     assert one[0] == 1 and "zz-copy.yaml" in one[1] and "firm-30.yaml" in one[1]
+
+
+@pytest.mark.parametrize("command", ["evaluate", "summary"])
+def test_workers_use_the_policy_the_command_read_not_the_file_as_changed_since(
+    many_firms, tmp_path, capsys, monkeypatch, pools, command
+) -> None:
+    """Workers are forked with the policy already loaded: a policy file broken (or edited) once the
+    command has read it changes nothing (read again, it failed every worker, one after another)."""
+    import validator.cli
+
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(SHIPPED_POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    args = [command, str(many_firms), "--as-of", AS_OF, "--policy", str(policy), "--format", "json", "-q"]
+    expected = main([*args, "--jobs", "1"]), capsys.readouterr().out
+    read = validator.cli._load_policies
+
+    def read_then_broken(path: str | None) -> Any:
+        loaded = read(path)
+        policy.write_text("policy_language: 1\nid: [broken\n", encoding="utf-8")
+        return loaded
+
+    monkeypatch.setattr(validator.cli, "_load_policies", read_then_broken)
+    assert (main([*args, "--jobs", "2"]), capsys.readouterr().out) == expected
+    assert pools == [2]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from datetime import date
 from typing import Any, NamedTuple, TextIO
@@ -12,7 +11,8 @@ from typing import Any, NamedTuple, TextIO
 from ..evaluate import evaluate as evaluate_firm
 from ..firm_ids import FirmIds
 from ..inputs import find_inputs
-from ..policies import PolicySet, load_policies
+from ..language.model import Policy
+from ..policies import PolicySet
 from ..progress import Progress
 from ..render.evidence import markdown_problems, md_escape, render_markdown
 from ..render.text import render_text
@@ -21,12 +21,9 @@ from ..result import Evaluation, evaluation_json
 from ..standing import with_standings
 from ..validate import Checked, check_file
 from ..vocabulary import Vocabulary, vocabulary
-from ..workers import pool
+from ..workers import in_order
 
 ANNOTATIONS = ("github", "sarif", "junit")  # problems per file, as validate reports them, with the tier found
-
-
-POOLED = 64  # fewer files than this are evaluated in this process: starting workers would cost more
 
 
 class _Done(NamedTuple):
@@ -35,27 +32,26 @@ class _Done(NamedTuple):
     checked: Checked  # without its data
     firm: str | None  # a valid file's firm id
     note: str  # what annotation formats say of a valid file: its tier
-    shown: Any  # the file in the output format (text, or a JSON document for `json`)
+    shown: str | dict[str, Any]  # the file in the output format (a JSON document for `json`)
 
 
 class _Run(NamedTuple):
-    """What every file of a run is evaluated against (one per worker process)."""
+    """What every file of a run is evaluated against."""
 
     policies: PolicySet
+    policy: Policy  # the version in effect on the as-of date
     known: Vocabulary
     as_of: date
     fmt: str
     stdin_name: str
 
 
-_run: _Run | None = None
+_run: _Run | None = None  # in each worker (or this process), the run it evaluates files of
 
 
-def _init(policy_path: str | None, as_of: date, fmt: str) -> None:
-    """A worker's run: the policy loaded once, as the parent loaded it."""
+def _init(run: _Run) -> None:
     global _run
-    policies = load_policies(policy_path)
-    _run = _Run(policies, vocabulary(policies.versions), as_of, fmt, "<stdin>")
+    _run = run
 
 
 def _one(file: str) -> _Done:
@@ -65,7 +61,7 @@ def _one(file: str) -> _Done:
     result = None
     if checked.valid:
         result = evaluate_firm(
-            _run.policies.in_effect(_run.as_of),
+            _run.policy,
             checked.data,
             _run.as_of,
             file=checked.file,
@@ -76,7 +72,7 @@ def _one(file: str) -> _Done:
     return _Done(checked._replace(data=None), firm, _note(result), _shown(checked, result, _run))
 
 
-def _shown(checked: Checked, result: Evaluation | None, run: _Run) -> Any:
+def _shown(checked: Checked, result: Evaluation | None, run: _Run) -> str | dict[str, Any]:
     """The file as the format shows it (annotation formats: nothing beyond the reporter's lines)."""
     fmt = run.fmt
     if fmt == "text":  # after the file's warnings, which the reporter prints
@@ -86,25 +82,11 @@ def _shown(checked: Checked, result: Evaluation | None, run: _Run) -> Any:
     if fmt == "markdown":
         if result is None:
             return markdown_problems(checked.file, [str(p) for p in (*checked.problems, *checked.warnings)])
-        return render_markdown(result, run.policies.in_effect(run.as_of)) + _markdown_warnings(checked)
+        return render_markdown(result, run.policy) + _markdown_warnings(checked)
     doc = evaluation_json(result) if result else invalid_json(checked, run.as_of)
     doc["warnings"] = [w.as_json() for w in checked.warnings]
     # jsonl: a line a file, written as it comes: memory stays flat over 40,000 firms
     return json.dumps(doc) + "\n" if fmt == "jsonl" else doc
-
-
-def _evaluated(
-    files: list[str], run: _Run, policy_path: str | None, jobs: int
-) -> Generator[_Done, None, None]:
-    """Each file's result in input order; many files on `jobs` worker processes (standard input is
-    read here)."""
-    global _run
-    if jobs <= 1 or len(files) < POOLED or "-" in files:
-        _run = run
-        yield from map(_one, files)
-        return
-    with pool(jobs, _init, (policy_path, run.as_of, run.fmt)) as workers:
-        yield from workers.imap(_one, files, chunksize=16)
 
 
 def evaluate(
@@ -114,18 +96,16 @@ def evaluate(
     fmt: str,
     out: TextIO,
     *,
-    policy_path: str | None = None,
     jobs: int = 1,
     exclude: Sequence[str] = (),
     stdin_name: str = "<stdin>",
     quiet: bool = False,
 ) -> int:
     """Evaluate every file, output in input order; a file that cannot be evaluated reports its problems
-    (exit 1). `jobs` processes (0: every core) when there are many files; `policy_path` is where each
-    loads `policies` from."""
+    (exit 1). `jobs` processes (0: every core) when there are many files and none is standard input."""
     files = find_inputs(paths, exclude, stdin=True)
-    run = _Run(policies, vocabulary(policies.versions), as_of, fmt, stdin_name)
-    policies.in_effect(as_of)  # fail early, in this process, when no version is in effect
+    # the version in effect: found here, so a date before the first is refused before any file is read
+    run = _Run(policies, policies.in_effect(as_of), vocabulary(policies.versions), as_of, fmt, stdin_name)
     progress = Progress(len(files), "evaluating", enabled=not quiet)
     # text: each file's problems and warnings as validate prints them, and of several files its totals line
     single = fmt == "text" and len(files) == 1
@@ -139,7 +119,8 @@ def evaluate(
     ids = FirmIds()
     # closing the results leaves the pool, terminating its workers, however the loop ends (on SIGTERM,
     # cli.main's handler raises Terminated here)
-    with closing(_evaluated(files, run, policy_path, jobs or os.cpu_count() or 1)) as results:
+    jobs = 1 if "-" in files else jobs  # standard input is this process's to read
+    with closing(in_order(_one, files, jobs, _init, (run,), chunksize=16)) as results:
         for done in results:
             checked, note, shown = done.checked, done.note, done.shown
             clash = ids.claim(done.firm, checked.file) if done.firm is not None else None
@@ -150,7 +131,7 @@ def evaluate(
             failed += not checked.valid
             if reporter is not None:
                 reporter.file(checked, note)
-            if fmt == "json":
+            if isinstance(shown, dict):
                 docs.append(shown)
             else:
                 out.write(shown)

@@ -28,7 +28,7 @@ from ..inputs import find_inputs
 from ..language.model import Policy
 from ..loader import LoadError, read_source
 from ..out_folder import alone, out_folder, writing
-from ..policies import PolicySet, load_policies
+from ..policies import PolicySet
 from ..problem import Problem
 from ..progress import Progress
 from ..render import site as render
@@ -45,7 +45,7 @@ from ..site import (
 from ..site_manifest import CHUNK, MANIFEST, SCHEMA, Built, Manifest, Seen, Stat, trusted
 from ..validate import check_file, check_source
 from ..vocabulary import Vocabulary, vocabulary
-from ..workers import pool
+from ..workers import in_order
 
 LOCK = ".tiercheck-site.lock"  # held for the whole build: two builds into one folder run one after the other
 _policies: PolicySet | None = None  # one per worker process, loaded once
@@ -54,11 +54,10 @@ _as_of: date | None = None
 _out: Path | None = None
 
 
-def _init(policy_path: str | None, as_of: date, out: Path, policies: PolicySet | None = None) -> None:
-    """A worker's state: the policy loaded once (or, in this process, the one already loaded)."""
+def _init(policies: PolicySet, known: Vocabulary, as_of: date, out: Path) -> None:
+    """A worker's state (or this process's): the policy the command loaded, where pages go."""
     global _policies, _known, _as_of, _out
-    _policies, _as_of, _out = policies or load_policies(policy_path), as_of, out
-    _known = vocabulary(_policies.versions)
+    _policies, _known, _as_of, _out = policies, known, as_of, out
 
 
 def _build(task: tuple[int, str, str | None]) -> Built | None:
@@ -127,7 +126,6 @@ def site(
     paths: list[str],
     as_of: date,
     policies: PolicySet,
-    policy_path: str | None,
     out_dir: str,
     jobs: int,
     fmt: str,
@@ -159,7 +157,7 @@ def site(
             owners = ids.owners  # each firm id with its file
             progress = Progress(0 if quiet else len(files), "building the site")
             rows_tmp, csv_tmp, json_tmp = (folder / f".{n}.tmp" for n in ("rows", "firms.csv", "firms.json"))
-            results = _results(files, tasks, manifest, policies, policy_path, as_of, folder, jobs)
+            results = _results(files, tasks, manifest, policies, as_of, folder, jobs)
             with (
                 rows_tmp.open("wb") as rows,
                 csv_tmp.open("wb") as csv_out,
@@ -301,7 +299,6 @@ def _results(
     tasks: list[tuple[int, str, str | None]],
     manifest: Manifest,
     policies: PolicySet,
-    policy_path: str | None,
     as_of: date,
     folder: Path,
     jobs: int,
@@ -309,7 +306,9 @@ def _results(
     """Every file in input order, built anew or as the manifest has it (looked up CHUNK files a query)."""
     pending = iter(tasks)
     task = next(pending, None)
-    with closing(_run(tasks, policies, policy_path, as_of, folder, jobs)) as built:
+    init = (policies, vocabulary(policies.versions), as_of, folder)
+    # in input order; each result is one row and a staged page, so memory does not grow with files
+    with closing(in_order(_build, tasks, jobs, _init, init, chunksize=8)) as built:
         for start in range(0, len(files), CHUNK):
             chunk = files[start : start + CHUNK]
             fresh: dict[int, Built | None] = {}
@@ -320,26 +319,6 @@ def _results(
             for order, file in enumerate(chunk, start):
                 b = fresh.get(order)
                 yield file, stored[file] if b is None else b
-
-
-def _run(
-    tasks: list[tuple[int, str, str | None]],
-    policies: PolicySet,
-    policy_path: str | None,
-    as_of: date,
-    folder: Path,
-    jobs: int,
-) -> Generator[Built | None, None, None]:
-    if not tasks:
-        return
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(tasks) < 64:  # a few changed files: here, with the policy already loaded
-        _init(policy_path, as_of, folder, policies)
-        yield from map(_build, tasks)
-        return
-    with pool(jobs, _init, (policy_path, as_of, folder)) as workers:
-        # in input order; each result is one row and a staged page, so memory does not grow with files
-        yield from workers.imap(_build, tasks, chunksize=8)
 
 
 def _invalid(file: str, built: Built, problem: Problem, policy: Policy) -> Built:

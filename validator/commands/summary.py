@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from datetime import date
 from typing import TextIO
 
 from ..firm_ids import FirmIds
 from ..inputs import find_inputs
-from ..policies import PolicySet, load_policies
+from ..policies import PolicySet
 from ..problem import Problem
 from ..progress import Progress
 from ..render.summary import RENDER
 from ..summary import FirmLine, Summary, firm_line
 from ..validate import check_file
 from ..vocabulary import Vocabulary, vocabulary
-from ..workers import pool
+from ..workers import in_order
 
-_policies: PolicySet | None = None  # one per worker process, loaded once
+_policies: PolicySet | None = None  # in each worker (or this process), what it summarises files under
 _known: Vocabulary | None = None
 _as_of: date | None = None
 
 
-def _init(policy_path: str | None, as_of: date) -> None:
+def _init(policies: PolicySet, known: Vocabulary, as_of: date) -> None:
     global _policies, _known, _as_of
-    _policies, _as_of = load_policies(policy_path), as_of
-    _known = vocabulary(_policies.versions)
+    _policies, _known, _as_of = policies, known, as_of
 
 
 def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
@@ -43,24 +41,10 @@ def _line(task: tuple[int, str]) -> tuple[int, FirmLine]:
         return order, FirmLine(file, problems=(Problem(file, 1, 1, message, code="internal"),))
 
 
-def _lines(
-    files: list[str], policy_path: str | None, as_of: date, jobs: int
-) -> Generator[tuple[int, FirmLine], None, None]:
-    if jobs <= 1 or len(files) < 64:
-        _init(policy_path, as_of)
-        yield from map(_line, enumerate(files))
-        return
-    with pool(jobs, _init, (policy_path, as_of)) as workers:
-        # tasks are drawn from the generator as workers free up: nothing grows with the number of files;
-        # in input order, so of two files with one firm id the second is the invalid one
-        yield from workers.imap(_line, enumerate(files), chunksize=32)
-
-
 def summary(
     paths: list[str],
     as_of: date,
     policies: PolicySet,
-    policy_path: str | None,
     fmt: str,
     jobs: int,
     out: TextIO,
@@ -77,7 +61,10 @@ def summary(
     ids = FirmIds()
     # closing the lines leaves the pool, which terminates its workers, however the loop ends (on SIGTERM,
     # cli.main's handler raises Terminated here)
-    with closing(_lines(files, policy_path, as_of, jobs or os.cpu_count() or 1)) as lines:
+    # in input order, so of two files with one firm id the second is the invalid one; tasks are drawn as
+    # workers free up: nothing grows with the number of files
+    init = (policies, vocabulary(policies.versions), as_of)
+    with closing(in_order(_line, list(enumerate(files)), jobs, _init, init, chunksize=32)) as lines:
         for order, line in lines:
             clash = ids.claim(line.firm, line.file) if line.firm else None
             total.add(line if clash is None else FirmLine(line.file, problems=(clash,)), order)
