@@ -35,7 +35,9 @@ from validator.site import AHEAD_DAYS, assess, daily
 PROGRAMS = Path(__file__).resolve().parents[2] / "examples" / "programs"
 POINTS = PROGRAMS / "points"
 TWO_WAYS = Path(__file__).resolve().parents[1] / "policies" / "select-either-of-two-ways.yaml"
+DOUBLE = TWO_WAYS.parent / "professional-counts-double.yaml"
 RATIO = Path(__file__).resolve().parents[1] / "policies" / "cel" / "people-per-customer.yaml"
+MEASURED = RATIO.parent / "measured-results.yaml"  # stories judged by an expression
 SHIPPED = load_policies()
 
 
@@ -164,6 +166,42 @@ def test_a_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_n
     assert loss is not None and loss.on == D + timedelta(days=90) == date(2027, 2, 23)
     shorter = policy_variant(tmp_path / "p.yaml", ("at_risk_days: 90", "at_risk_days: 89"))
     assert evaluate(load_policies(shorter).in_effect(D), data, D).loss is None
+
+
+MEASURED_RULE = """      - test: expression
+        expr: 'record.result.matches("[0-9]")'
+        reason: result-not-measured
+"""
+
+
+@needs_cel
+def test_with_an_expression_asking_every_day_the_loss_is_looked_for_up_to_the_horizon_and_not_past_it(
+    tmp_path: Path,
+) -> None:
+    # the points program with stories judged by an expression, so each day ahead is asked: 15
+    # customers give 30, one story 5, twelve Professionals 36 (71); p-0's Professional credential
+    # expires on D + 31 while a Foundations one still counts (69: below 70), which a 31-day horizon
+    # reaches and a 30-day one does not
+    pro = credential(level="professional", issued_on="2026-07-20")
+    expiring = credential(level="professional", issued_on="2026-07-20", expires_on=day(31))
+    data = firm_of(
+        people=[
+            person(0, credentials=[expiring, credential()]),
+            *(person(i, credentials=[pro]) for i in range(1, 12)),
+        ],
+        customers=[customer(i) for i in range(15)],
+        deployments=[deployment(i, f"c-{i}") for i in range(15)],
+        stories=[story(0, "c-0")],
+    )
+    rules = "    rules:   # choice: stories do not expire\n"
+    for days, lost in ((31, D + timedelta(days=31)), (30, None)):
+        text = (POINTS / "policy" / "points-2026-03-01.yaml").read_text(encoding="utf-8")
+        text = text.replace(rules, rules + MEASURED_RULE).replace("at_risk_days: 90", f"at_risk_days: {days}")
+        (tmp_path / f"{days}.yaml").write_text(text, encoding="utf-8")
+        policy = load_policies(tmp_path / f"{days}.yaml").in_effect(D)
+        assert Timeline(policy, data).by_day == {"public_stories"}
+        e = evaluate(policy, data, D)
+        assert e.eligible_tier == "solutions-partner" and (e.loss.on if e.loss else None) == lost
 
 
 def test_of_records_dropping_out_together_the_one_taking_the_count_below_is_named() -> None:
@@ -370,9 +408,7 @@ def test_the_data_without_the_records_gone_drops_a_joint_business_plan_from_the_
 def test_a_count_of_points_on_its_own_records_falling_as_a_credential_expires_is_a_loss() -> None:
     # a person counts 2 with a Professional credential, else 1: five people give exactly 10; p-0's
     # Professional expires on day 10 while a Foundations one still counts, so the count falls to 9
-    policies = load_policies(
-        Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
-    )
+    policies = load_policies(DOUBLE)
     data = one_professional_expiring(people=5, customers=2, stories=1)
     e = evaluate(policies.in_effect(D), data, D)
     assert e.eligible_tier == "select" and e.loss is not None
@@ -385,12 +421,27 @@ def test_a_count_of_points_on_its_own_records_falling_as_a_credential_expires_is
     same_answer(policies, data, D)
 
 
+def test_with_every_metric_in_points_a_value_falling_while_no_record_drops_out_is_still_a_loss(
+    tmp_path: Path,
+) -> None:
+    # every metric gives points (1 a customer, region, story or plan: the counts are as before), and
+    # the horizon is 30 days: no record drops out by then, yet p-0's Professional credential expires
+    # on day 10 and the count of certified people falls to 9, below Select's 10
+    text = DOUBLE.read_text(encoding="utf-8").replace("at_risk_days: 90", "at_risk_days: 30")
+    for metric in ("customers_in_production", "production_regions", "public_stories", "joint_business_plan"):
+        text = text.replace(f"  - id: {metric}\n", f"  - id: {metric}\n    points: 1\n")
+    (tmp_path / "all-points.yaml").write_text(text, encoding="utf-8")
+    policy = load_policies(tmp_path / "all-points.yaml").in_effect(D)
+    assert all(m.points is not None for m in policy.metrics)
+    e = evaluate(policy, one_professional_expiring(people=5, customers=2, stories=1), D)
+    assert not [o for o in e.at_risk if o.drops_out_on and o.drops_out_on <= D + timedelta(days=30)]
+    assert e.loss is not None and (e.loss.on, e.loss.left) == (D + timedelta(days=10), 9)
+
+
 def test_a_count_of_points_falling_a_day_after_another_names_the_record_falling_that_day() -> None:
     # 11 points where 10 are needed: p-0's Professional expires on day 10 (still 10), p-1's on day 11
     # (9): the loss is on day 11 and names p-1, not p-0 whose points fell the day before
-    policies = load_policies(
-        Path(__file__).resolve().parents[1] / "policies" / "professional-counts-double.yaml"
-    )
+    policies = load_policies(DOUBLE)
     foundations = credential(level="foundations", issued_on="2026-07-20")
     people = [
         person(
@@ -475,10 +526,24 @@ SIGNED = """  - id: agreement
 """
 
 
-def architecture_first(tmp_path: Path, *, signed: bool = False) -> PolicySet:
+OR_30_PEOPLE = """          - any_of:
+              - all_of:
+                  - {designation: services, tier: select}
+                  - {metric: certified_people, at_least: 8}
+              - {metric: certified_people, at_least: 30}
+"""
+
+
+def architecture_first(tmp_path: Path, *, signed: bool = False, or_30_people: bool = False) -> PolicySet:
     """The two ways to Select as the services ladder, after an architecture ladder (the one a loss is
-    of) whose specialist needs Select in services and 8 certified people; with `signed`, Select also
-    needs Signed in a third ladder, which needs a public story."""
+    of) whose specialist needs Select in services and 8 certified people (with `or_30_people`, or
+    else 30 certified people); with `signed`, Select also needs Signed in a third ladder, which needs
+    a public story."""
+    first = ARCHITECTURE_FIRST
+    if or_30_people:
+        both = "          - {designation: services, tier: select}\n"
+        both += "          - {metric: certified_people, at_least: 8}\n"
+        first = first.replace(both, OR_30_PEOPLE)
     head, tiers = TWO_WAYS.read_text(encoding="utf-8").split("\ntiers:\n")
     tiers, reviews = tiers.split("\n\n# The awarded tier", 1)
     if signed:
@@ -490,9 +555,7 @@ def architecture_first(tmp_path: Path, *, signed: bool = False) -> PolicySet:
     nested = "\n".join(f"    {line}" if line else line for line in tiers.splitlines())
     third = SIGNED if signed else ""
     path = tmp_path / "policy.yaml"
-    path.write_text(
-        f"{head}\n{ARCHITECTURE_FIRST}{nested}\n{third}\n# The awarded tier{reviews}", encoding="utf-8"
-    )
+    path.write_text(f"{head}\n{first}{nested}\n{third}\n# The awarded tier{reviews}", encoding="utf-8")
     return load_policies(path)
 
 
@@ -534,6 +597,17 @@ def test_a_tier_whose_prerequisite_still_holds_another_way_says_its_own_requirem
         (),
     )
     same_answer(policies, two_ways_firm(leaving=5, retiring=0), D)
+
+
+def test_a_loss_through_an_alternative_holding_a_prerequisite_says_the_tier_it_needs(tmp_path: Path) -> None:
+    # as above, with the specialist's way through Select in services one of two (the other: 30
+    # people): the way lost is said with the tier it needs, by its label and its ladder's
+    policies = architecture_first(tmp_path, or_30_people=True)
+    e = evaluate(policies.in_effect(D), two_ways_firm(leaving=5, retiring=0), D)
+    assert e.loss is not None and (e.loss.on, e.loss.metric) == (D + timedelta(days=20), "Certified people")
+    assert e.loss.alternatives == (
+        "alternative 1 of 2: Select in Services track and certified people at least 8",
+    )
 
 
 def test_a_tier_whose_prerequisites_prerequisite_is_lost_says_the_requirement_missed_at_the_end(

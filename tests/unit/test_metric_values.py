@@ -17,9 +17,11 @@ from support import (
     cases,
     credential,
     customer,
+    day,
     deployment,
     firm_of,
     person,
+    policy_variant,
     refused_policy,
     story,
 )
@@ -314,3 +316,23 @@ def test_points_keyed_by_a_field_the_item_cannot_have_are_refused(tmp_path) -> N
     assert problem.message.startswith(
         "'levle': this record has no field 'levle'; its fields: expires_on, id,"
     )
+
+
+def test_a_key_read_through_a_link_on_a_metrics_own_records_counts_and_puts_at_risk_by_that_key(
+    tmp_path: Path,
+) -> None:
+    # production customers keyed by their customer's region: two regions; the one Americas deployment
+    # retired a year ago leaves the trailing year within the horizon, the two EMEA ones never do
+    variant = policy_variant(tmp_path / "p.yaml", ("    key: customer\n", "    key: customer.region\n"))
+    policy = load_policies(variant).in_effect(D)
+    data = firm_of(
+        customers=[customer(0, "emea"), customer(1, "amer"), customer(2, "emea")],
+        deployments=[
+            deployment(0, "c-0"),
+            deployment(1, "c-1", retired_on=day(-360)),
+            deployment(2, "c-2"),
+        ],
+    )
+    e = evaluate(policy, data, D)
+    assert e.metrics["customers_in_production"].value == 2
+    assert [(o.metric, o.id) for o in e.at_risk] == [("customers_in_production", "d-1")]
