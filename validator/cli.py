@@ -276,6 +276,8 @@ def run(args: argparse.Namespace) -> int:
     args.format = output_format(args.format, command, os.environ)
     if getattr(args, "policy", None) is None and hasattr(args, "policy"):
         args.policy = config.policy
+    if getattr(args, "jobs", None) == 0 and config.jobs:  # 0: no --jobs given (it takes 1 or more)
+        args.jobs = config.jobs
     exclude = [*config.exclude, *getattr(args, "exclude", [])]
     if getattr(args, "policy", None):  # a walked folder holding the policy: its files are no firm's
         exclude.append(glob.escape(os.path.abspath(args.policy)))  # noqa: PTH100 - as `excluded` compares

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from .inputs import UsageError
 from .problem import did_you_mean
 
-KEYS = ("policy", "exclude", "format")
+KEYS = ("policy", "exclude", "format", "jobs")
 
 
 class Config(NamedTuple):
@@ -20,6 +20,7 @@ class Config(NamedTuple):
     policy: str | None = None
     exclude: tuple[str, ...] = ()
     format: str | None = None
+    jobs: int | None = None  # processes for the commands that take --jobs
 
 
 def find_config(start: Path, formats: Collection[str]) -> Config:
@@ -129,5 +130,10 @@ def _config(settings: _Settings, table: Any, formats: Collection[str]) -> Config
             f"{settings.at('format')}: unknown format {said}; "
             f"{did_you_mean(fmt, formats) if isinstance(fmt, str) else ''}one of {', '.join(formats)}"
         )
+    jobs = table.get("jobs")
+    if jobs is not None and (type(jobs) is not int or jobs < 1):
+        raise UsageError(
+            f"{settings.at('jobs')}: jobs is a whole number of processes, at least 1, e.g. jobs = 2"
+        )
     globs = tuple(str(folder / g) if "/" in g else g for g in exclude)
-    return Config(str(folder / policy) if policy else None, globs, fmt)
+    return Config(str(folder / policy) if policy else None, globs, fmt, jobs)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_FIRM
-from support import tiercheck
+from support import build_firm, tiercheck, write_yaml
 
 from validator import __version__
 from validator.cli import main
@@ -253,7 +253,7 @@ def test_a_config_file_with_an_unknown_setting_is_a_one_line_usage_error(tmp_pat
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert r.stderr == (
         f"tiercheck: {tmp_path / '.tiercheck.toml'}:1:1: unknown setting 'exclued'; "
-        "did you mean 'exclude'? tiercheck reads policy, exclude, format\n"
+        "did you mean 'exclude'? tiercheck reads policy, exclude, format, jobs\n"
     )
     (tmp_path / ".tiercheck.toml").write_text("exclude = [\n")
     r = tiercheck("validate", NORTHWIND, cwd=tmp_path)
@@ -309,11 +309,18 @@ def test_a_format_some_command_offers_is_the_default_of_those_and_auto_is_a_form
             ".tiercheck.toml:2:14: policy 'nope/': no such file",
         ),
         (".tiercheck.toml", 'exclude = "x"\n', ".tiercheck.toml:1:11: exclude is a list of globs"),
+        (
+            ".tiercheck.toml",
+            "jobs = 0\n",
+            ".tiercheck.toml:1:8: jobs is a whole number of processes, at least 1",
+        ),
+        (".tiercheck.toml", 'jobs = "2"\n', ".tiercheck.toml:1:8: jobs is a whole number of processes"),
+        (".tiercheck.toml", "jobs = true\n", ".tiercheck.toml:1:8: jobs is a whole number of processes"),
         (".tiercheck.toml", 'x = "\\q"\n', ".tiercheck.toml:1:8: cannot read it as TOML (Unescaped"),
         (
             "pyproject.toml",
-            '[tool.tiercheck]\nformat = "json"\njobs = 0\n',
-            "pyproject.toml:3:1: unknown setting 'jobs'",
+            '[tool.tiercheck]\nformat = "json"\nthreads = 2\n',
+            "pyproject.toml:3:1: unknown setting 'threads'",
         ),
         (
             "pyproject.toml",
@@ -362,8 +369,26 @@ def test_the_readmes_config_examples_work_as_dot_tiercheck_toml_and_in_pyproject
         (folder / "policy").mkdir(parents=True)
         (folder / name).write_text(text)
         config = find_config(folder, ("github",))
-        assert (config.policy, config.exclude, config.format) == (
+        assert (config.policy, config.exclude, config.format, config.jobs) == (
             str(folder / "policy/"),
             ("mkdocs.yml", str(folder / "fixtures/*")),
             "github",
+            2,
         )
+
+
+def test_the_config_files_jobs_start_that_many_workers_unless_jobs_is_given(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    import validator.workers
+
+    for i in range(64):  # enough files for workers
+        write_yaml(tmp_path / f"firm-{i:02}.yaml", build_firm(people=i % 12, firm_id=f"firm-{i:02}"))
+    (tmp_path / ".tiercheck.toml").write_text("jobs = 3\n")
+    started: list[int] = []
+    real = validator.workers.pool
+    monkeypatch.setattr(validator.workers, "pool", lambda jobs, *a: started.append(jobs) or real(jobs, *a))
+    monkeypatch.chdir(tmp_path)
+    for command, given in (("evaluate", []), ("summary", []), ("summary", ["--jobs", "2"])):
+        assert main([command, ".", "--as-of", "2026-11-25", "--format", "json", "-q", *given]) == 0
+    assert started == [3, 3, 2]
