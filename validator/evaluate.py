@@ -12,7 +12,7 @@ from .language.model import Metric, Policy, Tier
 from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, holds, leaves
 from .language.rules import Context, Failed, Links, Via, getter, judge
 from .language.spans import Spans, contains, span_on
-from .language.values import Number, Points, formula_of, sum_of, value_of
+from .language.values import Number, formula_of, sum_of, value_of
 from .loss import first_loss
 from .result import (
     Evaluation,
@@ -383,7 +383,7 @@ class Timeline:
         rows: list[tuple[Spans, dict[str, Any], Number]] = []
         for o in counting:
             drops = o.drops_out_on or date.max
-            gives = _one_row(o.record, points)
+            gives = points.single(o.record)
             if gives is not None:
                 rows.append((((known_on, drops),), o.record, gives))
                 continue
@@ -471,17 +471,6 @@ def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
         plan = data.get("firm", {}).get("joint_business_plan")
         return [plan] if plan else []
     return list(data.get(name or "", ()))
-
-
-def _one_row(record: dict[str, Any], points: Points) -> Number | None:
-    """What a record gives on every day it counts, when that is one number: its points by its own
-    field, or by its only item; None when several items may give different points."""
-    if points.of is None:
-        return points.of_one(record)
-    items = record.get(points.of)
-    if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict):
-        return points.of_one(items[0])
-    return None
 
 
 def _label(

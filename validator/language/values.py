@@ -63,15 +63,31 @@ class Points:
             return self.of_one(record)
         return max(map(self.of_one, self._items(record)), default=0)
 
+    def single(self, record: Record) -> Number | None:
+        """What a record gives on every day it counts, when that is one number: its points by its own
+        field, or by its only item; None when several items may give different points."""
+        if self.of is None:
+            return self.of_one(record)
+        only = self._only(record)
+        return None if only is None else self.of_one(only)
+
+    def _only(self, record: Record) -> Record | None:
+        """The record's one item, when its list holds just one: the record with it is the record itself."""
+        items = record.get(self.of or "")
+        return (
+            items[0] if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict) else None
+        )
+
     def rows(self, rules: tuple[RuleTest, ...], record: Record, links: Links) -> list[tuple[Spans, Number]]:
         """The days the record counts, each with the points it gives on them (several rows when its
         items give different points on different days)."""
-        if self.of is None:
-            return [(spans_of(rules, record, links), self.of_one(record))]
-        items = self._items(record)
-        if len(items) == 1 and record[self.of] == items:  # its only item: the record as it stands
-            return [(spans_of(rules, record, links), self.of_one(items[0]))]
-        return [(spans_of(rules, {**record, self.of: [item]}, links), self.of_one(item)) for item in items]
+        gives = self.single(record)
+        if gives is not None:
+            return [(spans_of(rules, record, links), gives)]
+        return [
+            (spans_of(rules, {**record, self.of or "": [item]}, links), self.of_one(item))
+            for item in self._items(record)
+        ]
 
 
 def tidy(value: Number) -> Number:
