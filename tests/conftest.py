@@ -114,6 +114,22 @@ def write_firm(tmp_path: Path) -> WriteFirm:
     return write
 
 
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of each pool a command starts."""
+    import validator.workers
+
+    started: list[int] = []
+    real = validator.workers.pool
+
+    def counted(jobs: int, *args: Any) -> Any:
+        started.append(jobs)
+        return real(jobs, *args)
+
+    monkeypatch.setattr(validator.workers, "pool", counted)
+    return started
+
+
 @pytest.fixture(name="run_cli")
 def run_cli_fixture() -> RunCli:
     """The `run_cli(*args, cwd=None)` helper, for tests that take it as a fixture."""

@@ -410,22 +410,6 @@ def many_firms(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture
-def pools(monkeypatch) -> list[int]:
-    """The number of workers of each pool a command starts."""
-    import validator.workers
-
-    started: list[int] = []
-    real = validator.workers.pool
-
-    def counted(jobs: int, *args: Any) -> Any:
-        started.append(jobs)
-        return real(jobs, *args)
-
-    monkeypatch.setattr(validator.workers, "pool", counted)
-    return started
-
-
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "text", "markdown", "github", "sarif", "junit"])
 def test_many_files_on_two_processes_give_what_one_process_gives(many_firms, capsys, pools, fmt) -> None:
     def run(jobs: str) -> tuple[int, str]:
