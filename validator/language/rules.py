@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..dates import Term, day, leaves, term_end, window_first
 from .expressions import Condition, condition
-from .spans import ALWAYS, NEVER, Spans, complement, intersect, span_on, starting, union, until
+from .spans import ALWAYS, NEVER, Span, Spans, complement, intersect, span_on, starting, union, until
 
 if TYPE_CHECKING:
     from .model import Window
@@ -102,7 +102,9 @@ class Failed(NamedTuple):
     def message(self) -> str:
         """The sentence: each placeholder the rule's value, else the record's text; a field the record
         lacks (an optional email) reads '(no email)'."""
-        return self.template.format_map(_Fields(self.values, self.record))
+        fields = _Fields(self.values)  # a copy made in C: no __init__ of its own to run
+        fields.record = self.record
+        return self.template.format_map(fields)
 
     def __format__(self, spec: str) -> str:
         """A failure placed in another's sentence (an item's, in its record's) reads as its sentence."""
@@ -113,10 +115,7 @@ class _Fields(dict[str, Any]):
     """A sentence's values: the rule's own, else the record's text (format_map asks `__missing__`)."""
 
     __slots__ = ("record",)
-
-    def __init__(self, values: dict[str, Any], record: Record) -> None:
-        super().__init__(values)
-        self.record = record
+    record: Record
 
     def __missing__(self, key: str) -> str:
         text = self.record.get(key)
@@ -376,8 +375,19 @@ class InWindow(RuleTest):
             value = get(record, links)
             days.update(value if isinstance(value, list) else (value,))
         days.discard(None)
-        term = self.term
-        return union([(day(on), leaves(on, term)) for on in days])
+        # in date order, each date's days run on from the last's while they touch (a window's end
+        # moves on with its start): merged as they come
+        term, end = self.term, date.min
+        out: list[Span] = []
+        for on in sorted(days):
+            first = day(on)
+            if first <= end:
+                end = leaves(on, term)
+                out[-1] = (out[-1][0], end)
+            else:
+                end = leaves(on, term)
+                out.append((first, end))
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
