@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
+from math import ceil
 from operator import methodcaller
 from typing import Any
 
@@ -184,6 +186,7 @@ class Timeline:
         self.rows: dict[str, list[tuple[Spans, dict[str, Any], Number]]] = {}
         self.spans: dict[str, list[Spans]] = {}  # a metric's records' days, as far as worked out yet
         self.bounds: dict[str, Number] = {}
+        self.ends: dict[str, list[date]] = {}  # a counting metric's keys' last days, after known_on
         self.kept: dict[str, dict[date, list[dict[str, Any]]]] = {}  # an expression's records, after known_on
         self.least: dict[tuple[str, int], tuple[date, Number]] = {}  # their fewest points since known_on
 
@@ -219,16 +222,31 @@ class Timeline:
         computed = bool(metric.sum_of) or metric.formula is not None
         return plain and not computed and self._source(metric).id not in self.by_day
 
+    def counts(self, metric_id: str) -> bool:
+        """Whether the metric is a count of the records (or keys) counting: see `_counts`."""
+        return self._counts(self.metrics[metric_id])
+
+    def short_from(self, metric_id: str, threshold: Number) -> date:
+        """The first day after `known_on` on which a counting metric is below `threshold`, as the data
+        stands then (date.max: never): the day the last key still meeting it stops counting."""
+        assert self.known_on is not None
+        ends, need = self._ends(self.metrics[metric_id]), ceil(threshold)
+        if need <= 0:
+            return date.max
+        if need > len(ends):  # short already: the first day asked is the day after
+            return self.known_on + timedelta(days=1)
+        return ends[-need]
+
     def _count_reaches(self, metric: Metric, threshold: Number, on: date) -> bool:
         """Whether a counting metric reaches `threshold` on `on`: its records' days are worked out only
-        until enough of them count that day (from `known_on` on, of the records counting on `known_on`)."""
-        key, source = self._getters(metric)[0], self._source(metric)
-        if self.known_on is None or on < self.known_on:
-            rows = self._each(source)
-        else:
-            rows = ((spans, record) for spans, record, _ in self._rows_on(source, on))
+        until enough of them count that day; from `known_on` on, how many keys still count is read off
+        the days they stop."""
+        if self.known_on is not None and on >= self.known_on:
+            ends = self._ends(metric)
+            return len(ends) - bisect_right(ends, on) >= threshold
+        key = self._getters(metric)[0]
         seen: set[Any] = set()
-        for i, (spans, record) in enumerate(rows):
+        for i, (spans, record) in enumerate(self._each(self._source(metric))):
             if contains(spans, on):
                 k = i if key is None else key(record)
                 if k is not None:
@@ -236,6 +254,21 @@ class Timeline:
                     if len(seen) >= threshold:
                         return True
         return len(seen) >= threshold
+
+    def _ends(self, metric: Metric) -> list[date]:
+        """Of a counting metric's keys counting on `known_on`, the day each stops counting as the data
+        stands then, in order: on a later day, the keys counting are those ending after it. (Each row
+        from `known_on` on is one span from that day: see `_clip`.)"""
+        if metric.id not in self.ends:
+            assert self.known_on is not None
+            key = self._getters(metric)[0]
+            ends: dict[Any, date] = {}
+            for i, (((_, end),), record, _) in enumerate(self._rows_on(self._source(metric), self.known_on)):
+                k = i if key is None else key(record)
+                if k is not None:
+                    ends[k] = max(end, ends.get(k, end))
+            self.ends[metric.id] = sorted(ends.values())
+        return self.ends[metric.id]
 
     def _each(self, metric: Metric) -> Iterator[tuple[Spans, dict[str, Any]]]:
         """Each record of a metric without points with the days it counts, worked out as far as the

@@ -28,7 +28,8 @@ def lost_on(
 
     The tier changes only on a day some record stops counting or a version takes effect: only those
     days are asked. Under one version whose values only fall as records stop counting, a tier once
-    lost stays lost: the days are halved to find the first."""
+    lost stays lost: the days are halved to find the first; and when every tier up to `held` asks
+    only for counts of records, the first is read off the days those records stop."""
     rank = tiers.index(held)
 
     def lower(day: date) -> bool:
@@ -36,11 +37,24 @@ def lost_on(
         tier = timeline.tier_on(day)
         return tier not in tiers or tiers.index(tier) < rank
 
-    days = _days(segments, as_of, last)
     if len(segments) == 1 and _only_falls(segments[0][1]):
+        timeline = segments[0][1]
+        ladder = timeline.policy.tiers
+        if [t.id for t in ladder] == list(tiers) and all(_counted(timeline, t) for t in ladder[: rank + 1]):
+            needs = (r for t in ladder[: rank + 1] for r in leaves(t.requires))
+            day = min((timeline.short_from(r.metric, r.at_least) for r in needs), default=date.max)
+            return day if day <= last else None
+        days = _days(segments, as_of, last)
         i = bisect_left(days, True, key=lower)
         return days[i] if i < len(days) else None
-    return next((day for day in days if lower(day)), None)
+    return next((day for day in _days(segments, as_of, last) if lower(day)), None)
+
+
+def _counted(timeline: Timeline, tier: Tier) -> bool:
+    """Whether every requirement of the tier is a threshold on a count of the records counting (no
+    alternative, prerequisite, points or expression): its first day short is read off the days they
+    stop, with no day asked."""
+    return all(isinstance(r, Threshold) and timeline.counts(r.metric) for r in tier.requires)
 
 
 def _only_falls(timeline: Timeline) -> bool:

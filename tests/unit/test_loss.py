@@ -350,15 +350,20 @@ def test_the_loss_day_is_the_first_of_every_day_ahead_on_which_a_lower_tier_hold
     retired: list[int | None],
     withdrawn: list[int | None],
 ) -> None:
-    """evaluate halves the days to find the loss and reads the records counting from its verdicts; a
-    timeline of the records' own days, asked on every day up to the horizon, finds the same day."""
+    """evaluate halves the days to find the loss, or reads it off the days records stop, from its
+    verdicts; the tier worked out on every day up to the horizon from each metric's value that day
+    (the records whose days hold it) falls on the same day."""
     data, policy = generated_firm(people, retired, withdrawn), GENERATED[program].in_effect(D)
     e = evaluate(policy, data, D)
     assume(e.eligible_tier is not None)
     kept = [t.id for t in policy.tiers][policy.rank(e.eligible_tier) :]  # the tier held, or a higher one
     ahead = Timeline(policy, data, known_on=D)
+
+    def tier_on(d: date) -> str | None:
+        return ahead.tier_with({m.id: ahead.value_on(m, d) for m in policy.metrics}, d)
+
     days = (D + timedelta(days=n) for n in range(1, policy.at_risk_days + 1))
-    assert (e.loss.on if e.loss else None) == next((d for d in days if ahead.tier_on(d) not in kept), None)
+    assert (e.loss.on if e.loss else None) == next((d for d in days if tier_on(d) not in kept), None)
 
 
 def one_professional_expiring(*, people: int, customers: int, stories: int) -> dict[str, Any]:
