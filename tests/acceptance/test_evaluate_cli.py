@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,21 @@ def test_jsonl_prints_one_object_per_line_in_input_order(tmp_path) -> None:
         ("alpha", "registered"),
         ("mid", "registered"),
     ]
+
+
+def test_jsonl_writes_text_as_utf8_and_a_file_name_that_is_not_utf8_escaped(tmp_path, capsys) -> None:
+    """Each line is compact JSON; a firm's name in UTF-8 as it is; a file name holding a byte that is
+    not UTF-8 (which orjson cannot write) escaped, so the line still reads back as that name."""
+    zoe = build_firm(firm_id="zoe")
+    zoe["firm"]["name"] = "Zoë & Søn"
+    named = write_yaml(tmp_path / "zoe.yaml", zoe)
+    odd = Path(os.fsdecode(tmp_path.as_posix().encode() + b"/caf\xe9.yaml"))
+    write_yaml(odd, build_firm(firm_id="cafe"))
+    assert main(["evaluate", str(named), str(odd), "--as-of", AS_OF, "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert '"name":"Zoë & Søn"' in lines[0]
+    assert [json.loads(line)["file"] for line in lines] == [str(named), str(odd)]
+    assert "\\udce9" in lines[1]
 
 
 def test_an_invalid_file_gives_an_object_with_errors_and_exit_1_while_the_others_are_evaluated(

@@ -86,7 +86,19 @@ def _shown(checked: Checked, result: Evaluation | None, run: _Run) -> str | dict
     doc = evaluation_json(result) if result else invalid_json(checked, run.as_of)
     doc["warnings"] = [w.as_json() for w in checked.warnings]
     # jsonl: a line a file, written as it comes: memory stays flat over 40,000 firms
-    return json.dumps(doc) + "\n" if fmt == "jsonl" else doc
+    return json_line(doc) if fmt == "jsonl" else doc
+
+
+def json_line(doc: dict[str, Any]) -> str:
+    """A JSON Lines line: compact JSON, UTF-8, by orjson (a sixth of `json.dumps`'s time on an evaluation);
+    by `json` when orjson refuses the text, a file name holding bytes that are not UTF-8, which it then
+    escapes."""
+    import orjson  # here, not above: ~30 ms to import, which one file in any other format need not pay
+
+    try:
+        return orjson.dumps(doc).decode() + "\n"
+    except orjson.JSONEncodeError:
+        return json.dumps(doc, separators=(",", ":")) + "\n"
 
 
 def evaluate(
