@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .language.model import Policy, Tier
-from .language.requirements import Need, Prerequisite, Threshold, closest, leaves
+from .language.requirements import AllOf, Need, Prerequisite, Threshold, closest, leaves
 from .language.rules import Context
 from .language.values import Number
 from .result import Loss, MetricResult, Outcome
@@ -29,7 +29,8 @@ def lost_on(
     The tier changes only on a day some record stops counting or a version takes effect: only those
     days are asked. Under one version whose values only fall as records stop counting, a tier once
     lost stays lost: the days are halved to find the first; and when every tier up to `held` asks
-    only for counts of records, the first is read off the days those records stop."""
+    only for counts of records (in groups or alternatives), the first is read off the days those
+    records stop."""
     rank = tiers.index(held)
 
     def lower(day: date) -> bool:
@@ -40,9 +41,9 @@ def lost_on(
     if len(segments) == 1 and _only_falls(segments[0][1]):
         timeline = segments[0][1]
         ladder = timeline.policy.tiers
-        if [t.id for t in ladder] == list(tiers) and all(_counted(timeline, t) for t in ladder[: rank + 1]):
-            needs = (r for t in ladder[: rank + 1] for r in leaves(t.requires))
-            day = min((timeline.short_from(r.metric, r.at_least) for r in needs), default=date.max)
+        held_tiers = ladder[: rank + 1]
+        if [t.id for t in ladder] == list(tiers) and all(_counts(timeline, t.requires) for t in held_tiers):
+            day = min(_held_until(timeline, t.requires) for t in held_tiers)
             return day if day <= last else None
         days = _days(segments, as_of, last)
         i = bisect_left(days, True, key=lower)
@@ -50,11 +51,29 @@ def lost_on(
     return next((day for day in _days(segments, as_of, last) if lower(day)), None)
 
 
-def _counted(timeline: Timeline, tier: Tier) -> bool:
-    """Whether every requirement of the tier is a threshold on a count of the records counting (no
-    alternative, prerequisite, points or expression): its first day short is read off the days they
-    stop, with no day asked."""
-    return all(isinstance(r, Threshold) and timeline.counts(r.metric) for r in tier.requires)
+def _counts(timeline: Timeline, needs: Sequence[Need]) -> bool:
+    """Whether the requirements are thresholds on counts of records, in groups (no prerequisite,
+    points or expression): the first day they fail is read off the days those records stop."""
+    return all(
+        timeline.counts(n.metric)
+        if isinstance(n, Threshold)
+        else not isinstance(n, Prerequisite) and bool(n.items) and _counts(timeline, n.items)
+        for n in needs
+    )
+
+
+def _held_until(timeline: Timeline, needs: Sequence[Need], every: bool = True) -> date:
+    """The first day after `known_on` on which the requirements (`every` one, or else any one) no
+    longer hold, as counts only fall: a threshold's day its count goes below it, a group's the first
+    of its items' days, alternatives' the last (date.max: never)."""
+    days = []
+    for n in needs:
+        if isinstance(n, Threshold):
+            days.append(timeline.short_from(n.metric, n.at_least))
+        else:
+            assert not isinstance(n, Prerequisite), "see _counts"
+            days.append(_held_until(timeline, n.items, isinstance(n, AllOf)))
+    return min(days, default=date.max) if every else max(days)
 
 
 def _only_falls(timeline: Timeline) -> bool:
