@@ -193,7 +193,7 @@ class Timeline:
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
         """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
         eligible = _EligibleByDesignation(
-            self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on)
+            self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on), self._may_reach
         ).eligible
         return eligible(designation or self.policy.designation)
 
@@ -206,6 +206,11 @@ class Timeline:
 
         eligible = _EligibleByDesignation(self.policy, self.data, on.isoformat(), meets).eligible
         return eligible(self.policy.designation)
+
+    def _may_reach(self, metric_id: str, threshold: Number) -> bool:
+        """Whether the metric could reach `threshold` on some day: its value with every record counting
+        does (a tier needing more of one metric than that fails before any record's days are asked)."""
+        return self._bound(self.metrics[metric_id]) >= threshold
 
     def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
         metric = self.metrics[metric_id]
@@ -464,10 +469,17 @@ class _EligibleByDesignation:
     the garbage collector's next pass."""
 
     def __init__(
-        self, policy: Policy, data: dict[str, Any], on: str, meets: Callable[[str, Number], bool]
+        self,
+        policy: Policy,
+        data: dict[str, Any],
+        on: str,
+        meets: Callable[[str, Number], bool],
+        may: Callable[[str, Number], bool] | None = None,
     ) -> None:
+        """`may`: a cheaper test that holds whenever `meets` does, asked of a tier's every requirement
+        first (a tier one of whose thresholds cannot be met fails before the costly ones are asked)."""
         self.ladders = {d.id: d for d in policy.designations}
-        self.data, self.on, self.meets = data, on, meets
+        self.data, self.on, self.meets, self.may = data, on, meets, may
         self.found: dict[str, str | None] = {}
 
     def has(self, p: Prerequisite) -> bool:
@@ -477,7 +489,7 @@ class _EligibleByDesignation:
     def eligible(self, designation: str) -> str | None:
         if designation not in self.found:
             tiers = self.ladders[designation].tiers
-            self.found[designation] = _eligible(tiers, self.data, self.on, self.meets, self.has)
+            self.found[designation] = _eligible(tiers, self.data, self.on, self.meets, self.has, self.may)
         return self.found[designation]
 
 
@@ -487,16 +499,25 @@ def _eligible(
     on: str,
     meets: Callable[[str, Number], bool],
     has: Callable[[Prerequisite], bool],
+    may: Callable[[str, Number], bool] | None = None,
 ) -> str | None:
-    """The highest tier whose requirements, and those of every tier below, all hold; None before joining."""
+    """The highest tier whose requirements, and those of every tier below, all hold; None before joining.
+    With `may` (holding whenever `meets` does), a tier whose requirements fail by it fails unasked."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
     for tier in tiers:
+        if may is not None and not holds(tier.requires, may, _held):
+            break
         if not holds(tier.requires, meets, has):
             break
         eligible = tier.id
     return eligible
+
+
+def _held(_: Prerequisite) -> bool:
+    """A prerequisite, when asking only whether a tier could hold: it might be."""
+    return True
 
 
 def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
