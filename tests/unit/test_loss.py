@@ -168,6 +168,87 @@ def test_a_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_n
     assert evaluate(load_policies(shorter).in_effect(D), data, D).loss is None
 
 
+def test_a_points_loss_on_the_last_day_of_the_horizon_is_shown_and_one_day_past_it_is_not(
+    tmp_path: Path,
+) -> None:
+    """The points program's loss is found by asking days (no count to read it off): summit-partners
+    loses Solutions Partner on 2027-01-31, D + 67."""
+    text = (POINTS / "policy" / "points-2026-03-01.yaml").read_text(encoding="utf-8")
+    data = points_firm("summit-partners.yaml")
+    for horizon, lost in ((67, date(2027, 1, 31)), (66, None)):
+        folder = tmp_path / str(horizon)
+        folder.mkdir()
+        (folder / "p.yaml").write_text(text.replace("at_risk_days: 90", f"at_risk_days: {horizon}", 1))
+        loss = evaluate(load_policies(folder).in_effect(D), data, D).loss
+        assert (loss.on if loss else None) == lost
+
+
+def retired_to_drop_on(offset: int) -> str:
+    """A retirement date after which a deployment counts (its trailing year) until D + `offset`."""
+    drops = D + timedelta(days=offset)
+    return drops.replace(year=drops.year - 1).isoformat()
+
+
+@pytest.mark.parametrize(
+    "drops,lost",
+    [
+        # a customer counts until the last of its deployments drops out: c-1 keeps counting to +80,
+        # but two customers are needed and c-0 stops at +30
+        ({"c-0": [30], "c-1": [60, 80]}, 30),
+        # c-1's later deployment listed first: c-1 counts to +80, not to the last listed one's +60
+        ({"c-0": [None], "c-1": [80, 60]}, 80),
+    ],
+)
+def test_a_count_by_key_falls_when_the_last_record_of_a_key_drops_out(
+    drops: dict[str, list[int | None]], lost: int
+) -> None:
+    deployments = [
+        deployment(
+            f"{c}-{i}", c, live_on="2025-01-01", retired_on=None if n is None else retired_to_drop_on(n)
+        )
+        for c, offsets in drops.items()
+        for i, n in enumerate(offsets)
+    ]
+    data = firm_of(
+        people=[person(i) for i in range(10)],  # inactive from D + 89
+        customers=[customer(0), customer(1)],
+        deployments=deployments,
+        stories=[story(0, "c-0")],
+    )
+    loss = evaluate(SHIPPED.in_effect(D), data, D).loss
+    assert loss is not None
+    assert (loss.on, loss.metric) == (D + timedelta(days=lost), "Customers in production")
+
+
+def test_a_tier_held_one_way_while_the_other_is_short_already_is_lost_the_day_that_way_fails() -> None:
+    # 5 people: way 1 (10 people, 2 customers) is short on D; way 2 (5 people, 4 customers) holds
+    # until one of the 4 customers' deployments drops out, the day after D
+    data = firm_of(
+        people=[person(i) for i in range(5)],
+        customers=[customer(i) for i in range(4)],
+        deployments=[
+            deployment(0, "c-0", live_on="2025-01-01", retired_on=retired_to_drop_on(1)),
+            *(deployment(i, f"c-{i}") for i in range(1, 4)),
+        ],
+        stories=[story(0, "c-0")],
+    )
+    loss = evaluate(load_policies(TWO_WAYS).in_effect(D), data, D).loss
+    assert loss is not None and (loss.on, loss.record.id) == (D + timedelta(days=1), "d-0")
+
+
+def test_a_threshold_of_0_is_never_the_one_lost(tmp_path: Path) -> None:
+    # Select asks for at least 0 stories: the one story withdrawn on D + 20 takes nothing from it;
+    # the people going stale on D + 89 do
+    zero = policy_variant(
+        tmp_path / "p.yaml",
+        ("{metric: public_stories, at_least: 1}", "{metric: public_stories, at_least: 0}"),
+    )
+    data = build_firm(people=10, customers=2, stories=0)
+    data["stories"] = [story(0, "c-0", withdrawn_on=day(20))]
+    loss = evaluate(load_policies(zero).in_effect(D), data, D).loss
+    assert loss is not None and (loss.on, loss.metric) == (D + timedelta(days=89), "Certified people")
+
+
 MEASURED_RULE = """      - test: expression
         expr: 'record.result.matches("[0-9]")'
         reason: result-not-measured
