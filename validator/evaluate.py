@@ -216,20 +216,16 @@ class Timeline:
         metric = self.metrics[metric_id]
         if self._bound(metric) < threshold:
             return False
-        if self._counts(metric):
+        if self.counts(metric):
             return self._count_reaches(metric, threshold, on)
         return self.value_on(metric, on) >= threshold
 
-    def _counts(self, metric: Metric) -> bool:
+    def counts(self, metric: Metric) -> bool:
         """Whether the metric's value is how many records (or distinct keys) count: it only grows as
         more records are seen to count, so a threshold is reached before every record is looked at."""
         plain = metric.points is None and metric.group_by is None and metric.at_most is None
         computed = bool(metric.sum_of) or metric.formula is not None
         return plain and not computed and self._source(metric).id not in self.by_day
-
-    def counts(self, metric_id: str) -> bool:
-        """Whether the metric is a count of the records (or keys) counting: see `_counts`."""
-        return self._counts(self.metrics[metric_id])
 
     def short_from(self, metric_id: str, threshold: Number) -> date:
         """The first day after `known_on` on which a counting metric is below `threshold`, as the data

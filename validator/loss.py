@@ -41,9 +41,9 @@ def lost_on(
     if len(segments) == 1 and _only_falls(segments[0][1]):
         timeline = segments[0][1]
         ladder = timeline.policy.tiers
-        held_tiers = ladder[: rank + 1]
-        if [t.id for t in ladder] == list(tiers) and all(_counts(timeline, t.requires) for t in held_tiers):
-            day = min(_held_until(timeline, t.requires) for t in held_tiers)
+        upto = ladder[: rank + 1]  # the tier held and every tier below it
+        if [t.id for t in ladder] == list(tiers) and all(_counts_only(timeline, t.requires) for t in upto):
+            day = min(_held_until(timeline, t.requires) for t in upto)
             return day if day <= last else None
         days = _days(segments, as_of, last)
         i = bisect_left(days, True, key=lower)
@@ -51,13 +51,13 @@ def lost_on(
     return next((day for day in _days(segments, as_of, last) if lower(day)), None)
 
 
-def _counts(timeline: Timeline, needs: Sequence[Need]) -> bool:
+def _counts_only(timeline: Timeline, needs: Sequence[Need]) -> bool:
     """Whether the requirements are thresholds on counts of records, in groups (no prerequisite,
     points or expression): the first day they fail is read off the days those records stop."""
     return all(
-        timeline.counts(n.metric)
+        timeline.counts(timeline.metrics[n.metric])
         if isinstance(n, Threshold)
-        else not isinstance(n, Prerequisite) and bool(n.items) and _counts(timeline, n.items)
+        else not isinstance(n, Prerequisite) and bool(n.items) and _counts_only(timeline, n.items)
         for n in needs
     )
 
@@ -71,7 +71,7 @@ def _held_until(timeline: Timeline, needs: Sequence[Need], every: bool = True) -
         if isinstance(n, Threshold):
             days.append(timeline.short_from(n.metric, n.at_least))
         else:
-            assert not isinstance(n, Prerequisite), "see _counts"
+            assert not isinstance(n, Prerequisite), "see _counts_only"
             days.append(_held_until(timeline, n.items, isinstance(n, AllOf)))
     return min(days, default=date.max) if every else max(days)
 

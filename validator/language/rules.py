@@ -380,13 +380,12 @@ class InWindow(RuleTest):
         term, end = self.term, date.min
         out: list[Span] = []
         for on in sorted(days):
-            first = day(on)
+            first, ends = day(on), leaves(on, term)
             if first <= end:
-                end = leaves(on, term)
-                out[-1] = (out[-1][0], end)
+                out[-1] = (out[-1][0], ends)
             else:
-                end = leaves(on, term)
-                out.append((first, end))
+                out.append((first, ends))
+            end = ends
         return tuple(out)
 
 
