@@ -80,3 +80,9 @@ def leaves(on: str, window: Term) -> date:
         return leaves_window(day(on), window)
     except (OverflowError, ValueError):
         return date.max
+
+
+@lru_cache(maxsize=16384)
+def held_from(on: str, window: Term) -> tuple[date, date]:
+    """The as-of dates whose window holds `on`: from that day up to, not including, `leaves`."""
+    return day(on), leaves(on, window)

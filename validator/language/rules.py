@@ -15,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from ..dates import Term, day, leaves, term_end, window_first
+from ..dates import Term, day, held_from, leaves, term_end, window_first
 from .expressions import Condition, condition
 from .spans import ALWAYS, NEVER, Span, Spans, complement, intersect, span_on, starting, union, until
 
@@ -370,22 +370,25 @@ class InWindow(RuleTest):
         )
 
     def spans(self, record: Record, links: Links) -> Spans:
-        days: set[str] = set()
+        days: list[str] = []
         for get in self.gets:
             value = get(record, links)
-            days.update(value if isinstance(value, list) else (value,))
-        days.discard(None)
+            if value.__class__ is list:
+                days += value
+            elif value is not None:
+                days.append(value)
+        days.sort()  # a list holds dates only: the policy check refuses an in_window field that may not
         # in date order, each date's days run on from the last's while they touch (a window's end
-        # moves on with its start): merged as they come
+        # moves on with its start): merged as they come (a date given twice, with itself)
         term, end = self.term, date.min
         out: list[Span] = []
-        for on in sorted(days):
-            first, ends = day(on), leaves(on, term)
-            if first <= end:
-                out[-1] = (out[-1][0], ends)
+        for on in days:
+            span = held_from(on, term)
+            if span[0] <= end:
+                out[-1] = (out[-1][0], span[1])
             else:
-                out.append((first, ends))
-            end = ends
+                out.append(span)
+            end = span[1]
         return tuple(out)
 
 
