@@ -20,7 +20,6 @@ from ..policies import PolicySet
 from ..result import Evaluation, LadderResult, MetricResult, Outcome, evaluation_json, standing_json
 from ..standing import Standing
 from .charts import month_line, threshold_bar
-from .templates import environment
 from .text import gaps, loss_sentence, tier_label
 
 
@@ -325,6 +324,8 @@ def render(
     first = date.fromisoformat(e.windows[year]["first"]) if year else e.as_of
     monthly = monthly_values(policies, data, month_ends(first, e.as_of))
     ctx = context(e, policy, monthly, generated_at_from(os.environ.get("SOURCE_DATE_EPOCH")))
+    from .templates import environment  # here: Jinja takes ~65 ms to import, which jsonl need not pay
+
     return {
         "evidence.html": environment(templates).get_template("evidence.html.j2").render(ctx),
         "evidence.md": markdown_env(templates).get_template("evidence.md.j2").render(ctx),
@@ -348,6 +349,8 @@ def _year_window(policy: Policy) -> str | None:
 
 def markdown_env(templates: str | Path | None) -> Any:
     """The same loader without HTML escaping; firm text is escaped for Markdown by the `md` filter."""
+    from .templates import environment
+
     env = environment(templates, autoescape=False)
     env.filters["md"] = md_escape
     env.filters["md_url"] = md_url
