@@ -7,6 +7,8 @@ import hashlib
 import io
 import json
 import os
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -460,3 +462,18 @@ def test_workers_use_the_policy_the_command_read_not_the_file_as_changed_since(
     monkeypatch.setattr(validator.cli, "_load_policies", read_then_broken)
     assert (main([*args, "--jobs", "2"]), capsys.readouterr().out) == expected
     assert pools == [2]
+
+
+@pytest.mark.parametrize(("fmt", "imports_jinja"), [("jsonl", False), ("json", False), ("markdown", True)])
+def test_evaluate_imports_jinja_only_for_a_format_rendered_from_templates(
+    fmt: str, imports_jinja: bool
+) -> None:
+    """Jinja takes longer to import than evaluating a file: a CI job's jsonl or json run never pays it."""
+    script = (
+        "import contextlib, io, sys; from validator.cli import main; "
+        "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+        f"code = main(['evaluate', 'examples/firms/northwind-advisory.yaml', '--format', {fmt!r}]); "
+        "ctx.__exit__(None, None, None); print(code, out.getvalue() != '', 'jinja2' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["0", "True", str(imports_jinja)]
