@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         # the target's ratio is per core (validate runs on one); evaluate runs on every core by default
         evaluate = [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1"]
         (r["validate_s"], r["validate_rss_mib"], rc), (r["evaluate_s"], r["evaluate_rss_mib"], _) = (
-            interleaved(3, [[tiercheck, "validate", str(many)], evaluate])
+            interleaved(5, [[tiercheck, "validate", str(many)], evaluate])
         )
         assert rc == 0, "generated files must validate"
         _, r["validate_few_rss_mib"], _ = best_of(1, [tiercheck, "validate", str(few)])
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for program in PROGRAMS:  # the example programs on the same files, each against the shipped policy
             policy = str(ROOT / "examples" / "programs" / program / "policy")
-            shipped, ours = interleaved(2, [evaluate, [*evaluate, "--policy", policy]])
+            shipped, ours = interleaved(3, [evaluate, [*evaluate, "--policy", policy]])
             r[f"evaluate_{program}_s"], r[f"evaluate_{program}_shipped_s"] = ours[0], shipped[0]
         r["summary_1core_s"], _, _ = best_of(
             1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"]
