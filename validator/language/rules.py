@@ -262,13 +262,15 @@ class _DaysBefore(_FieldTest):
     """A test of how many days before the as-of date a field's date lies."""
 
     values = ("value", "days", "days_before")
+    past: ClassVar[int] = 0  # at most N days before: the term to the first day out is N + 1 days
 
     days: int = 0
+    term: Term = dataclasses.field(default=Term(), compare=False)  # made once, not for every record
 
     @classmethod
     def compile(cls, rule: Mapping[str, Any], scope: Scope) -> RuleTest:
-        get = getter(rule["field"], scope.links)
-        return cls(field=rule["field"], get=get, days=rule["days"], **_common(rule))
+        get, days = getter(rule["field"], scope.links), rule["days"]
+        return cls(field=rule["field"], get=get, days=days, term=Term(days=days + cls.past), **_common(rule))
 
     def failed(self, record: Record, ctx: Context, value: str | None) -> Failed:
         """The failure, with how many days before the as-of date the field's date lies."""
@@ -287,7 +289,7 @@ class AtLeastDaysBefore(_DaysBefore):
 
     def first_day(self, value: str) -> date:
         """The first as-of date on which a date `value` is `days` days old."""
-        return term_end(value, Term(days=self.days))
+        return term_end(value, self.term)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         value = self.get(record, ctx.links)
@@ -306,10 +308,11 @@ class AtMostDaysBefore(_DaysBefore):
     from the date through `days` days later."""
 
     test = "at_most_days_before"
+    past = 1
 
     def last_day_out(self, value: str) -> date:
         """The first as-of date on which a date `value` is more than `days` days old."""
-        return term_end(value, Term(days=self.days + 1))
+        return term_end(value, self.term)
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
         value = self.get(record, ctx.links)
