@@ -122,6 +122,9 @@ class _Fields(dict[str, Any]):
         return text if isinstance(text, str) else f"(no {key})"
 
 
+# Verdicts are made for every record judged: as tuples, in C (a NamedTuple's own `__new__` is Python).
+_made = tuple.__new__
+
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
 Verdict = date | Via | Failed | None
 
@@ -198,7 +201,7 @@ class RuleTest:
 
     def fail(self, record: Record, ctx: Context, **values: Any) -> Failed:
         values["as_of"] = ctx.iso
-        return Failed(self.reason, self.message, record, values)
+        return _made(Failed, (self.reason, self.message, record, values))
 
 
 def _common(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -627,7 +630,7 @@ class AnyItem(RuleTest):
                 continue
             drop = verdict.drop if isinstance(verdict, Via) else verdict
             if best is None or _later(drop, best.drop):
-                best = Via(drop, item)
+                best = _made(Via, (drop, item))
         if best is None:
             return self.fail(record, ctx, detail=closest or f"no {self.of} listed")
         if best.drop is None or closest is None or not self.with_days:
@@ -720,7 +723,7 @@ def judge(tests: tuple[RuleTest, ...], record: Record, ctx: Context) -> tuple[Ve
                 continue
         if drop is None or verdict < drop:  # type: ignore[operator]
             drop, decider = verdict, passed  # type: ignore[assignment]
-    return (drop if via is None else Via(drop, via)), decider
+    return (drop if via is None else _made(Via, (drop, via))), decider
 
 
 def drop_reason(tests: tuple[RuleTest, ...], record: Record, decider: int, ctx: Context) -> Failed | None:
