@@ -213,9 +213,9 @@ class Timeline:
         return self._bound(self.metrics[metric_id]) >= threshold
 
     def _reaches(self, metric_id: str, threshold: Number, on: date) -> bool:
-        metric = self.metrics[metric_id]
-        if self._bound(metric) < threshold:
+        if not self._may_reach(metric_id, threshold):
             return False
+        metric = self.metrics[metric_id]
         if self.counts(metric):
             return self._count_reaches(metric, threshold, on)
         return self.value_on(metric, on) >= threshold
