@@ -385,7 +385,8 @@ class InWindow(RuleTest):
                 days.append(value)
         days.sort()  # a list holds dates only: the policy check refuses an in_window field that may not
         # in date order, each date's days run on from the last's while they touch (a window's end
-        # moves on with its start): merged as they come (a date given twice, with itself)
+        # moves on with its start): merged as they come (a date given twice, with itself). Not
+        # `union`, which sorts the spans again and checks both ends: 7% more of the standing walk
         term, end = self.term, date.min
         out: list[Span] = []
         for on in days:
