@@ -28,6 +28,8 @@ from .result import (
 )
 
 Getter = Callable[[dict[str, Any]], Any]
+# a record with its id, the name a person knows it by (None: none) and the records its link fields name
+Named = tuple[dict[str, Any], str, str | None, dict[str, Any] | None]
 
 
 def evaluate(
@@ -39,6 +41,7 @@ def evaluate(
     metrics: dict[str, MetricResult] = {}
     horizon = as_of + timedelta(days=policy.at_risk_days)
     at_risk: list[Outcome] = []
+    named: dict[str | None, list[Named]] = {}  # metrics of the same records share their names
     for metric in policy.metrics:
         if metric.sum_of:
             value = sum_of(metric, (metrics[m].value for m in metric.sum_of))
@@ -56,7 +59,9 @@ def evaluate(
             shown = counted if metric.points is not None else []
             metrics[metric.id] = MetricResult(metric.id, metric.label, value, shown, [], metric.derived_from)
             continue
-        counted, excluded, deciders = _outcomes(metric, _records(data, metric.records), ctx)
+        if metric.records not in named:
+            named[metric.records] = _named(_records(data, metric.records), metric.records, links)
+        counted, excluded, deciders = _outcomes(metric, named[metric.records], ctx)
         value = _value(metric, counted, links)
         metrics[metric.id] = MetricResult(metric.id, metric.label, value, counted, excluded)
         records = [o.record for o in counted]
@@ -434,7 +439,8 @@ class Timeline:
         if source.id not in self.counting:
             assert self.known_on is not None
             ctx = Context.build(self.known_on, self.windows, self.links)
-            self.counting[source.id] = _outcomes(source, _records(self.data, source.records), ctx)[0]
+            named = _named(_records(self.data, source.records), source.records, self.links)
+            self.counting[source.id] = _outcomes(source, named, ctx)[0]
         return self.counting[source.id]
 
     def _rows(self, metric: Metric) -> list[tuple[Spans, dict[str, Any], Number]]:
@@ -523,40 +529,35 @@ def _records(data: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
     return list(data.get(name or "", ()))
 
 
-def _label(
-    record: dict[str, Any], index: int, metric: Metric, linked: dict[str, Any] | None
-) -> tuple[str, str]:
-    """An id and a name a person recognises: a person's name, a story's title, a deployment's customer."""
-    ident = record.get("id") or f"{metric.records}[{index}]"
-    label = record.get("name") or record.get("title")
-    if label:
-        return ident, label
-    names = [v["name"] for v in (linked or {}).values() if isinstance(v, dict) and "name" in v]
-    return ident, names[0] if names else metric.label
-
-
-def _linked(record: dict[str, Any], links: Links) -> dict[str, Any] | None:
-    """The records the record's link fields name, by field (None: it has no link field)."""
-    linked = None
-    for f in links.fields:
-        if f in record:
-            if linked is None:
-                linked = {}
-            linked[f] = links.follow(f, record[f])
-    return linked
+def _named(records: list[dict[str, Any]], name: str | None, links: Links) -> list[Named]:
+    """Each record with its id, the name a person knows it by (its own, else its linked records'; None:
+    the metric's label) and the records its link fields name: the same for every metric of these records."""
+    out: list[Named] = []
+    for i, record in enumerate(records):
+        linked = None
+        for f in links.fields:
+            if f in record:
+                if linked is None:
+                    linked = {}
+                linked[f] = links.follow(f, record[f])
+        label = record.get("name") or record.get("title") or None
+        if label is None and linked:
+            label = next((v["name"] for v in linked.values() if isinstance(v, dict) and "name" in v), None)
+        out.append((record, record.get("id") or f"{name}[{i}]", label, linked))
+    return out
 
 
 def _outcomes(
     metric: Metric,
-    records: list[dict[str, Any]],
+    named: list[Named],
     ctx: Context,
 ) -> tuple[list[Outcome], list[Outcome], list[int]]:
     """The records counted and those not, with the rule deciding each counted one's drop-out date."""
     counted, excluded, deciders = [], [], []
-    links, rules, metric_id = ctx.links, metric.rules, metric.id
-    for i, record in enumerate(records):
-        linked = _linked(record, links)
-        ident, label = _label(record, i, metric, linked)
+    rules, metric_id = metric.rules, metric.id
+    for record, ident, label, linked in named:
+        if label is None:
+            label = metric.label
         verdict, decider = judge(rules, record, ctx)
         if isinstance(verdict, Failed):
             excluded.append(Outcome(metric_id, ident, label, False, record, verdict, linked=linked))

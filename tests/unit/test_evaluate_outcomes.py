@@ -3,7 +3,7 @@ the as-of date (found by mutation testing, `nox -s mutation`)."""
 
 from __future__ import annotations
 
-from support import SHIPPED_POLICY, D, build_firm, customer, deployment
+from support import SHIPPED_POLICY, D, build_firm, customer, deployment, plan
 
 from validator.evaluate import evaluate
 from validator.policies import load_policies
@@ -23,6 +23,13 @@ def test_a_record_without_name_or_title_is_shown_as_its_linked_customer_with_tha
         {"customer": data["customers"][0]},
     )
     assert (pilot.id, pilot.label, pilot.linked) == ("d-1", "Customer 1", {"customer": data["customers"][1]})
+
+
+def test_a_record_without_name_title_or_named_linked_record_is_shown_by_its_metrics_label() -> None:
+    policy = load_policies(SHIPPED_POLICY).in_effect(D)
+    data = build_firm(people=1, joint_business_plan=plan())
+    (counted,) = evaluate(policy, data, D).metrics["joint_business_plan"].counted
+    assert (counted.id, counted.label) == ("firm.joint_business_plan[0]", "Joint business plan")
 
 
 def test_a_record_with_a_title_is_shown_by_it_and_one_without_any_id_by_its_place() -> None:
