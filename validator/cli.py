@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import os
 import signal
@@ -392,6 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(tiercheck {args.command} - --stdin-filename {args.stdin_filename})"
         )
     previous = signal.signal(signal.SIGTERM, _terminated)
+    collect = gc.get_threshold()
+    # A run makes and drops millions of objects, next to none of them in a cycle: at the collector's
+    # default, a pass each time 700 more are made than freed, the passes take 1-2% of a batch run.
+    gc.set_threshold(50_000, *collect[1:])
     try:
         return run(args)
     except UsageError as exc:
@@ -420,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous)
+        gc.set_threshold(*collect)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -170,3 +171,20 @@ def test_sigterm_ends_any_command_with_143_and_one_line(command, monkeypatch, ca
     assert main([command, str(EXAMPLE)]) == 143
     assert capsys.readouterr().err == "tiercheck: terminated\n"
     assert signal.getsignal(signal.SIGTERM) == before  # in-process callers get their handler back
+
+
+def test_a_run_collects_garbage_less_often_and_gives_in_process_callers_their_thresholds_back(
+    monkeypatch,
+) -> None:
+    during: list[tuple[int, int, int]] = []
+
+    def validate(*_: object, **__: object) -> int:
+        during.append(gc.get_threshold())
+        return 0
+
+    monkeypatch.setattr(validate_command, "validate", validate)
+    before = gc.get_threshold()
+    assert main(["validate", str(EXAMPLE)]) == 0
+    assert during[0][0] >= 50 * before[0]  # a pass per 50,000 objects made, not per 700
+    assert during[0][1:] == before[1:]
+    assert gc.get_threshold() == before
