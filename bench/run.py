@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -60,12 +61,20 @@ def interleaved(n: int, cmds: list[list[str]]) -> tuple[list[tuple[float, int, i
     return [min((r[i] for r in rounds), key=lambda r: r[0]) for i in range(len(cmds))], rounds
 
 
-def paired(rounds: list[Round], over: int = 0, of: int = 1) -> float:
-    """How many times command `over`'s time command `of` takes: the median of each round's ratio. This
-    machine's speed drifts by a quarter within minutes; two runs made one after the other see the same
-    speed, so their ratio keeps little of the drift, where the fastest run of each may come from a
-    quiet minute for one and a busy one for the other."""
-    return statistics.median(r[of][0] / r[over][0] for r in rounds)
+def paired(r: dict[str, Any], name: str, rounds: list[Round], over: int = 0, of: int = 1) -> None:
+    """How many times command `over`'s time command `of` takes, as r[name]: the median of each round's
+    ratio (each kept, in order, as r[name + "_pairs"]). This machine's speed drifts by a quarter within
+    minutes; two runs made one after the other see the same speed, so their ratio keeps little of the
+    drift, where the fastest run of each may come from a quiet minute for one and a busy one for the
+    other."""
+    r[name + "_pairs"] = pairs = sorted(round(x[of][0] / x[over][0], 4) for x in rounds)
+    r[name] = statistics.median(pairs)
+
+
+def spread(r: dict[str, Any], name: str) -> str:
+    """A ratio's median with the lowest and highest of its pairs: how much the machine moved it."""
+    pairs = r[name + "_pairs"]
+    return f"{r[name]:.2f}x (pairs {pairs[0]:.2f}-{pairs[-1]:.2f}), median of {len(pairs)} in turn"
 
 
 def csafe_parse(files: list[Path]) -> float:
@@ -107,14 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(f, few / f.name)
         size = statistics.mean(f.stat().st_size for f in files)
         print(f"{len(files)} files, {size / 1024:.1f} KB each on average", flush=True)
-        r: dict[str, float] = {}
+        r: dict[str, Any] = {}
 
         r["csafe_parse_s"] = min(csafe_parse(files) for _ in range(2))
         # the target's ratio is per core (validate runs on one); evaluate runs on every core by default
         evaluate = [tiercheck, "evaluate", str(many), "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1"]
         fastest, rounds = interleaved(5, [[tiercheck, "validate", str(many)], evaluate])
         (r["validate_s"], r["validate_rss_mib"], rc), (r["evaluate_s"], r["evaluate_rss_mib"], _) = fastest
-        r["evaluate_vs_validate"] = paired(rounds)
+        paired(r, "evaluate_vs_validate", rounds)
         assert rc == 0, "generated files must validate"
         _, r["validate_few_rss_mib"], _ = best_of(1, [tiercheck, "validate", str(few)])
         r["evaluate_allcores_s"], _, _ = best_of(
@@ -122,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         for program in PROGRAMS:  # the example programs on the same files, each against the shipped policy
             policy = str(ROOT / "examples" / "programs" / program / "policy")
-            (shipped, ours), rounds = interleaved(3, [evaluate, [*evaluate, "--policy", policy]])
+            (shipped, ours), rounds = interleaved(5, [evaluate, [*evaluate, "--policy", policy]])
             r[f"evaluate_{program}_s"], r[f"evaluate_{program}_shipped_s"] = ours[0], shipped[0]
-            r[f"evaluate_{program}_vs_shipped"] = paired(rounds)
+            paired(r, f"evaluate_{program}_vs_shipped", rounds)
         r["summary_1core_s"], _, _ = best_of(
             1, [tiercheck, "summary", str(many), "--as-of", AS_OF, "--jobs", "1"]
         )
@@ -140,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             ((r["cold_one_file_s"], _, _), (r["cjs_cold_one_file_s"], _, _)), rounds = interleaved(
                 5, [[tiercheck, "validate", one], [cjs, "--schemafile", str(SCHEMA), one]]
             )
-            r["cold_vs_cjs"] = paired(rounds, over=1, of=0)
+            paired(r, "cold_vs_cjs", rounds, over=1, of=0)
         else:
             r["cold_one_file_s"], _, _ = best_of(5, [tiercheck, "validate", one])
         report(r, len(files), args.cjs_count, os.cpu_count() or 1)
@@ -221,7 +230,7 @@ def report_site(r: dict[str, float], n: int) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
 
 
-def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
+def report(r: dict[str, Any], n: int, cjs_n: int, cores: int) -> None:
     per = {k: 1000 * r[k] / n for k in ("csafe_parse_s", "validate_s", "evaluate_s")}
     rows = [
         ("CSafeLoader parse only", f"{r['csafe_parse_s']:.2f} s", f"{per['csafe_parse_s']:.2f} ms/file", ""),
@@ -235,7 +244,7 @@ def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
             "tiercheck evaluate (jsonl), 1 core",
             f"{r['evaluate_s']:.2f} s",
             f"{per['evaluate_s']:.2f} ms/file",
-            f"{r['evaluate_vs_validate']:.2f}x validate, median of 5 in turn (target <= 2.0, issue 10)",
+            f"{spread(r, 'evaluate_vs_validate')} with validate (target <= 2.0, issue 10)",
         ),
         (
             f"tiercheck evaluate (jsonl), {cores} cores",
@@ -249,8 +258,7 @@ def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
                 f"evaluate (jsonl), 1 core, {program}",
                 f"{r[f'evaluate_{program}_s']:.2f} s",
                 f"{1000 * r[f'evaluate_{program}_s'] / n:.2f} ms/file",
-                f"{r[f'evaluate_{program}_vs_shipped']:.2f}x shipped, median of 3 in turn with it "
-                "(target <= 1.5, issue 10)",
+                f"{spread(r, f'evaluate_{program}_vs_shipped')} with shipped (target <= 1.5, issue 10)",
             )
             for program in PROGRAMS
         ),
@@ -275,7 +283,7 @@ def report(r: dict[str, float], n: int, cjs_n: int, cores: int) -> None:
                 "check-jsonschema, 1 file, cold",
                 f"{r['cjs_cold_one_file_s']:.3f} s",
                 "",
-                f"tiercheck takes {r['cold_vs_cjs']:.2f}x, median of 5 in turn (target < 0.25)",
+                f"tiercheck takes {spread(r, 'cold_vs_cjs')} (target < 0.25)",
             ),
         ]
     rows.append(
