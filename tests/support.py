@@ -11,7 +11,7 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from validator.cli import main
+from validator.evaluate import _EligibleByDesignation
+from validator.language.model import Policy
 from validator.policies import load_policies
 from validator.vocabulary import vocabulary
 
@@ -214,6 +216,13 @@ def top_tier_firm() -> dict[str, Any]:
         active_on="2026-11-24",
         issued_on="2026-11-01",
     )
+
+
+def tier_of_values(policy: Policy, data: dict[str, Any], values: Mapping[str, float], on: date) -> str | None:
+    """The tier of the policy's own ladder on `on` from every metric's value that day: an oracle beside
+    `Timeline.tier_on`, which works values out only as far as a threshold needs them."""
+    meets = _EligibleByDesignation(policy, data, on.isoformat(), lambda m, n: values[m] >= n)
+    return meets.eligible(policy.designation)
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:

@@ -202,16 +202,6 @@ class Timeline:
         ).eligible
         return eligible(designation or self.policy.designation)
 
-    def tier_with(self, values: Mapping[str, Number | None], on: date) -> str | None:
-        """The tier on `on`, given some metrics' values that day (the rest are worked out)."""
-
-        def meets(metric: str, threshold: Number) -> bool:
-            known = values.get(metric)
-            return known >= threshold if known is not None else self._reaches(metric, threshold, on)
-
-        eligible = _EligibleByDesignation(self.policy, self.data, on.isoformat(), meets).eligible
-        return eligible(self.policy.designation)
-
     def _may_reach(self, metric_id: str, threshold: Number) -> bool:
         """Whether the metric could reach `threshold` on some day: its value with every record counting
         does (a tier needing more of one metric than that fails before any record's days are asked)."""

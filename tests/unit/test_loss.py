@@ -21,6 +21,7 @@ from support import (
     person,
     policy_variant,
     story,
+    tier_of_values,
 )
 from test_expressions import needs_cel
 
@@ -441,7 +442,7 @@ def test_the_loss_day_is_the_first_of_every_day_ahead_on_which_a_lower_tier_hold
     ahead = Timeline(policy, data, known_on=D)
 
     def tier_on(d: date) -> str | None:
-        return ahead.tier_with({m.id: ahead.value_on(m, d) for m in policy.metrics}, d)
+        return tier_of_values(policy, data, {m.id: ahead.value_on(m, d) for m in policy.metrics}, d)
 
     days = (D + timedelta(days=n) for n in range(1, policy.at_risk_days + 1))
     assert (e.loss.on if e.loss else None) == next((d for d in days if tier_on(d) not in kept), None)

@@ -138,20 +138,6 @@ def test_after_the_day_known_a_series_counts_only_the_points_given_that_day(tmp_
 D = date(2026, 11, 25)
 
 
-def test_a_tier_with_given_values_uses_them_and_works_out_the_rest() -> None:
-    policy = load_policies().in_effect(D)
-    data = firm_of(
-        customers=[customer(0), customer(1)], deployments=[deployment(0, "c-0"), deployment(1, "c-1")]
-    )
-    data["stories"] = [story(0, "c-0")]
-    timeline = Timeline(policy, data)  # no people: 0 certified
-    assert timeline.tier_with({"certified_people": 10}, D) == "select"  # exactly the threshold
-    assert timeline.tier_with({"certified_people": 9.5}, D) == "registered"
-    assert timeline.tier_with({"certified_people": None}, D) == "registered"  # worked out: 0
-    data["people"] = [person(i) for i in range(10)]
-    assert Timeline(policy, data).tier_with({}, D) == "select"
-
-
 def test_a_series_ending_on_the_day_a_record_starts_counting_counts_it_that_day() -> None:
     policy = load_policies().in_effect(D)
     certified = next(m for m in policy.metrics if m.id == "certified_people")
