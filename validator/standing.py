@@ -187,11 +187,19 @@ class _Eligibility:
         self.policies, self.data, self.designation, self.timelines = policies, data, designation, timelines
 
     def on(self, day: date) -> tuple[Policy, str | None]:
+        """The ladder in effect on `day` and the tier the firm is eligible for on it."""
+        return self.ladder(day), self.tier_on(day)
+
+    def ladder(self, day: date) -> Policy:
+        """The version in effect on `day`, seen through the designation's ladder."""
+        return self.policies.in_effect(day).ladder(self.designation)
+
+    def tier_on(self, day: date) -> str | None:
         policy = self.policies.in_effect(day)
         timeline = self.timelines.get(id(policy))
         if timeline is None:
             timeline = self.timelines[id(policy)] = Timeline(policy, self.data)
-        return policy.ladder(self.designation), timeline.tier_on(day, self.designation)
+        return timeline.tier_on(day, self.designation)
 
 
 def _notice_at_next_look(
@@ -299,51 +307,47 @@ def _events(
 
 
 def _apply(eligibility: _Eligibility, s: Standing, review: Review) -> None:
-    policy, eligible = eligibility.on(review.on)
-    rules = policy.reviews
+    """A review, look or demotion taking effect, applied to the standing. What the firm is eligible for
+    is worked out only where it could move the standing (`_can_move`): a promotion review of a firm
+    holding the highest tier, or a look while a notice is pending, at the lowest tier or in the grace
+    period, leaves it as it is, whatever the day's tier."""
+    policy = eligibility.ladder(review.on)
+    if not _can_move(policy, s, review):
+        return
+    if review.kind == "demotion":
+        if s.pending_demotion is not None:
+            _demote(eligibility, policy, s, review, s.pending_demotion)
+        return
+    eligible = eligibility.tier_on(review.on)
     tier, name = eligible or "none", policy.tier_label(eligible)
-    if review.kind == "promotion" and policy.rank(eligible) > policy.rank(s.tier):
-        why = f"eligible for {name} on {review.on}"
-        if s.pending_demotion is not None and rules.promotion_replaces_notice:
-            why += "; the pending demotion notice is withdrawn"
-            s.pending_demotion = None
-        s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
-        s.tier, s.since, s.promoted_on = tier, review.on, review.on
-    elif review.kind == "demotion-look" and s.pending_demotion is None:
-        notice = _notice(policy, eligible, s.tier, review.on, s.promoted_on)
-        if notice is not None:
-            s.pending_demotion = notice
-            why = f"eligible only for {name} on {review.on}; demotion to {name} takes effect on "
-            why += str(notice.effective_on)
-            s.history.append(Change(review.on, "notice", review.label, s.tier, s.tier, why))
-    elif review.kind == "demotion" and s.pending_demotion is not None:
-        notice = s.pending_demotion
-        s.pending_demotion = None
-        cured = rules.demotion_look.cure and _cured(eligibility, s.tier, notice)
-        if cured:
-            s.history.append(
-                Change(
-                    review.on,
-                    "cure",
-                    review.label,
-                    s.tier,
-                    s.tier,
-                    f"eligible for {policy.tier_label(s.tier)} again before {notice.effective_on}; "
-                    "the notice is cured",
-                )
-            )
-            return
-        s.history.append(
-            Change(
-                review.on,
-                review.kind,
-                review.label,
-                s.tier,
-                notice.to_tier,
-                f"notice given on {notice.given_on}",
-            )
-        )
-        s.tier, s.since = notice.to_tier, review.on
+    if review.kind == "promotion":
+        if policy.rank(eligible) > policy.rank(s.tier):
+            why = f"eligible for {name} on {review.on}"
+            if s.pending_demotion is not None and policy.reviews.promotion_replaces_notice:
+                why += "; the pending demotion notice is withdrawn"
+                s.pending_demotion = None
+            s.history.append(Change(review.on, review.kind, review.label, s.tier, tier, why))
+            s.tier, s.since, s.promoted_on = tier, review.on, review.on
+        return
+    notice = _notice(policy, eligible, s.tier, review.on, s.promoted_on)  # a look, none pending
+    if notice is not None:
+        s.pending_demotion = notice
+        why = f"eligible only for {name} on {review.on}; demotion to {name} takes effect on "
+        why += str(notice.effective_on)
+        s.history.append(Change(review.on, "notice", review.label, s.tier, s.tier, why))
+
+
+def _demote(eligibility: _Eligibility, policy: Policy, s: Standing, review: Review, notice: Notice) -> None:
+    """A pending demotion takes effect, unless the firm cured it within its notice period."""
+    s.pending_demotion = None
+    if policy.reviews.demotion_look.cure and _cured(eligibility, s.tier, notice):
+        why = f"eligible for {policy.tier_label(s.tier)} again before {notice.effective_on}; "
+        why += "the notice is cured"
+        s.history.append(Change(review.on, "cure", review.label, s.tier, s.tier, why))
+        return
+    why = f"notice given on {notice.given_on}"
+    s.history.append(Change(review.on, review.kind, review.label, s.tier, notice.to_tier, why))
+    s.tier, s.since = notice.to_tier, review.on
 
 
 def _cured(eligibility: _Eligibility, tier: str, notice: Notice) -> bool:
