@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 
 
+# Verdicts and contexts are made for every record judged: as tuples, in C (a NamedTuple's own `__new__`
+# is Python).
+_made = tuple.__new__
+
+
 @dataclass(frozen=True, slots=True)
 class WindowOn:
     """A named window resolved for one as-of date."""
@@ -69,18 +74,18 @@ class Context(NamedTuple):
 
     @classmethod
     def build(cls, as_of: date, windows: Mapping[str, Window], links: Links = NO_LINKS) -> Context:
-        return cls(as_of, as_of.isoformat(), _resolved(as_of, tuple(windows.values())), links)
+        return _made(cls, (*_resolved(as_of, tuple(windows.values())), links))
 
 
 @lru_cache(maxsize=4096)
-def _resolved(as_of: date, windows: tuple[Window, ...]) -> Mapping[str, WindowOn]:
-    """Each window on one as-of date; firms share their as-of and drop-out dates, so each is worked
-    out once (read-only: every context holding it shares it)."""
+def _resolved(as_of: date, windows: tuple[Window, ...]) -> tuple[date, str, Mapping[str, WindowOn]]:
+    """The day, as text, and each window on it; firms share their as-of and drop-out dates, so each is
+    worked out once (read-only: every context holding it shares it)."""
     out = {}
     for w in windows:
         first = window_first(as_of, w.term)
         out[w.name] = WindowOn(w.name, w.label, w.term, first, as_of, first.isoformat())
-    return MappingProxyType(out)
+    return as_of, as_of.isoformat(), MappingProxyType(out)
 
 
 class Via(NamedTuple):
@@ -121,9 +126,6 @@ class _Fields(dict[str, Any]):
         text = self.record.get(key)
         return text if isinstance(text, str) else f"(no {key})"
 
-
-# Verdicts are made for every record judged: as tuples, in C (a NamedTuple's own `__new__` is Python).
-_made = tuple.__new__
 
 # A test's verdict: None passes for good; a date passes until that day; Via passes thanks to an item.
 Verdict = date | Via | Failed | None
