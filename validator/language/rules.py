@@ -621,11 +621,18 @@ class AnyItem(RuleTest):
         return cls(of=rule["of"], rules=rules, with_days=not needs_days(rules), **_common(rule))
 
     def verdict(self, record: Record, ctx: Context) -> Verdict:
+        items = record.get(self.of)
+        if not isinstance(items, list):
+            items = ()
+        elif len(items) == 1:  # the common case: one credential, no other to take over from it
+            verdict = judge(self.rules, items[0], ctx)[0]
+            if verdict.__class__ is Failed:
+                return self.fail(record, ctx, detail=verdict)
+            return _made(Via, (verdict.drop if verdict.__class__ is Via else verdict, items[0]))
         best: Via | None = None
         closest: Failed | None = None
         passed = -1  # how many rules the closest item passed before failing one
-        items = record.get(self.of)
-        for item in items if isinstance(items, list) else ():
+        for item in items:
             verdict, decider = judge(self.rules, item, ctx)
             if isinstance(verdict, Failed):
                 if decider > passed:
