@@ -107,6 +107,10 @@ class Failed(NamedTuple):
     def message(self) -> str:
         """The sentence: each placeholder the rule's value, else the record's text; a field the record
         lacks (an optional email) reads '(no email)'."""
+        try:  # most sentences say only the rule's values: no copy to make
+            return self.template.format_map(self.values)
+        except KeyError:
+            pass
         fields = _Fields(self.values)  # a copy made in C: no __init__ of its own to run
         fields.record = self.record
         return self.template.format_map(fields)
