@@ -194,6 +194,22 @@ def test_a_credential_nested_inside_the_last_of_three_loses_no_days() -> None:
     assert rule.verdict({"credentials": creds}, ctx) == Via(date(2028, 3, 1), creds[1])
 
 
+@pytest.mark.parametrize("teams", [1, 2])
+def test_an_item_passing_through_an_item_of_its_own_counts_until_that_one_drops_out(teams: int) -> None:
+    """`any` inside `any`: the record counts through its item, until the inner item it passes through
+    drops out (one outer item, and two of which the second lasts longer)."""
+    scope = Scope(windows={}, default_term=Term(months=12), accepted={}, links={})
+    stays = {"test": "absent_or_after", "field": "left_on", "reason": "left", "message": "left"}
+    members = {"test": "any", "of": "members", "reason": "none", "message": "none", "rules": [stays]}
+    (rule,) = compile_rules(
+        [{"test": "any", "of": "teams", "reason": "x", "message": "x", "rules": [members]}], scope
+    )
+    days = ["2027-03-01", "2027-05-01"][:teams]
+    record = {"teams": [{"members": [{"left_on": d}]} for d in days]}
+    verdict = rule.verdict(record, Context.build(date(2027, 1, 1), {}))
+    assert verdict == Via(date.fromisoformat(days[-1]), record["teams"][-1])
+
+
 def test_spans_are_sorted_disjoint_and_merge_when_they_touch() -> None:
     d = date(2028, 2, 29)
     one = timedelta(days=1)
