@@ -194,13 +194,33 @@ class Timeline:
         self.ends: dict[str, list[date]] = {}  # a counting metric's keys' last days, after known_on
         self.kept: dict[str, dict[date, list[dict[str, Any]]]] = {}  # an expression's records, after known_on
         self.least: dict[tuple[str, int], tuple[date, Number]] = {}  # their fewest points since known_on
+        self.order: dict[int, tuple[Need, ...]] = {}  # a tier's requirements by id, cheapest first
 
     def tier_on(self, on: date, designation: str | None = None) -> str | None:
         """The tier the firm is eligible for on `on` (in the policy's own ladder, or in `designation`)."""
         eligible = _EligibleByDesignation(
-            self.policy, self.data, on.isoformat(), lambda m, n: self._reaches(m, n, on), self._may_reach
+            self.policy,
+            self.data,
+            on.isoformat(),
+            lambda m, n: self._reaches(m, n, on),
+            self._may_reach,
+            self._cheapest_first,
         ).eligible
         return eligible(designation or self.policy.designation)
+
+    def _cheapest_first(self, needs: tuple[Need, ...]) -> tuple[Need, ...]:
+        """A tier's requirements, the counts over the fewest records first: every one must hold, so the
+        order changes only how many records' days are worked out (a firm with no story yet on a day is
+        not asked about each person's days)."""
+        if id(needs) not in self.order:
+            self.order[id(needs)] = tuple(sorted(needs, key=self._cost))
+        return self.order[id(needs)]
+
+    def _cost(self, need: Need) -> float:
+        """How many records a count reads; points, sums, groups and prerequisites stay last, as written."""
+        if not isinstance(need, Threshold) or not self.counts(self.metrics[need.metric]):
+            return float("inf")
+        return len(_records(self.data, self._source(self.metrics[need.metric]).records))
 
     def _may_reach(self, metric_id: str, threshold: Number) -> bool:
         """Whether the metric could reach `threshold` on some day: its value with every record counting
@@ -467,11 +487,12 @@ class _EligibleByDesignation:
         on: str,
         meets: Callable[[str, Number], bool],
         may: Callable[[str, Number], bool] | None = None,
+        order: Callable[[tuple[Need, ...]], tuple[Need, ...]] | None = None,
     ) -> None:
         """`may`: a cheaper test that holds whenever `meets` does, asked of a tier's every requirement
         first (a tier one of whose thresholds cannot be met fails before the costly ones are asked)."""
         self.ladders = {d.id: d for d in policy.designations}
-        self.data, self.on, self.meets, self.may = data, on, meets, may
+        self.data, self.on, self.meets, self.may, self.order = data, on, meets, may, order
         self.found: dict[str, str | None] = {}
 
     def has(self, p: Prerequisite) -> bool:
@@ -481,7 +502,9 @@ class _EligibleByDesignation:
     def eligible(self, designation: str) -> str | None:
         if designation not in self.found:
             tiers = self.ladders[designation].tiers
-            self.found[designation] = _eligible(tiers, self.data, self.on, self.meets, self.has, self.may)
+            self.found[designation] = _eligible(
+                tiers, self.data, self.on, self.meets, self.has, self.may, self.order
+            )
         return self.found[designation]
 
 
@@ -492,16 +515,18 @@ def _eligible(
     meets: Callable[[str, Number], bool],
     has: Callable[[Prerequisite], bool],
     may: Callable[[str, Number], bool] | None = None,
+    order: Callable[[tuple[Need, ...]], tuple[Need, ...]] | None = None,
 ) -> str | None:
     """The highest tier whose requirements, and those of every tier below, all hold; None before joining.
-    With `may` (holding whenever `meets` does), a tier whose requirements fail by it fails unasked."""
+    With `may` (holding whenever `meets` does), a tier whose requirements fail by it fails unasked;
+    with `order`, each tier's requirements are asked in the order it gives."""
     if data.get("firm", {}).get("joined_on", "9999-12-31") > on:
         return None
     eligible = None
     for tier in tiers:
         if may is not None and not holds(tier.requires, may, _held):
             break
-        if not holds(tier.requires, meets, has):
+        if not holds(tier.requires if order is None else order(tier.requires), meets, has):
             break
         eligible = tier.id
     return eligible

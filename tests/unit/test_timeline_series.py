@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import credential, customer, deployment, firm_of, person, policy_variant, story
+from support import credential, customer, day, deployment, firm_of, person, policy_variant, story
 from test_expressions import needs_cel
 
 from validator.evaluate import Timeline, evaluate
@@ -200,3 +200,22 @@ def test_after_the_day_known_points_judged_by_expressions_never_rise_as_a_creden
         assert judged.series(judged.metrics[metric], FIRST, LAST) == expected, metric
     skilling = judged.metrics["skilling_points"]
     assert judged.value_on(skilling, date(2026, 7, 1)) == judged.value_on(skilling, known_on)
+
+
+def test_a_tier_asks_first_for_its_count_over_the_fewest_records() -> None:
+    """Every requirement of a tier must hold, so the one over the fewest records is asked first: a firm
+    whose only story is published after the day is not Select then, and no person's days are worked
+    out to say so; with the story published, they are, and the firm is Select."""
+    policy = load_policies().in_effect(D)
+    people = [person(i) for i in range(12)]
+    customers = [customer(i) for i in range(2)]
+    deployments = [deployment(i, f"c-{i}") for i in range(2)]
+    late = firm_of(
+        people=people, customers=customers, deployments=deployments, stories=[story(1, published_on=day(1))]
+    )
+    timeline = Timeline(policy, late)
+    assert timeline.tier_on(D) == "registered"
+    assert "certified_people" not in timeline.spans
+    published = Timeline(policy, {**late, "stories": [story(1)]})
+    assert published.tier_on(D) == "select"
+    assert len(published.spans["certified_people"]) == 10  # enough to reach Select's 10, no more
